@@ -1,0 +1,1 @@
+"""The actors as Mesa agents and their interchangeable decision rules."""

@@ -1,0 +1,1 @@
+"""The command-line subcommands, one module each; `pausegame.cli` registers them."""

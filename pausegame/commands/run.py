@@ -1,0 +1,142 @@
+"""`pausegame run`: one run of a scenario, printed as a summary or JSON, saved as records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pausegame.commands.options import add_scenario_options, scenario_from_args
+from pausegame.errors import InputError
+from pausegame.experiments.runs import RunResult, run
+from pausegame.sim.parameters import Parameter
+
+STEPS = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
+SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
+TABLE_SUFFIXES = (".parquet", ".csv")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run", help="run one simulation and summarise it",
+        description="Run one simulation of a scenario and print what happened.",
+    )
+    add_scenario_options(parser)
+    parser.add_argument("--steps", type=str, default=None,
+                        help="months to simulate (default: the scenario's)")
+    parser.add_argument("--seed", type=str, default="0", help="random seed (default 0)")
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE.parquet|FILE.csv",
+                        help="write per-step, per-agent records (plus .steps and .events tables)")
+    parser.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
+                        help="draw coalition size, capabilities and hazard over time")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    scenario = scenario_from_args(args)
+    steps = scenario.steps if args.steps is None else STEPS.coerce(args.steps, "--")
+    seed = SEED.coerce(args.seed, "--")
+    _check_output(args.out, TABLE_SUFFIXES, "--out")
+    _check_output(args.plot, (".png", ".svg", ".pdf"), "--plot")
+    result = run(scenario, seed, steps)
+    if args.out is not None:
+        write_records(result, args.out)
+    if args.plot is not None:
+        from pausegame.viz.plots import plot_run
+
+        plot_run(result, scenario.params.rsi_threshold, args.plot)
+    if args.json:
+        print(json.dumps(result.summary, indent=2))
+    else:
+        print(format_summary(result.summary))
+        if args.out is not None:
+            print(f"\nrecords: {args.out} (+ .steps, .events)")
+        if args.plot is not None:
+            print(f"plot:    {args.plot}")
+    return 0
+
+
+def _check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> None:
+    if path is None:
+        return
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
+    if not path.parent.exists() and str(path.parent) not in ("", "."):
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def table_paths(path: Path) -> dict[str, Path]:
+    """Where `--out FILE` puts its three tables: agents at FILE, steps and events beside it."""
+    stem, suffix = path.with_suffix(""), path.suffix
+    return {
+        "agents": path,
+        "steps": stem.with_name(f"{stem.name}.steps{suffix}"),
+        "events": stem.with_name(f"{stem.name}.events{suffix}"),
+    }
+
+
+def write_records(result: RunResult, path: Path) -> None:
+    """Write the tables atomically: each to a temporary file first, then renamed into place."""
+    for name, target in table_paths(path).items():
+        frame = getattr(result, name)
+        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=target.suffix)
+        os.close(handle)
+        try:
+            if target.suffix.lower() == ".csv":
+                frame.to_csv(temporary, index=False)
+            else:
+                frame.to_parquet(temporary, index=False)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+
+
+def format_summary(summary: dict) -> str:
+    """A readable account of one run."""
+    lines = [
+        f"Scenario {summary['scenario']}, seed {summary['seed']}: "
+        f"{summary['steps_run']} months simulated",
+        f"Outcome: {summary['outcome'].replace('_', ' ')}",
+        f"Final coalition ({len(summary['final_coalition'])}): "
+        + (", ".join(summary["final_coalition"]) or "nobody pauses"),
+    ]
+    crossing = summary["first_threshold_step"]
+    lines.append(
+        "Self-improvement threshold: "
+        + (f"first crossed in month {crossing}" if crossing is not None else "never crossed")
+    )
+    if summary["catastrophe_step"] is not None:
+        lines.append(f"Catastrophe in month {summary['catastrophe_step']}")
+    lines.append(
+        "Cumulative catastrophe probability: "
+        f"{summary['cumulative_catastrophe_probability']:.1%}"
+    )
+    lines.append(f"Violations detected: {summary['detections']}, false alarms: {summary['false_alarms']}")
+    lines.append("\nWho paused when:")
+    history = summary["pause_history"]
+    if not history:
+        lines.append("  nobody changed course")
+    for entry in history[:40]:
+        lines.append(f"  month {entry['step']:>4}: {entry['agent']} {_verb(entry['event'])}")
+    if len(history) > 40:
+        lines.append(f"  ... and {len(history) - 40} more changes (see --out events)")
+    lines.append("\nHazard by source (share of summed per-step hazard):")
+    for name, share in sorted(summary["hazard_share_by_source"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {name:<16} {share:6.1%}")
+    lines.append("\nAgents at the end:")
+    lines.append(f"  {'name':<16} {'kind':<6} {'action':<6} {'capability':>10} {'payoff $B':>11}")
+    for agent in summary["agents"]:
+        lines.append(
+            f"  {agent['name']:<16} {agent['kind']:<6} {agent['action']:<6} "
+            f"{agent['capability']:>10.3f} {agent['total_payoff']:>11.1f}"
+        )
+    return "\n".join(lines)
+
+
+def _verb(event: str) -> str:
+    return {"pause": "pauses", "race": "races again", "join": "joins the treaty",
+            "leave": "leaves the treaty"}[event]

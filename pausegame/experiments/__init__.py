@@ -1,0 +1,1 @@
+"""Runs, sweeps, equilibrium analysis and comparisons."""

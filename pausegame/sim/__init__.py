@@ -1,0 +1,1 @@
+"""The simulator: parameters, scenarios, the vectorised kernel and the Mesa model."""

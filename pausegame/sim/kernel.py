@@ -1,0 +1,315 @@
+"""The dynamics kernel: capability growth, leakage, verification odds, hazard and payoffs.
+
+Pure NumPy functions of (state arrays, action profile, parameters). Every array carries any
+number of leading batch axes (profiles, runs, or both) before its last, per-actor axis, and
+every parameter may be a scalar or an array of the batch shape, so one call evaluates many
+profiles of many runs. The Mesa model, the stage game and the batch engines all call this
+module, so the agents and the equilibrium analysis can never disagree about the payoffs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Who is who in a scenario: per-lab and per-state attributes, fixed over a run.
+
+    Per-actor arrays have the actor axis last and may carry batch axes in front.
+    """
+
+    lab_names: tuple[str, ...]
+    state_names: tuple[str, ...]
+    lab_state: Array  # (L,) int: index of each lab's home state
+    open_weights: Array  # (..., L) bool
+    safety: Array  # (..., L) in [0, 1]
+    affinity: Array  # (..., L) $B per step while pausing
+    lab_loss: Array  # (..., L) $B perceived catastrophe loss
+    transparency: Array  # (..., S) in [0, 1]
+    rivalry: Array  # (..., S, S) weight of rival r in state k's payoff
+    state_loss: Array  # (..., S) $B perceived catastrophe loss
+
+    @property
+    def n_labs(self) -> int:
+        return len(self.lab_names)
+
+    @property
+    def n_states(self) -> int:
+        return len(self.state_names)
+
+    @property
+    def home(self) -> Array:
+        """(S, L) bool: home[k, i] is True when lab i is based in state k."""
+        return self.lab_state[None, :] == np.arange(self.n_states)[:, None]
+
+
+@dataclass(frozen=True)
+class WorldState:
+    """The dynamic state between steps: capabilities, the step count, the loss multiplier."""
+
+    capability: Array  # (..., L)
+    open_source: Array  # (...,)
+    step: Array  # (...,) int, months since the start
+    loss_multiplier: Array  # (...,) 1 before the Sputnik moment, zeta after
+
+    def broadcast(self, shape: tuple[int, ...]) -> WorldState:
+        """The same state repeated over new leading batch axes `shape`."""
+        return WorldState(
+            np.broadcast_to(self.capability, (*shape, *self.capability.shape[-1:])),
+            np.broadcast_to(self.open_source, shape),
+            np.broadcast_to(self.step, shape),
+            np.broadcast_to(self.loss_multiplier, shape),
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Everything one step determines before any random draw (MODEL.md section 2, steps 2-6)."""
+
+    state: WorldState  # the state after growth, leakage and the Sputnik check
+    growth: Array  # (..., L) capability gained this step
+    required: Array  # (..., L) bool: the lab's state is a member of a binding treaty
+    detection: Array  # (..., L) chance a violator is caught (0 for compliant labs)
+    false_alarm: Array  # (..., L) chance a compliant inspected lab is wrongly fined
+    hazard: Array  # (..., L + 1) per-actor hazard; the last column is the open-source pool
+    catastrophe: Array  # (...,) the step's catastrophe probability H
+    revenue: Array  # (..., L) market plus safety-market revenue, $B
+    lab_base: Array  # (..., L) lab payoff before fines and catastrophe loss
+    state_base: Array  # (..., S) state payoff before catastrophe loss
+
+
+def per_batch(value: Any) -> Any:
+    """A scalar stays; a batch-shaped parameter array gains a trailing axis to meet actors."""
+    return value if np.ndim(value) == 0 else np.asarray(value)[..., None]
+
+
+def market_per_step(step: Array, size_2024: Any, cagr: Any) -> Array:
+    """A market of `size_2024` $B a year in 2024 growing at `cagr`, per monthly step ($B)."""
+    return size_2024 * (1.0 + cagr) ** (np.asarray(step) / 12.0) / 12.0
+
+
+def grow(capability: Array, pausing: Array, p: Any) -> Array:
+    """Racing labs grow by g, by g(1+kappa) past the threshold; pausing labs by g_pause."""
+    racing_rate = np.where(
+        capability >= per_batch(p.rsi_threshold),
+        per_batch(p.growth_rate) * (1.0 + per_batch(p.rsi_boost)),
+        per_batch(p.growth_rate),
+    )
+    rate = np.where(pausing, per_batch(p.pause_growth), racing_rate)
+    return capability * (1.0 + rate)
+
+
+def leakage_rate(capability: Array, pausing: Array, p: Any) -> Array:
+    """lambda = lambda_0 + lambda_pause x (paused share of frontier capability), capped at 1."""
+    total = capability.sum(-1)
+    paused = np.where(pausing, capability, 0.0).sum(-1)
+    paused_share = np.divide(paused, total, out=np.zeros_like(total), where=total > 0)
+    return np.minimum(1.0, p.leak_base + p.leak_pause * paused_share)
+
+
+def leak(open_source: Array, capability: Array, pausing: Array, open_weights: Array, p: Any) -> Array:
+    """The open-source pool closes part of its gap to the frontier; open weights set a floor.
+
+    It never falls, and exceeds the frontier only when an open-weight lab put it there.
+    """
+    frontier = capability.max(-1)
+    drift = open_source + leakage_rate(capability, pausing, p) * np.maximum(frontier - open_source, 0)
+    released = np.where(open_weights, capability, 0.0).max(-1)
+    return np.maximum(np.maximum(open_source, drift), released)
+
+
+def treaty_binding(member: Array, p: Any) -> Array:
+    """(...,) bool: the treaty binds once it has at least max(1, K) member states."""
+    return member.sum(-1) >= np.maximum(1, p.min_participation)
+
+
+def labs_required(member: Array, binding: Array, structure: Structure) -> Array:
+    """(..., L) bool: the lab's home state is a member of a binding treaty, so it must pause."""
+    return member[..., structure.lab_state] & binding[..., None]
+
+
+def detection_probability(required: Array, pausing: Array, structure: Structure, p: Any) -> Array:
+    """Chance a violator (required but racing) is caught: V x its state's transparency."""
+    transparency = structure.transparency[..., structure.lab_state]
+    return np.where(required & ~pausing, per_batch(p.verification) * transparency, 0.0)
+
+
+def false_alarm_probability(required: Array, pausing: Array, p: Any) -> Array:
+    """Chance an inspected, compliant lab is wrongly found in violation."""
+    return np.where(required & pausing, per_batch(p.false_alarm), 0.0)
+
+
+def sigmoid(x: Array) -> Array:
+    """The logistic function, stable for large |x|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def hazard(capability: Array, open_source: Array, pausing: Array, safety: Array, p: Any) -> Array:
+    """(..., L + 1) per-step hazard of each lab and, last, the open-source pool.
+
+    h = h_max sigma((c - theta)/w)(1 - s), times psi while paused (the stop-now paradox);
+    the pool has no safety and never pauses.
+    """
+    theta, width, h_max = per_batch(p.rsi_threshold), per_batch(p.hazard_width), per_batch(p.hazard_max)
+    labs = h_max * sigmoid((capability - theta) / width) * (1.0 - safety)
+    labs = np.where(pausing, labs * per_batch(p.stop_now), labs)
+    pool = p.hazard_max * sigmoid((open_source - p.rsi_threshold) / p.hazard_width)
+    return np.concatenate([labs, np.asarray(pool)[..., None]], axis=-1)
+
+
+def catastrophe_probability(hazards: Array) -> Array:
+    """H = 1 - prod(1 - h_j): the chance that at least one actor causes a catastrophe."""
+    return 1.0 - np.prod(1.0 - hazards, axis=-1)
+
+
+def lab_revenue(
+    capability: Array, open_source: Array, pausing: Array, step: Array,
+    safety: Array, p: Any,
+) -> Array:
+    """Market share by capability^alpha (the pool takes share unpaid) plus the safety market.
+
+    Pausing labs split the AI-safety market in proportion to their safety.
+    """
+    alpha = per_batch(p.share_exponent)
+    weight = capability**alpha
+    pool_weight = open_source**p.share_exponent
+    total = weight.sum(-1) + pool_weight
+    share = np.divide(weight, total[..., None], out=np.zeros_like(weight), where=total[..., None] > 0)
+    market = market_per_step(step, p.market_2024, p.market_cagr)
+    safety_weight = np.where(pausing, safety, 0.0)
+    safety_total = safety_weight.sum(-1, keepdims=True)
+    safety_share = np.divide(
+        safety_weight, safety_total, out=np.zeros_like(safety_weight), where=safety_total > 0
+    )
+    safety_market = market_per_step(step, p.safety_market_2024, p.safety_market_cagr)
+    return per_batch(market) * share + per_batch(safety_market) * safety_share
+
+
+def state_frontiers(capability: Array, structure: Structure) -> Array:
+    """(..., S) the highest capability among each state's labs (0 for a state with none)."""
+    return np.where(structure.home, capability[..., None, :], 0.0).max(-1)
+
+
+def rivalry_payoff(frontiers: Array, structure: Structure, p: Any) -> Array:
+    """rho x sum over rivals r of w_kr (frontier_k - frontier_r), per state."""
+    gaps = frontiers[..., :, None] - frontiers[..., None, :]
+    return per_batch(p.rivalry) * (structure.rivalry * gaps).sum(-1)
+
+
+def transition(
+    state: WorldState, pausing: Array, member: Array, structure: Structure, p: Any,
+    observation: Array | None = None,
+) -> Transition:
+    """Advance one step under a profile: growth, leakage, odds, hazard, payoffs before draws.
+
+    `observation`, when given, multiplies each lab's capability into what others see of it;
+    the seen value decides whether a crossing is visible (the Sputnik moment) and feeds
+    rivalry. Expected mode leaves it out: everything is seen as it is.
+    """
+    pausing = np.asarray(pausing, dtype=bool)
+    member = np.asarray(member, dtype=bool)
+    capability = grow(state.capability, pausing, p)
+    open_source = leak(state.open_source, capability, pausing, structure.open_weights, p)
+    step = np.asarray(state.step) + 1
+    binding = treaty_binding(member, p)
+    required = labs_required(member, binding, structure)
+    theta = per_batch(p.rsi_threshold)
+    seen = capability if observation is None else capability * observation
+    # A crossing counts once it is real and others can see it (noise can hide, not invent it).
+    crossed = ((capability >= theta) & (seen >= theta)).any(-1) | (open_source >= p.rsi_threshold)
+    loss_multiplier = np.where(crossed, np.maximum(state.loss_multiplier, p.sputnik), state.loss_multiplier)
+    hazards = hazard(capability, open_source, pausing, structure.safety, p)
+    growth = capability - state.capability
+    revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p)
+    sanctioned = binding[..., None] & ~member[..., structure.lab_state]
+    compute = per_batch(p.compute_cost) * growth * (1.0 + per_batch(p.sanction) * sanctioned)
+    lab_base = revenue - compute + np.where(pausing, structure.affinity, 0.0)
+    home_revenue = (np.where(structure.home, revenue[..., None, :], 0.0)).sum(-1)
+    state_base = (
+        home_revenue
+        + rivalry_payoff(state_frontiers(seen, structure), structure, p)
+        - per_batch(p.verification_cost) * member
+    )
+    return Transition(
+        state=WorldState(capability, open_source, step, loss_multiplier),
+        growth=growth,
+        required=required,
+        detection=detection_probability(required, pausing, structure, p),
+        false_alarm=false_alarm_probability(required, pausing, p),
+        hazard=hazards,
+        catastrophe=catastrophe_probability(hazards),
+        revenue=revenue,
+        lab_base=lab_base,
+        state_base=state_base,
+    )
+
+
+def lab_payoff(t: Transition, fined: Array, catastrophe: Array, structure: Structure, p: Any,
+               loss_multiplier: Array) -> Array:
+    """A lab's payoff: base minus fines minus its perceived loss in a catastrophe.
+
+    Expected mode passes the fine odds and H; realised mode passes 0/1 outcomes.
+    """
+    loss = structure.lab_loss * per_batch(loss_multiplier) * per_batch(catastrophe)
+    return t.lab_base - per_batch(p.fine) * fined - loss
+
+
+def state_payoff(t: Transition, catastrophe: Array, structure: Structure,
+                 loss_multiplier: Array) -> Array:
+    """A state's payoff: its labs' revenue, rivalry and verification cost, minus its loss."""
+    return t.state_base - structure.state_loss * per_batch(loss_multiplier) * per_batch(catastrophe)
+
+
+def expected_payoffs(t: Transition, structure: Structure, p: Any,
+                     loss_multiplier: Array) -> tuple[Array, Array]:
+    """Expected-value mode: fines at their odds, catastrophe loss weighted by H."""
+    fined = t.detection + t.false_alarm
+    return (
+        lab_payoff(t, fined, t.catastrophe, structure, p, loss_multiplier),
+        state_payoff(t, t.catastrophe, structure, loss_multiplier),
+    )
+
+
+@dataclass(frozen=True)
+class Lookahead:
+    """Discounted, survival-weighted expected utilities of holding a profile for T steps."""
+
+    lab: Array  # (..., L)
+    state: Array  # (..., S)
+    catastrophe: Array  # (...,) probability of a catastrophe within the horizon
+
+
+def lookahead(
+    state: WorldState, pausing: Array, member: Array, structure: Structure, p: Any,
+    horizon: int, discount: float,
+) -> Lookahead:
+    """U = sum_t delta^t S_t u_t with survival S_t = prod(1 - H), the profile held fixed.
+
+    This is what best-response agents maximise and what the stage game's payoffs are.
+    """
+    pausing = np.asarray(pausing, dtype=bool)
+    member = np.asarray(member, dtype=bool)
+    shape = np.broadcast_shapes(pausing.shape[:-1], member.shape[:-1], np.shape(state.open_source))
+    current = state.broadcast(shape)
+    pausing = np.broadcast_to(pausing, (*shape, pausing.shape[-1]))
+    member = np.broadcast_to(member, (*shape, member.shape[-1]))
+    survival = np.ones(shape)
+    weight = np.ones(shape)
+    lab_total = np.zeros((*shape, structure.n_labs))
+    state_total = np.zeros((*shape, structure.n_states))
+    for _ in range(int(horizon)):
+        t = transition(current, pausing, member, structure, p)
+        # The loss multiplier in force is the one before this step's crossing is seen.
+        lab_u, state_u = expected_payoffs(t, structure, p, current.loss_multiplier)
+        lab_total += per_batch(weight * survival) * lab_u
+        state_total += per_batch(weight * survival) * state_u
+        survival = survival * (1.0 - t.catastrophe)
+        weight = weight * discount
+        current = t.state
+    return Lookahead(lab_total, state_total, 1.0 - survival)

@@ -1,0 +1,256 @@
+"""Every model parameter, declared once: default, range, unit, meaning and source.
+
+Validation, `--set`, the README table and the UI sliders are all generated from `PARAMETERS`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, make_dataclass
+from typing import Literal
+
+from pausegame.errors import InputError
+
+Group = Literal[
+    "Capability", "Market", "Hazard and loss", "Verification", "Leakage", "Behaviour", "Treaty"
+]
+
+
+class ParameterError(InputError):
+    """A parameter or scenario value is unknown, of the wrong type, or out of range."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared model parameter; `source` is "article: <quote>" or "assumed: <why>"."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    meaning: str
+    source: str
+    group: Group
+    integer: bool = False
+
+    @property
+    def range_text(self) -> str:
+        """The allowed range as users read it, e.g. `[0, 1]`."""
+        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    def coerce(self, value: object, where: str = "") -> float | int:
+        """Return `value` as this parameter's type, or raise one clear `ParameterError` line."""
+        label = f"{where}{self.name}"
+        if isinstance(value, bool):
+            raise ParameterError(f"{label}: expected a number in {self.range_text}, got {value!r}")
+        if isinstance(value, str):
+            try:
+                value = float(value.strip())
+            except ValueError:
+                raise ParameterError(
+                    f"{label}: expected a number in {self.range_text}, got {value!r}"
+                ) from None
+        if not isinstance(value, int | float):
+            raise ParameterError(
+                f"{label}: expected a number in {self.range_text}, got {type(value).__name__}"
+            )
+        number = float(value)
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            raise ParameterError(
+                f"{label}={_fmt(number)} is out of range: allowed {self.range_text} {self.unit}"
+            )
+        if self.integer:
+            if number != int(number):
+                raise ParameterError(f"{label}: expected a whole number in {self.range_text}")
+            return int(number)
+        return number
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+_A = "article: "
+PARAMETERS: tuple[Parameter, ...] = (
+    # Capability
+    Parameter(
+        "growth_rate", 0.024, 0.0, 0.5, "per step",
+        "monthly capability growth of a racing lab",
+        _A + "calibrated so the leader (SWE-bench 49.0%) racing crosses the threshold at month 18:"
+        " 'Self-improvement will be demonstrated ... within 18 months'", "Capability"),
+    Parameter(
+        "rsi_threshold", 0.75, 0.05, 10.0, "index",
+        "capability at which recursive self-improvement starts (theta)",
+        "assumed: the article gives no level; 0.75 on the SWE-bench scale", "Capability"),
+    Parameter(
+        "rsi_boost", 1.0, 0.0, 10.0, "x growth",
+        "extra growth past the threshold: rate becomes g*(1+kappa)",
+        "assumed: 'recursive self-improvement' accelerates growth; size not given", "Capability"),
+    Parameter(
+        "pause_growth", 0.0, 0.0, 0.5, "per step",
+        "capability growth of a pausing lab",
+        "assumed: a pause freezes 'the current generation of models in place'", "Capability"),
+    # Market
+    Parameter(
+        "market_2024", 67.0, 0.0, 10000.0, "$B/year",
+        "generative-AI market size at the start",
+        _A + "Generative AI, 2024 market size $67 billion", "Market"),
+    Parameter(
+        "market_cagr", 0.42, 0.0, 2.0, "per year",
+        "generative-AI market growth",
+        _A + "Generative AI CAGR 42%", "Market"),
+    Parameter(
+        "safety_market_2024", 2.0, 0.0, 1000.0, "$B/year",
+        "AI safety & alignment market, shared by pausing labs by safety",
+        _A + "AI Safety & Alignment, 2024 market size $2 billion", "Market"),
+    Parameter(
+        "safety_market_cagr", 0.28, 0.0, 2.0, "per year",
+        "AI safety market growth",
+        _A + "AI Safety & Alignment CAGR 28%", "Market"),
+    Parameter(
+        "share_exponent", 2.0, 0.1, 10.0, "",
+        "market share is proportional to capability^alpha",
+        "assumed: leaders take a more than proportional share", "Market"),
+    Parameter(
+        "compute_cost", 20.0, 0.0, 1000.0, "$B per unit capability",
+        "compute spent per unit of capability gained",
+        "assumed: racing 'costs compute in proportion to growth'", "Market"),
+    Parameter(
+        "rivalry", 5.0, 0.0, 1000.0, "$B per unit gap per step",
+        "value to a state of its frontier lead over a rival",
+        _A + "'If the US pauses but China does not, the strategic balance shifts'; size assumed",
+        "Market"),
+    # Hazard and loss
+    Parameter(
+        "hazard_max", 0.01, 0.0, 1.0, "per step",
+        "catastrophe probability per step of one unsafe actor far past the threshold",
+        "assumed: the article quantifies no hazard", "Hazard and loss"),
+    Parameter(
+        "hazard_width", 0.08, 0.001, 5.0, "index",
+        "width w of the hazard sigmoid around the threshold",
+        "assumed", "Hazard and loss"),
+    Parameter(
+        "stop_now", 0.3, 0.0, 1.0, "x hazard",
+        "hazard multiplier of a paused actor (stop-now paradox)",
+        _A + "'the models we have right now might already be capable of it'; size assumed",
+        "Hazard and loss"),
+    Parameter(
+        "lab_loss", 150.0, 0.0, 1.0e6, "$B",
+        "catastrophe loss as a lab perceives it (labs internalise part of it)",
+        "assumed", "Hazard and loss"),
+    Parameter(
+        "state_loss", 1500.0, 0.0, 1.0e7, "$B",
+        "catastrophe loss as a state perceives it",
+        "assumed: ten times a lab's", "Hazard and loss"),
+    Parameter(
+        "sputnik", 3.0, 1.0, 100.0, "x loss",
+        "multiplier on perceived loss after the first visible threshold crossing",
+        _A + "a demonstration 'will be a Sputnik moment for AI safety'; size assumed",
+        "Hazard and loss"),
+    # Verification
+    Parameter(
+        "verification", 0.1, 0.0, 1.0, "probability",
+        "treaty verification technology V: detection chance = V x transparency",
+        _A + "'The verification and enforcement mechanisms do not exist'; 0.1 assumed",
+        "Verification"),
+    Parameter(
+        "false_alarm", 0.02, 0.0, 1.0, "per step",
+        "chance a compliant lab under inspection is wrongly found in violation",
+        "assumed", "Verification"),
+    Parameter(
+        "fine", 8.0, 0.0, 1.0e5, "$B",
+        "fine for a detected violation (or a false alarm)",
+        "assumed: several months of a leading lab's revenue", "Verification"),
+    Parameter(
+        "observation_noise", 0.3, 0.0, 3.0, "log-sd",
+        "noise on uninspected capability as others see it, scaled by (1 - V)",
+        _A + "'A state or company could easily hide progress'; size assumed", "Verification"),
+    Parameter(
+        "verification_cost", 0.05, 0.0, 1000.0, "$B per step",
+        "a member state's cost of running inspections",
+        "assumed", "Verification"),
+    # Leakage
+    Parameter(
+        "leak_base", 0.03, 0.0, 1.0, "per step",
+        "share of the gap to the frontier the open-source pool closes each step",
+        "assumed", "Leakage"),
+    Parameter(
+        "leak_pause", 0.15, 0.0, 1.0, "per step",
+        "extra leakage per unit of paused share of frontier capability",
+        _A + "'A pause on proprietary models would accelerate open-source development'",
+        "Leakage"),
+    # Behaviour
+    Parameter(
+        "revision_rate", 0.25, 0.0, 1.0, "per step",
+        "chance a decision maker revises its action in a step (mu)",
+        "assumed", "Behaviour"),
+    Parameter(
+        "logit_beta", 3.0, 0.0, 1.0e6, "per $B",
+        "choice sharpness: pause with probability 1/(1+exp(-beta*(U_P-U_R)))",
+        "assumed", "Behaviour"),
+    Parameter(
+        "lookahead", 12, 1, 240, "steps",
+        "planning horizon T of best-response agents",
+        "assumed: one year", "Behaviour", integer=True),
+    Parameter(
+        "discount", 0.97, 0.0, 1.0, "per step",
+        "discount factor in the lookahead",
+        "assumed", "Behaviour"),
+    Parameter(
+        "learning_rate", 0.2, 0.0, 1.0, "",
+        "step size of the reinforcement rule's action values",
+        "assumed", "Behaviour"),
+    Parameter(
+        "trigger_steps", 0, 0, 1000, "steps",
+        "after a detected violation, other members leave for this long (0 = off)",
+        "assumed: treaty lever beyond the article, off by default", "Treaty", integer=True),
+    Parameter(
+        "min_participation", 0, 0, 50, "states",
+        "the treaty binds only once at least this many states have joined (0 = off)",
+        "assumed: treaty lever beyond the article, off by default", "Treaty", integer=True),
+    Parameter(
+        "sanction", 0.0, 0.0, 10.0, "x compute cost",
+        "extra compute cost of labs in non-member states while the treaty binds",
+        "assumed: lever beyond the article (Nordhaus 2015 climate clubs), off by default",
+        "Treaty"),
+)
+
+BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(p.group for p in PARAMETERS))
+
+
+def defaults() -> dict[str, float | int]:
+    """Every parameter's default value, by name."""
+    return {p.name: p.default for p in PARAMETERS}
+
+
+def lookup(name: str) -> Parameter:
+    """The declaration of `name`, or a `ParameterError` listing the close matches."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, BY_NAME, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ParameterError(
+            f"unknown parameter {name!r}{hint}; `pausegame params` lists them"
+        ) from None
+
+
+def validate(values: dict[str, object], where: str = "") -> dict[str, float | int]:
+    """Coerce and range-check a mapping of parameter values; unknown names are errors."""
+    return {name: lookup(name).coerce(value, where) for name, value in values.items()}
+
+
+def _params_class() -> type:
+    fields = [(p.name, int if p.integer else float, field(default=p.default)) for p in PARAMETERS]
+    cls = make_dataclass("ModelParams", fields, frozen=True)
+    cls.__doc__ = "The global parameter values of one run (see `PARAMETERS` for each meaning)."
+    cls.__module__ = __name__
+    return cls
+
+
+#: A frozen record with one attribute per declared parameter.
+ModelParams = _params_class()

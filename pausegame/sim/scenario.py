@@ -1,0 +1,324 @@
+"""Scenarios: TOML files naming the labs, the states and the parameter values of a game.
+
+`load_scenario` reads a built-in name or a user's path, validates every field against its
+declared range, and returns a `Scenario` from which the kernel's arrays are built.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pausegame.sim.kernel import Structure, WorldState
+from pausegame.sim.parameters import (
+    ModelParams,
+    Parameter,
+    ParameterError,
+    defaults,
+    validate,
+)
+
+RULES = ("best_response", "imitation", "reinforcement", "fixed")
+ACTIONS = ("race", "pause")
+
+LAB_FIELDS: dict[str, Parameter] = {
+    f.name: f
+    for f in (
+        Parameter("capability", 0.3, 0.0, 10.0, "index", "starting capability", "", "Capability"),
+        Parameter("safety", 0.3, 0.0, 1.0, "", "share of hazard removed by alignment work", "",
+                  "Hazard and loss"),
+        Parameter("pause_affinity", 0.0, -100.0, 100.0, "$B per step",
+                  "value of pausing to this lab (brand, conviction)", "", "Behaviour"),
+        Parameter("loss_weight", 1.0, 0.0, 100.0, "x lab_loss",
+                  "this lab's perceived catastrophe loss relative to lab_loss", "",
+                  "Hazard and loss"),
+    )
+}
+STATE_FIELDS: dict[str, Parameter] = {
+    f.name: f
+    for f in (
+        Parameter("transparency", 0.5, 0.0, 1.0, "", "how verifiable its labs are", "",
+                  "Verification"),
+        Parameter("loss_weight", 1.0, 0.0, 100.0, "x state_loss",
+                  "this state's perceived catastrophe loss relative to state_loss", "",
+                  "Hazard and loss"),
+    )
+}
+RIVALRY_RANGE = Parameter("rivalry", 0.0, 0.0, 10.0, "", "rivalry weight", "", "Market")
+BUILTIN_DIR = "scenarios"
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A frontier lab as the scenario declares it."""
+
+    name: str
+    state: str
+    capability: float
+    safety: float
+    pause_affinity: float
+    open_weights: bool = False
+    pausing: bool = False
+    rule: str | None = None
+    loss_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class State:
+    """A state as the scenario declares it; `member` means in the pause treaty at the start."""
+
+    name: str
+    transparency: float
+    rivalry: dict[str, float] = field(default_factory=dict)
+    member: bool = False
+    rule: str | None = None
+    loss_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated game: actors, parameter values, decision rules and the default run length."""
+
+    name: str
+    description: str
+    steps: int
+    params: Any  # ModelParams
+    labs: tuple[Lab, ...]
+    states: tuple[State, ...]
+    lab_rule: str = "best_response"
+    state_rule: str = "best_response"
+
+    def structure(self) -> Structure:
+        """The kernel's arrays for this scenario's actors."""
+        state_index = {s.name: k for k, s in enumerate(self.states)}
+        rivalry = np.array([[s.rivalry.get(r.name, 0.0) for r in self.states] for s in self.states])
+        return Structure(
+            lab_names=tuple(lab.name for lab in self.labs),
+            state_names=tuple(s.name for s in self.states),
+            lab_state=np.array([state_index[lab.state] for lab in self.labs], dtype=np.int64),
+            open_weights=np.array([lab.open_weights for lab in self.labs], dtype=bool),
+            safety=np.array([lab.safety for lab in self.labs]),
+            affinity=np.array([lab.pause_affinity for lab in self.labs]),
+            lab_loss=self.params.lab_loss * np.array([lab.loss_weight for lab in self.labs]),
+            transparency=np.array([s.transparency for s in self.states]),
+            rivalry=rivalry,
+            state_loss=self.params.state_loss * np.array([s.loss_weight for s in self.states]),
+        )
+
+    def initial_state(self) -> WorldState:
+        """Start capabilities; the open-source pool starts at the best open-weight lab's."""
+        capability = np.array([lab.capability for lab in self.labs])
+        open_labs = [lab.capability for lab in self.labs if lab.open_weights]
+        return WorldState(
+            capability=capability,
+            open_source=np.array(max(open_labs, default=0.0)),
+            step=np.array(0),
+            loss_multiplier=np.array(1.0),
+        )
+
+    def initial_profile(self) -> tuple[np.ndarray, np.ndarray]:
+        """(labs pausing, states in the treaty) at the start."""
+        return (
+            np.array([lab.pausing for lab in self.labs], dtype=bool),
+            np.array([s.member for s in self.states], dtype=bool),
+        )
+
+    def lab_rules(self) -> tuple[str, ...]:
+        return tuple(lab.rule or self.lab_rule for lab in self.labs)
+
+    def state_rules(self) -> tuple[str, ...]:
+        return tuple(s.rule or self.state_rule for s in self.states)
+
+    def with_overrides(self, overrides: dict[str, object]) -> Scenario:
+        """Apply `--set` style overrides: `param`, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
+        params: dict[str, object] = {}
+        labs = {lab.name: lab for lab in self.labs}
+        states = {s.name: s for s in self.states}
+        for key, value in overrides.items():
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] in ("lab", "state"):
+                kind, name, attr = parts
+                table, fields = (labs, LAB_FIELDS) if kind == "lab" else (states, STATE_FIELDS)
+                if name not in table:
+                    raise ParameterError(f"{key}: no {kind} named {name!r} (have {', '.join(table)})")
+                if attr not in fields:
+                    raise ParameterError(
+                        f"{key}: unknown {kind} field {attr!r} (settable: {', '.join(fields)})"
+                    )
+                table[name] = replace(table[name], **{attr: fields[attr].coerce(value, f"{key}=")})
+            else:
+                params[key] = value
+        merged = {**vars(self.params), **validate(params, where="")}
+        return replace(
+            self, params=ModelParams(**merged), labs=tuple(labs.values()),
+            states=tuple(states.values()),
+        )
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with pausegame."""
+    folder = resources.files("pausegame") / BUILTIN_DIR
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A built-in scenario by name, or the user's TOML file by path; validated."""
+    text_path = str(name_or_path)
+    if text_path in builtin_names():
+        resource = resources.files("pausegame") / BUILTIN_DIR / f"{text_path}.toml"
+        return parse_scenario(resource.read_text(encoding="utf-8"), origin=text_path)
+    path = Path(text_path)
+    if not path.is_file():
+        raise ParameterError(
+            f"scenario {text_path!r}: no such built-in ({', '.join(builtin_names())}) or file"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParameterError(f"scenario {text_path!r}: cannot read it ({error})") from None
+    return parse_scenario(text, origin=path.name)
+
+
+def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
+    """Parse and validate a scenario's TOML text; every problem is one `ParameterError` line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ParameterError(f"{origin}: malformed TOML: {error}") from None
+    return _build(data, origin)
+
+
+def _build(data: dict[str, Any], origin: str) -> Scenario:
+    where = f"{origin}: "
+    _no_unknown(data, {"name", "description", "steps", "rules", "params", "labs", "states"}, where)
+    name = _text(data.get("name", Path(origin).stem), f"{where}name")
+    description = _text(data.get("description", ""), f"{where}description")
+    steps = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
+    run_steps = steps.coerce(data.get("steps", 120), where)
+    rules = _table(data.get("rules", {}), f"{where}rules")
+    _no_unknown(rules, {"lab", "state"}, f"{where}rules.")
+    lab_rule = _rule(rules.get("lab", "best_response"), f"{where}rules.lab")
+    state_rule = _rule(rules.get("state", "best_response"), f"{where}rules.state")
+    params = ModelParams(**{**defaults(), **validate(_table(data.get("params", {}), f"{where}params"),
+                                                       where=f"{where}params.")})
+    raw_states = _array_of_tables(data.get("states"), f"{where}states")
+    states = tuple(_state(s, f"{where}states[{i}].") for i, s in enumerate(raw_states))
+    state_names = [s.name for s in states]
+    _unique(state_names, f"{where}states")
+    raw_labs = _array_of_tables(data.get("labs"), f"{where}labs")
+    labs = tuple(_lab(lab, f"{where}labs[{i}].", state_names) for i, lab in enumerate(raw_labs))
+    _unique([lab.name for lab in labs], f"{where}labs")
+    for s in states:
+        for rival in s.rivalry:
+            if rival not in state_names or rival == s.name:
+                raise ParameterError(
+                    f"{where}states.{s.name}.rivalry: {rival!r} is not another state "
+                    f"(have {', '.join(state_names)})"
+                )
+    return Scenario(name, description, run_steps, params, labs, states, lab_rule, state_rule)
+
+
+def _state(raw: dict[str, Any], where: str) -> State:
+    _no_unknown(raw, {"name", "transparency", "rivalry", "member", "rule", "loss_weight"}, where)
+    name = _text(_required(raw, "name", where), f"{where}name")
+    where = f"{where.rsplit('[', 1)[0]}.{name}."
+    rivalry_raw = _table(raw.get("rivalry", {}), f"{where}rivalry")
+    rivalry = {r: RIVALRY_RANGE.coerce(w, f"{where}rivalry.{r}=") for r, w in rivalry_raw.items()}
+    return State(
+        name=name,
+        transparency=STATE_FIELDS["transparency"].coerce(_required(raw, "transparency", where), where),
+        rivalry=rivalry,
+        member=_bool(raw.get("member", False), f"{where}member"),
+        rule=_rule(raw["rule"], f"{where}rule") if "rule" in raw else None,
+        loss_weight=STATE_FIELDS["loss_weight"].coerce(raw.get("loss_weight", 1.0), where),
+    )
+
+
+def _lab(raw: dict[str, Any], where: str, state_names: list[str]) -> Lab:
+    allowed = {"name", "state", "capability", "safety", "pause_affinity", "open_weights",
+               "action", "rule", "loss_weight"}
+    _no_unknown(raw, allowed, where)
+    name = _text(_required(raw, "name", where), f"{where}name")
+    where = f"{where.rsplit('[', 1)[0]}.{name}."
+    home = _text(_required(raw, "state", where), f"{where}state")
+    if home not in state_names:
+        raise ParameterError(f"{where}state: {home!r} is not a declared state ({', '.join(state_names)})")
+    action = raw.get("action", "race")
+    if action not in ACTIONS:
+        raise ParameterError(f"{where}action: expected one of {', '.join(ACTIONS)}, got {action!r}")
+    return Lab(
+        name=name,
+        state=home,
+        capability=LAB_FIELDS["capability"].coerce(_required(raw, "capability", where), where),
+        safety=LAB_FIELDS["safety"].coerce(_required(raw, "safety", where), where),
+        pause_affinity=LAB_FIELDS["pause_affinity"].coerce(raw.get("pause_affinity", 0.0), where),
+        open_weights=_bool(raw.get("open_weights", False), f"{where}open_weights"),
+        pausing=action == "pause",
+        rule=_rule(raw["rule"], f"{where}rule") if "rule" in raw else None,
+        loss_weight=LAB_FIELDS["loss_weight"].coerce(raw.get("loss_weight", 1.0), where),
+    )
+
+
+def _no_unknown(raw: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise ParameterError(
+            f"{where}{unknown[0]}: unknown field (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def _required(raw: dict[str, Any], key: str, where: str) -> Any:
+    if key not in raw:
+        raise ParameterError(f"{where}{key}: missing required field")
+    return raw[key]
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(f"{where}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ParameterError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _rule(value: Any, where: str) -> str:
+    if value not in RULES:
+        raise ParameterError(f"{where}: expected one of {', '.join(RULES)}, got {value!r}")
+    return value
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ParameterError(f"{where}: expected a table, got {type(value).__name__}")
+    return value
+
+
+def _array_of_tables(value: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise ParameterError(f"{where}: expected at least one [[{where.rsplit(' ', 1)[-1]}]] table")
+    return value
+
+
+def _unique(names: list[str], where: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ParameterError(f"{where}: the name {name!r} is used twice")
+        seen.add(name)
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """Split a `name=value` string from `--set`, or raise a one-line error."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise ParameterError(f"--set {text!r}: expected name=value")
+    return name.strip(), value.strip()

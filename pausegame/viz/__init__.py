@@ -1,0 +1,1 @@
+"""Views: plots and the Solara web UI."""
