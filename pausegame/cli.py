@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 
-from pausegame import __version__
+from pausegame import __version__, commands
 from pausegame.errors import InputError
 
-#: Subcommand modules; each has `register(subparsers)` setting `func(args) -> int`.
-COMMANDS = ("run", "info")
+
+def command_modules() -> list[str]:
+    """Every module of `pausegame.commands` with a `register(subparsers)` function."""
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if m.name != "options")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -27,8 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pausegame {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    for name in COMMANDS:
-        importlib.import_module(f"pausegame.commands.{name}").register(subparsers)
+    for name in command_modules():
+        module = importlib.import_module(f"pausegame.commands.{name}")
+        if hasattr(module, "register"):
+            module.register(subparsers)
     return parser
 
 
