@@ -1,0 +1,495 @@
+"""The scenario's two-level game (MODEL.md section 5): lab games G(S) and the treaty game on top.
+
+For a treaty member set S the labs play the lab game G(S): actions RACE (0) and PAUSE (1),
+payoffs the kernel's lookahead utilities with the profile held for `params.lookahead` steps,
+the very numbers best-response agents compare. The treaty game asks, for every S, which
+equilibrium of G(S) the labs play (a stated selection rule) and what each state then gets,
+W_k(S); a treaty is stable when no member gains by leaving and no outsider by joining
+(d'Aspremont et al. 1983; Barrett 1994).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pausegame.errors import InputError
+from pausegame.experiments import games
+from pausegame.sim import kernel
+from pausegame.sim.kernel import Structure, WorldState
+
+RACE, PAUSE = 0, 1
+ACTION_NAMES = ("RACE", "PAUSE")
+
+# How the labs' play of G(S) is chosen. The first three pick an equilibrium of G(S); the
+# last is the agents' own anticipation (only the deciding state's labs respond).
+SELECTIONS = ("dynamics", "welfare", "worst", "anticipation")
+EQUILIBRIUM_SELECTIONS = ("dynamics", "welfare", "worst")
+
+# The treaty game evaluates 2^S x 2^L profiles; past this many it would take minutes and GiBs.
+MAX_TREATY_PROFILES = 2**20
+# Profiles per kernel call: keeps the lookahead's temporaries to a few hundred MiB.
+PROFILES_PER_CALL = 2**16
+
+
+def lab_profiles(n_labs: int) -> np.ndarray:
+    """(2^L, L) bool, every lab profile (True = PAUSE) in the tensor's C order (lab 0 first)."""
+    return np.array(list(itertools.product((False, True), repeat=n_labs)), dtype=bool).reshape(
+        2**n_labs, n_labs
+    )
+
+
+def member_sets(n_states: int) -> np.ndarray:
+    """(2^S, S) bool, every treaty member set in C order (state 0 first); row 0 is empty."""
+    return lab_profiles(n_states)
+
+
+def set_index(members: Any) -> int:
+    """The row of `member_sets` (or `lab_profiles`) that equals `members`."""
+    index = 0
+    for bit in np.asarray(members, dtype=bool):
+        index = 2 * index + int(bit)
+    return index
+
+
+@dataclass(frozen=True)
+class LabGame:
+    """The lab game G(S) from one state: payoffs[i, a_1..a_L], as games.py expects them.
+
+    state_payoffs[k, a] and catastrophe[a] are the states' lookahead utilities and the chance
+    of a catastrophe within the lookahead under the same held profile.
+    """
+
+    payoffs: np.ndarray  # (L, 2, ..., 2)
+    state_payoffs: np.ndarray  # (S, 2, ..., 2)
+    catastrophe: np.ndarray  # (2, ..., 2)
+    members: np.ndarray  # (S,) bool
+
+    @property
+    def n_labs(self) -> int:
+        return self.payoffs.shape[0]
+
+    def lab_welfare(self) -> np.ndarray:
+        """(2, ..., 2) the labs' summed utility at every profile."""
+        return self.payoffs.sum(axis=0)
+
+
+def _check_size(structure: Structure, n_sets: int) -> None:
+    profiles = n_sets * 2**structure.n_labs
+    if profiles > MAX_TREATY_PROFILES:
+        raise InputError(
+            f"the game has {structure.n_labs} labs and {n_sets} treaty member sets, "
+            f"{profiles} profiles in all, over the limit of {MAX_TREATY_PROFILES} (2^20); "
+            "analyse a scenario with fewer labs or states"
+        )
+
+
+def lab_games(
+    structure: Structure, params: Any, state: WorldState, members: np.ndarray
+) -> list[LabGame]:
+    """G(S) for each row S of `members` (M, S), all profiles of all games in few kernel calls."""
+    members = np.atleast_2d(np.asarray(members, dtype=bool))
+    _check_size(structure, len(members))
+    n_labs = structure.n_labs
+    profiles = lab_profiles(n_labs)
+    sets_per_call = max(1, PROFILES_PER_CALL // len(profiles))
+    shape = (2,) * n_labs
+    result: list[LabGame] = []
+    for start in range(0, len(members), sets_per_call):
+        chunk = members[start:start + sets_per_call]
+        ahead = kernel.lookahead(
+            state, profiles[None, :, :], chunk[:, None, :], structure, params,
+            params.lookahead, params.discount,
+        )
+        for m, row in enumerate(chunk):
+            result.append(LabGame(
+                payoffs=np.moveaxis(ahead.lab[m].reshape(*shape, n_labs), -1, 0),
+                state_payoffs=np.moveaxis(
+                    ahead.state[m].reshape(*shape, structure.n_states), -1, 0),
+                catastrophe=ahead.catastrophe[m].reshape(shape),
+                members=row.copy(),
+            ))
+    return result
+
+
+def lab_game(structure: Structure, params: Any, state: WorldState, members: Any) -> LabGame:
+    """The lab game G(S) for one member set S, (S,) bool, from `state`."""
+    return lab_games(structure, params, state, np.asarray(members, dtype=bool)[None, :])[0]
+
+
+# ----- choosing the labs' play of G(S) ---------------------------------------------------------
+
+
+def tolerance(values: np.ndarray) -> float:
+    """Gains below this are ties: payoffs in $B are compared to nine significant digits."""
+    return 1e-9 * max(1.0, float(np.abs(values).max()))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The lab profile a selection rule picks in G(S), and how it got there."""
+
+    profile: tuple[int, ...]
+    method: str  # e.g. "best-response dynamics", "fallback: ...", "no pure equilibrium: ..."
+    equilibrium: bool  # a pure Nash equilibrium of G(S) (False only when G(S) has none)
+
+
+def best_response_dynamics(
+    payoffs: np.ndarray, start: tuple[int, ...], tol: float
+) -> tuple[int, ...] | None:
+    """Round-robin strict best responses (labs in index order) from `start`.
+
+    Returns the profile where a full round changes nothing (a pure equilibrium), or None when
+    the play returns to a profile it already left at the start of a round (a cycle).
+    """
+    profile = list(start)
+    seen: set[tuple[int, ...]] = set()
+    while tuple(profile) not in seen:
+        seen.add(tuple(profile))
+        moved = False
+        for lab in range(len(profile)):
+            here = payoffs[(lab, *profile)]
+            profile[lab] = 1 - profile[lab]
+            there = payoffs[(lab, *profile)]
+            if there > here + tol:
+                moved = True
+            else:
+                profile[lab] = 1 - profile[lab]
+        if not moved:
+            return tuple(profile)
+    return None
+
+
+def _extreme_equilibrium(game: LabGame, best: bool, tol: float) -> Selection | None:
+    equilibria = games.pure_equilibria(game.payoffs, tol)
+    if not equilibria:
+        return None
+    welfare = game.lab_welfare()
+    values = [welfare[e] for e in equilibria]
+    # Ties go to the first in lexicographic order (racing labs first), for reproducible output.
+    pick = int(np.argmax(values) if best else np.argmin(values))
+    kind = "welfare-best" if best else "welfare-worst"
+    return Selection(equilibria[pick], f"{kind} pure equilibrium", True)
+
+
+def _least_regret(game: LabGame) -> Selection:
+    regrets = games.regret(game.payoffs)
+    profile = tuple(int(a) for a in np.unravel_index(int(np.argmin(regrets)), regrets.shape))
+    return Selection(profile, "no pure equilibrium: least-regret profile", False)
+
+
+def anticipated_profile(
+    game: LabGame, start: tuple[int, ...], own: np.ndarray
+) -> tuple[int, ...]:
+    """The agents' anticipation: `own` labs revise together by strict best response.
+
+    Up to one round per own lab, stopping when none wants to move; every other lab keeps its
+    action in `start`. This is `PauseModel.anticipated_lab_response` read off G(S).
+    """
+    profile = np.array(start)
+    for _ in range(len(own)):
+        new = profile.copy()
+        for lab in own:
+            race = list(profile)
+            race[lab] = RACE
+            pause = list(profile)
+            pause[lab] = PAUSE
+            gain = game.payoffs[(lab, *pause)] - game.payoffs[(lab, *race)]
+            new[lab] = PAUSE if gain > 0 else RACE if gain < 0 else profile[lab]
+        if np.array_equal(new, profile):
+            break
+        profile = new
+    return tuple(int(a) for a in profile)
+
+
+def select(game: LabGame, rule: str, start: tuple[int, ...]) -> Selection:
+    """The lab profile of G(S) chosen by `rule` (one of EQUILIBRIUM_SELECTIONS).
+
+    dynamics: where round-robin best responses from `start` settle; if they cycle, the
+    welfare-best pure equilibrium. welfare / worst: the pure equilibrium with the most / least
+    lab welfare. With no pure equilibrium, every rule falls back to the least-regret profile.
+    """
+    tol = tolerance(game.payoffs)
+    if rule == "dynamics":
+        settled = best_response_dynamics(game.payoffs, start, tol)
+        if settled is not None:
+            return Selection(settled, "best-response dynamics", True)
+        fallback = _extreme_equilibrium(game, True, tol)
+        if fallback is not None:
+            return Selection(fallback.profile,
+                             "fallback: dynamics cycle, welfare-best pure equilibrium", True)
+        return _least_regret(game)
+    if rule in ("welfare", "worst"):
+        return _extreme_equilibrium(game, rule == "welfare", tol) or _least_regret(game)
+    raise InputError(f"selection {rule!r}: expected one of {', '.join(EQUILIBRIUM_SELECTIONS)}")
+
+
+# ----- the treaty game ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Treaty:
+    """One member set S with the labs' selected play of G(S) and its stability."""
+
+    members: np.ndarray  # (S,) bool
+    selection: Selection
+    state_utilities: np.ndarray  # (S,) under the selected profile
+    lab_utilities: np.ndarray  # (L,)
+    catastrophe: float  # probability of a catastrophe within the lookahead
+    violators: np.ndarray  # (L,) bool: required to pause by the treaty, racing anyway
+    payoffs: np.ndarray  # (S,) W_k(S): what each state weighs when deciding about S
+    internally_stable: bool
+    externally_stable: bool
+
+    @property
+    def stable(self) -> bool:
+        return self.internally_stable and self.externally_stable
+
+    @property
+    def profile(self) -> tuple[int, ...]:
+        return self.selection.profile
+
+
+@dataclass(frozen=True)
+class TreatyGame:
+    """Every treaty S (in member_sets order), with the selected lab play and stability."""
+
+    structure: Structure
+    selection: str
+    start_profile: np.ndarray  # (L,) bool: the lab profile play starts from
+    start_members: np.ndarray  # (S,) bool: the current treaty
+    games: list[LabGame]
+    treaties: list[Treaty]
+    stable_by_rule: dict[str, list[int]]  # set indices of stable treaties under each rule
+    selection_matters: list[int]  # set indices where the equilibrium rules pick different play
+
+    @property
+    def stable(self) -> list[Treaty]:
+        return [t for t in self.treaties if t.stable]
+
+    @property
+    def current_game(self) -> LabGame:
+        """G(S) for the treaty in force now."""
+        return self.games[set_index(self.start_members)]
+
+    @property
+    def global_pause_stable(self) -> bool:
+        """The full treaty is stable and every lab pauses under it."""
+        full = self.treaties[-1]
+        return full.stable and all(a == PAUSE for a in full.profile)
+
+    def social_optimum(self) -> tuple[np.ndarray, tuple[int, ...], float]:
+        """(members, lab profile, states' welfare) maximising the states' summed utility."""
+        welfares = np.array([g.state_payoffs.sum(axis=0).max() for g in self.games])
+        best = int(np.argmax(welfares))
+        welfare = self.games[best].state_payoffs.sum(axis=0)
+        profile = np.unravel_index(int(np.argmax(welfare)), welfare.shape)
+        return self.games[best].members, tuple(int(a) for a in profile), float(welfares[best])
+
+
+def _stability(payoffs: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(internal, external) stability of every member set given W[set, state]."""
+    tol = tolerance(payoffs)
+    n_sets, n_states = payoffs.shape
+    internal = np.ones(n_sets, dtype=bool)
+    external = np.ones(n_sets, dtype=bool)
+    for s, members in enumerate(sets):
+        for k in range(n_states):
+            flipped = members.copy()
+            flipped[k] = not members[k]
+            other = set_index(flipped)
+            if payoffs[other, k] > payoffs[s, k] + tol:  # k strictly gains by switching
+                if members[k]:
+                    internal[s] = False
+                else:
+                    external[s] = False
+    return internal, external
+
+
+def _violators(structure: Structure, params: Any, members: np.ndarray,
+               profile: tuple[int, ...]) -> np.ndarray:
+    binding = kernel.treaty_binding(members, params)
+    required = kernel.labs_required(members, binding, structure)
+    return required & (np.asarray(profile) == RACE)
+
+
+def analyse_treaties(
+    structure: Structure, params: Any, state: WorldState, pausing: Any, members: Any,
+    selection: str = "dynamics",
+) -> TreatyGame:
+    """The treaty game from `state`, labs currently playing `pausing`, treaty `members` in force.
+
+    Every member set's lab game comes from one batched kernel call. Under an equilibrium
+    rule each state's payoff W_k(S) is its utility at the selected profile of G(S). Under
+    "anticipation", W_k(S) is its utility after only its own labs best-respond to S from the
+    current profile (as the agents reason), and the profile reported for S combines every
+    state's labs' anticipated responses.
+    """
+    if selection not in SELECTIONS:
+        raise InputError(f"selection {selection!r}: expected one of {', '.join(SELECTIONS)}")
+    sets = member_sets(structure.n_states)
+    _check_size(structure, len(sets))
+    all_games = lab_games(structure, params, state, sets)
+    start = tuple(int(a) for a in np.asarray(pausing, dtype=bool))
+    by_rule = {rule: [select(g, rule, start) for g in all_games] for rule in EQUILIBRIUM_SELECTIONS}
+    stable_by_rule = {}
+    for rule, chosen in by_rule.items():
+        payoffs = np.array([g.state_payoffs[(slice(None), *c.profile)]
+                            for g, c in zip(all_games, chosen, strict=True)])
+        internal, external = _stability(payoffs, sets)
+        stable_by_rule[rule] = [int(s) for s in np.flatnonzero(internal & external)]
+    matters = [s for s in range(len(sets))
+               if len({by_rule[rule][s].profile for rule in EQUILIBRIUM_SELECTIONS}) > 1]
+
+    if selection == "anticipation":
+        chosen, payoffs = _anticipation(structure, all_games, start)
+        internal, external = _stability(payoffs, sets)
+        stable_by_rule[selection] = [int(s) for s in np.flatnonzero(internal & external)]
+    else:
+        chosen = by_rule[selection]
+        payoffs = np.array([g.state_payoffs[(slice(None), *c.profile)]
+                            for g, c in zip(all_games, chosen, strict=True)])
+        internal, external = _stability(payoffs, sets)
+    treaties = []
+    for s, (g, choice) in enumerate(zip(all_games, chosen, strict=True)):
+        at = (slice(None), *choice.profile)
+        treaties.append(Treaty(
+            members=sets[s], selection=choice,
+            state_utilities=g.state_payoffs[at].copy(), lab_utilities=g.payoffs[at].copy(),
+            catastrophe=float(g.catastrophe[choice.profile]),
+            violators=_violators(structure, params, sets[s], choice.profile),
+            payoffs=payoffs[s], internally_stable=bool(internal[s]),
+            externally_stable=bool(external[s]),
+        ))
+    return TreatyGame(structure, selection, np.asarray(pausing, dtype=bool).copy(),
+                      np.asarray(members, dtype=bool).copy(), all_games, treaties,
+                      stable_by_rule, matters)
+
+
+def _anticipation(structure: Structure, all_games: list[LabGame],
+                  start: tuple[int, ...]) -> tuple[list[Selection], np.ndarray]:
+    """Per set: the combined anticipated profile, and W[s, k] from state k's own anticipation."""
+    n_states = structure.n_states
+    payoffs = np.empty((len(all_games), n_states))
+    chosen = []
+    tol_games = [tolerance(g.payoffs) for g in all_games]
+    for s, g in enumerate(all_games):
+        combined = list(start)
+        for k in range(n_states):
+            own = np.flatnonzero(structure.lab_state == k)
+            profile = anticipated_profile(g, start, own)
+            payoffs[s, k] = g.state_payoffs[(k, *profile)]
+            for lab in own:
+                combined[lab] = profile[lab]
+        combined_profile = tuple(combined)
+        is_equilibrium = bool(games.regret(g.payoffs)[combined_profile] <= tol_games[s])
+        chosen.append(Selection(combined_profile, "each state's labs anticipate (agents' rule)",
+                                is_equilibrium))
+    return chosen, payoffs
+
+
+# ----- from a scenario, and as JSON ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the analysis starts: the public state agents plan from and the current play."""
+
+    state: WorldState
+    pausing: np.ndarray  # (L,) bool
+    members: np.ndarray  # (S,) bool
+    step: int  # months simulated to get here (0: the scenario's start)
+    seed: int | None  # the run's seed, None at the scenario's start
+    catastrophe_step: int | None  # the run ended in a catastrophe before reaching `step`
+
+
+def position(scenario: Any, at_step: int | None = None, seed: int = 0) -> Position:
+    """The scenario's start, or the state after `at_step` months of run `seed`."""
+    if at_step is None:
+        pausing, members = scenario.initial_profile()
+        return Position(scenario.initial_state(), pausing, members, 0, None, None)
+    if at_step < 0:
+        raise InputError(f"--at-step {at_step}: expected a number of months >= 0")
+    from pausegame.experiments.runs import simulate  # the Mesa model only when a run is asked
+
+    model = simulate(scenario, seed, at_step)
+    return Position(model.planning_state(), model.pausing.copy(), model.member.copy(),
+                    int(model.steps), seed, model.catastrophe_step)
+
+
+def analyse_scenario(scenario: Any, selection: str = "dynamics", at_step: int | None = None,
+                     seed: int = 0) -> tuple[TreatyGame, Position]:
+    """The treaty game of a scenario from its start or from step `at_step` of run `seed`."""
+    where = position(scenario, at_step, seed)
+    game = analyse_treaties(scenario.structure(), scenario.params, where.state, where.pausing,
+                            where.members, selection)
+    return game, where
+
+
+def _names(names: tuple[str, ...], mask: Any) -> list[str]:
+    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
+
+
+def treaty_record(game: TreatyGame, treaty: Treaty) -> dict:
+    """One treaty as JSON: members, the labs' play, who cheats, welfare, risk, stability."""
+    structure = game.structure
+    pausing = np.asarray(treaty.profile) == PAUSE
+    state_welfare = float(treaty.state_utilities.sum())
+    lab_welfare = float(treaty.lab_utilities.sum())
+    return {
+        "members": _names(structure.state_names, treaty.members),
+        "empty": not treaty.members.any(),
+        "profile": list(treaty.profile),
+        "pausing_labs": _names(structure.lab_names, pausing),
+        "racing_labs": _names(structure.lab_names, ~pausing),
+        "violators": _names(structure.lab_names, treaty.violators),
+        "selection_method": treaty.selection.method,
+        "lab_equilibrium": treaty.selection.equilibrium,
+        "welfare": state_welfare,
+        "lab_welfare": lab_welfare,
+        "total_welfare": state_welfare + lab_welfare,
+        "catastrophe_probability": treaty.catastrophe,
+        "state_payoffs": dict(zip(structure.state_names, map(float, treaty.payoffs), strict=True)),
+        "internally_stable": treaty.internally_stable,
+        "externally_stable": treaty.externally_stable,
+    }
+
+
+def treaty_report(game: TreatyGame, mixed: bool = True) -> dict:
+    """JSON-ready account of the treaty game plus the lab game under the treaty in force.
+
+    `players`, `pure_equilibria`, `mixed_equilibria`, `social_optimum` and the prices of
+    anarchy and stability describe G(current members), the game the labs play now.
+    """
+    structure = game.structure
+    current = game.current_game
+    lab_summary = games.solve(current.payoffs, list(structure.lab_names),
+                              [list(ACTION_NAMES)] * structure.n_labs, mixed=mixed)
+    start = tuple(int(a) for a in game.start_profile)
+    members, profile, welfare = game.social_optimum()
+    sets = member_sets(structure.n_states)
+    return {
+        **lab_summary,
+        "lab_game_members": _names(structure.state_names, game.start_members),
+        "current_profile": list(start),
+        "current_regret": float(games.regret(current.payoffs)[start]),
+        "selection": game.selection,
+        "stable_treaties": [treaty_record(game, t) for t in game.stable],
+        "global_pause_stable": game.global_pause_stable,
+        "selection_matters": [_names(structure.state_names, sets[s])
+                              for s in game.selection_matters],
+        "stable_treaties_by_rule": {
+            rule: [_names(structure.state_names, sets[s]) for s in indices]
+            for rule, indices in game.stable_by_rule.items()
+        },
+        "treaty_social_optimum": {
+            "members": _names(structure.state_names, members),
+            "profile": list(profile),
+            "pausing_labs": _names(structure.lab_names, np.asarray(profile) == PAUSE),
+            "welfare": welfare,
+        },
+        "treaties": [treaty_record(game, t) for t in game.treaties],
+    }
