@@ -1,0 +1,241 @@
+"""`pausegame equilibria`: stable treaties and lab equilibria of a scenario, or of any game file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Sequence
+
+from pausegame.commands.options import add_scenario_options, scenario_from_args
+from pausegame.errors import InputError
+from pausegame.experiments import games, treaty
+from pausegame.sim.parameters import Parameter
+
+AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
+SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "equilibria", help="stable treaties, lab equilibria and prices of anarchy",
+        description="Solve the scenario's two-level game (lab games G(S) under every treaty S, "
+        "and the treaty game on top), or any game given as a payoff tensor (--game) or as "
+        "member/non-member payoffs by coalition size (--coalition-game).",
+    )
+    add_scenario_options(parser)
+    parser.add_argument("--at-step", default=None, metavar="T",
+                        help="analyse from month T of run --seed instead of the scenario's start")
+    parser.add_argument("--seed", default="0", help="the run's seed for --at-step (default 0)")
+    parser.add_argument(
+        "--selection", choices=treaty.SELECTIONS, default=None,
+        help="which play of G(S) the labs are assumed to settle on: dynamics (best-response "
+        "dynamics from the current profile; default), welfare (the labs' best pure equilibrium), "
+        "worst (their worst), anticipation (only the deciding state's labs respond, as agents do)",
+    )
+    parser.add_argument("--game", default=None, metavar="FILE.npy|FILE.json",
+                        help="solve this payoff tensor payoffs[i, a_1, ..., a_N] instead")
+    parser.add_argument("--coalition-game", default=None, metavar="FILE.json",
+                        help="find the stable coalition sizes of this symmetric treaty game")
+    parser.add_argument("--no-mixed", action="store_true",
+                        help="skip the search for mixed equilibria")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.game is not None and args.coalition_game is not None:
+        raise InputError("--game and --coalition-game: give one game at a time")
+    if args.game is not None or args.coalition_game is not None:
+        _no_scenario_options(args)
+    if args.game is not None:
+        payoffs, players, actions = games.load_game(args.game)
+        result = games.solve(payoffs, players, actions, mixed=not args.no_mixed)
+        print(json.dumps(_clean(result), indent=2) if args.json else format_game(result))
+        return 0
+    if args.coalition_game is not None:
+        result = _coalition_result(args.coalition_game)
+        print(json.dumps(_clean(result), indent=2) if args.json else format_coalition_game(result))
+        return 0
+    scenario = scenario_from_args(args)
+    at_step = None if args.at_step is None else AT_STEP.coerce(args.at_step, "--")
+    seed = SEED.coerce(args.seed, "--")
+    analysis, where = treaty.analyse_scenario(scenario, args.selection or "dynamics", at_step, seed)
+    report = {
+        "scenario": scenario.name,
+        "at_step": where.step,
+        "seed": where.seed,
+        "catastrophe_step": where.catastrophe_step,
+        **treaty.treaty_report(analysis, mixed=not args.no_mixed),
+    }
+    print(json.dumps(_clean(report), indent=2) if args.json else format_scenario(report))
+    return 0
+
+
+def _no_scenario_options(args: argparse.Namespace) -> None:
+    given = [name for name, value in (("--set", args.overrides), ("--at-step", args.at_step),
+                                      ("--selection", args.selection)) if value]
+    if given:
+        raise InputError(f"{given[0]} applies to a scenario, not to --game/--coalition-game")
+
+
+def _coalition_result(path: str) -> dict:
+    from pausegame.experiments import coalitions
+
+    return coalitions.solve_coalition_game(*coalitions.load_coalition_game(path))
+
+
+def _clean(value: object) -> object:
+    """JSON has no NaN: undefined ratios become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+# ----- text views -----------------------------------------------------------------------------
+
+
+def _list(names: Sequence[str], empty: str = "none") -> str:
+    return ", ".join(names) if names else empty
+
+
+def _ratio(value: float | None) -> str:
+    return "undefined (welfare <= 0 or no equilibrium)" if value is None else f"{value:.3f}"
+
+
+def _profile_text(actions: Sequence[Sequence[str]], players: Sequence[str],
+                  profile: Sequence[int]) -> str:
+    return ", ".join(f"{p}={actions[i][a]}" for i, (p, a) in enumerate(zip(players, profile,
+                                                                            strict=True)))
+
+
+def format_game(result: dict) -> str:
+    """A solved payoff tensor: pure and mixed equilibria, optimum, prices, dominated actions."""
+    players, actions = result["players"], result["actions"]
+    lines = [f"Game of {len(players)} players: {_list(players)}", "", "Pure Nash equilibria:"]
+    for row in result["pure_equilibria"]:
+        lines.append(f"  {_profile_text(actions, players, row['profile'])}"
+                     f"  (welfare {row['welfare']:.4g})")
+    if not result["pure_equilibria"]:
+        lines.append("  none")
+    lines.append("Mixed equilibria:")
+    for row in result["mixed_equilibria"]:
+        mix = "; ".join(
+            f"{p}: " + ", ".join(f"{actions[i][a]} {q:.3f}" for a, q in enumerate(s) if q > 0)
+            for i, (p, s) in enumerate(zip(players, row["strategies"], strict=True))
+        )
+        lines.append(f"  {mix}  (regret {row['regret']:.1e})")
+    if not result["mixed_equilibria"]:
+        lines.append("  none found (or not searched)")
+    optimum = result["social_optimum"]
+    lines += [
+        f"Social optimum: {_profile_text(actions, players, optimum['profile'])}"
+        f"  (welfare {optimum['welfare']:.4g})",
+        f"Price of anarchy: {_ratio(result['price_of_anarchy'])}",
+        f"Price of stability: {_ratio(result['price_of_stability'])}",
+    ]
+    dominated = [f"{p}: {', '.join(actions[i][a] for a in d)}"
+                 for i, (p, d) in enumerate(zip(players, result.get("dominated", []), strict=False))
+                 if d]
+    if dominated:
+        lines.append("Strictly dominated actions: " + "; ".join(dominated))
+    return "\n".join(lines)
+
+
+def format_coalition_game(result: dict) -> str:
+    """A symmetric treaty game: which coalition sizes are stable."""
+    sizes = result.get("stable_coalition_sizes", [])
+    lines = [f"Stable coalition sizes: {_list([str(k) for k in sizes])}"]
+    for key, value in result.items():
+        if key != "stable_coalition_sizes" and not isinstance(value, dict | list):
+            lines.append(f"{key.replace('_', ' ')}: {value}")
+    return "\n".join(lines)
+
+
+def _treaty_lines(row: dict) -> list[str]:
+    members = _list(row["members"], "(empty treaty: no state joins)")
+    return [
+        f"  members: {members}",
+        f"    pausing labs: {_list(row['pausing_labs'])}",
+        f"    racing labs:  {_list(row['racing_labs'])}",
+        f"    would cheat:  {_list(row['violators'])}",
+        f"    welfare (states) {row['welfare']:.2f} $B, labs {row['lab_welfare']:.2f} $B; "
+        f"catastrophe probability over the lookahead {row['catastrophe_probability']:.2%}",
+        f"    labs' play: {row['selection_method']}",
+    ]
+
+
+def format_scenario(report: dict) -> str:
+    """The two-level game of a scenario, as a reader wants it: stable treaties first."""
+    origin = ("the scenario's start" if report["seed"] is None
+              else f"month {report['at_step']} of run seed {report['seed']}")
+    lines = [f"Scenario {report['scenario']}, from {origin}; "
+             f"labs' play under each treaty chosen by: {report['selection']}"]
+    if report["catastrophe_step"] is not None:
+        lines.append(f"(the run ended in a catastrophe in month {report['catastrophe_step']}; "
+                     "analysed from that state)")
+    stable = report["stable_treaties"]
+    lines += ["", f"Stable treaties ({len(stable)}; no member gains by leaving, "
+              "no outsider by joining; the empty treaty is listed when no state gains by "
+              "joining alone):"]
+    for row in stable:
+        lines += _treaty_lines(row)
+    if not stable:
+        lines.append("  none: every treaty has a member that leaves or an outsider that joins")
+    lines.append("")
+    lines.append("Global pause (every state in, every lab pausing) stable: "
+                 + ("yes" if report["global_pause_stable"] else "no"))
+    if not report["global_pause_stable"]:
+        lines.append("  " + _full_treaty_reason(report["treaties"]))
+    matters = report["selection_matters"]
+    if matters:
+        lines.append("The selection rule matters for the treaties: "
+                     + "; ".join(_list(m, "(empty)") for m in matters))
+        for rule, sets in report["stable_treaties_by_rule"].items():
+            lines.append(f"  stable under {rule}: " + "; ".join(_list(m, "(empty)") for m in sets))
+    else:
+        lines.append("The selection rule does not matter: dynamics, welfare and worst pick "
+                     "the same play of every G(S).")
+    best = report["treaty_social_optimum"]
+    lines.append(f"Best for the states together: members {_list(best['members'])}, "
+                 f"pausing labs {_list(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)")
+
+    players, actions = report["players"], report["actions"]
+    lines += ["", f"Lab game under the treaty in force (members: "
+              f"{_list(report['lab_game_members'])}):", "  pure equilibria:"]
+    for row in report["pure_equilibria"]:
+        pausing = [p for p, a in zip(players, row["profile"], strict=True) if a == treaty.PAUSE]
+        lines.append(f"    pausing: {_list(pausing)} (lab welfare {row['welfare']:.2f} $B)")
+    if not report["pure_equilibria"]:
+        lines.append("    none")
+    optimum = report["social_optimum"]
+    pausing = [p for p, a in zip(players, optimum["profile"], strict=True) if a == treaty.PAUSE]
+    lines += [
+        f"  social optimum: pausing {_list(pausing)} (lab welfare {optimum['welfare']:.2f} $B)",
+        f"  price of anarchy: {_ratio(report['price_of_anarchy'])}; "
+        f"price of stability: {_ratio(report['price_of_stability'])}",
+        f"  current play: {_profile_text(actions, players, report['current_profile'])}; "
+        f"regret {report['current_regret']:.3g} $B",
+    ]
+    return "\n".join(lines)
+
+
+def _full_treaty_reason(treaties: list[dict]) -> str:
+    """Why the global pause fails: who gains by leaving the full treaty, or who races under it."""
+    by_members = {frozenset(t["members"]): t for t in treaties}
+    full = treaties[-1]
+    racing = full["racing_labs"]
+    if full["internally_stable"]:
+        return f"the full treaty is stable, but under it {_list(racing)} race"
+    gains = []
+    for state in full["members"]:
+        alone_out = by_members[frozenset(full["members"]) - {state}]
+        gain = alone_out["state_payoffs"][state] - full["state_payoffs"][state]
+        if gain > 0:
+            gains.append(f"{state} (+{gain:.2f} $B)")
+    text = f"the full treaty is not internally stable: leaving pays {_list(gains)}"
+    return text + (f"; under it {_list(racing)} race" if racing else "")
