@@ -1,0 +1,79 @@
+"""`pausegame sweep`: run every (parameter point, seed) of a sweep spec into a Parquet folder."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+
+from pausegame.errors import InputError
+from pausegame.experiments.sweep import run_sweep
+from pausegame.experiments.sweep_engine import ENGINES
+from pausegame.experiments.sweep_spec import load_sweep_spec
+from pausegame.experiments.sweep_store import MANIFEST, TRACES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sweep", help="run a batch experiment over parameters and seeds",
+        description="Run every (parameter point, seed) of a sweep spec once, committing result "
+        "rows to a Parquet folder in batches. Running it again resumes where it stopped.",
+    )
+    parser.add_argument("spec", type=Path, metavar="SPEC.toml", help="the sweep spec")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="results folder (created; an existing one is resumed)")
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
+                        help="local worker processes (default: one per CPU)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--traces", action="store_true",
+                        help=f"also keep per-step records of every run (in DIR/{TRACES})")
+    parser.add_argument("--engine", choices=sorted(ENGINES), default="mesa",
+                        help="how runs are computed (default: mesa)")
+    parser.add_argument("--batch-size", type=_positive, default=None, metavar="N",
+                        help="runs per committed part file (default: about 1/20 of the sweep)")
+    parser.add_argument("--chunk-size", type=_positive, default=None, metavar="N",
+                        help="runs per task sent to a worker (default: automatic)")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.set_defaults(func=main)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.scheduler is not None and args.workers is not None:
+        raise InputError("--workers sets the local pool; with --scheduler the cluster's "
+                         "workers run the sweep: drop one of them")
+    spec = load_sweep_spec(args.spec, traces=args.traces)
+    # A polite `kill` commits finished runs on the way out, as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = run_sweep(
+            spec, args.out, workers=args.workers, scheduler=args.scheduler, engine=args.engine,
+            batch_size=args.batch_size, chunk_size=args.chunk_size, progress=not args.quiet,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if result.ran == 0 and result.complete:
+        print(f"sweep: all {result.total} runs already done in {result.folder}")
+    else:
+        rate = result.ran / result.seconds if result.seconds > 0 else 0.0
+        print(f"sweep: {result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s) on "
+              f"{result.executor}; {result.skipped} were already done; {result.total} in all")
+    print(f"results:  {result.folder}  (pandas.read_parquet({str(result.folder)!r}))")
+    if spec.traces:
+        print(f"traces:   {result.folder / TRACES}")
+    print(f"manifest: {result.folder / MANIFEST}")
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,136 @@
+"""Executing a sweep's runs: one run to one result row, and engines that run many at once.
+
+`run_one` is the unit of work: a top-level, picklable function of (scenario, overrides,
+seed, steps, traces) whose row depends on nothing else, so a run gives the same row in
+any process, on any machine. An engine maps a list of `RunSpec`s to their rows; `mesa`
+runs them one by one through the Mesa model. A batched engine can be added to `ENGINES`
+with the same signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+import pandas as pd
+import pyarrow as pa
+
+from pausegame.experiments.runs import simulate, summarise
+from pausegame.experiments.sweep_spec import RunSpec, SweepSpec, base_scenario, override_kind
+from pausegame.sim.model import OPEN_SOURCE
+from pausegame.sim.scenario import Scenario
+
+#: Result columns of every run row, after the run id, the point id and the parameters.
+RESULT_COLUMNS: dict[str, pa.DataType] = {
+    "seed": pa.int64(),
+    "scenario": pa.string(),
+    "steps": pa.int64(),
+    "steps_run": pa.int64(),
+    "outcome": pa.string(),
+    "first_threshold_step": pa.int64(),
+    "catastrophe_step": pa.int64(),
+    "cumulative_catastrophe_probability": pa.float64(),
+    "coalition_size": pa.int64(),
+    "labs_pausing": pa.int64(),
+    "states_in_treaty": pa.int64(),
+    "coalition": pa.string(),
+    "welfare_labs": pa.float64(),
+    "welfare_states": pa.float64(),
+    "open_source_hazard_share": pa.float64(),
+    "detections": pa.int64(),
+    "false_alarms": pa.int64(),
+}
+#: Integer columns that are empty when the event never happened.
+NULLABLE_COLUMNS = ("first_threshold_step", "catastrophe_step")
+#: Separator of the names in the `coalition` column.
+COALITION_SEPARATOR = "; "
+
+
+class RunOutput(NamedTuple):
+    """One finished run: its row, and its per-step records when traces are kept."""
+
+    row: dict
+    trace: pd.DataFrame | None
+
+
+Engine = Callable[[str, Sequence[RunSpec], bool], list[RunOutput]]
+
+
+@lru_cache(maxsize=4)
+def _base(scenario: str) -> Scenario:
+    # Workers see the same scenario text for every run of a sweep: parse it once.
+    return base_scenario(scenario)
+
+
+def run_one(scenario: str, overrides: Mapping[str, float | int], seed: int, steps: int,
+            traces: bool = False) -> tuple[dict, pd.DataFrame | None]:
+    """Simulate one run and return its result row (and its per-step records if `traces`).
+
+    `scenario` is a built-in name or a scenario's TOML text; `overrides` use `--set` names.
+    """
+    base = _base(scenario)
+    game = base.with_overrides(dict(overrides)) if overrides else base
+    model = simulate(game, seed, steps)
+    summary = summarise(model)
+    labs = [a for a in summary["agents"] if a["kind"] == "lab"]
+    states = [a for a in summary["agents"] if a["kind"] == "state"]
+    row = {
+        **overrides,
+        "seed": seed,
+        "scenario": summary["scenario"],
+        "steps": steps,
+        "steps_run": summary["steps_run"],
+        "outcome": summary["outcome"],
+        "first_threshold_step": summary["first_threshold_step"],
+        "catastrophe_step": summary["catastrophe_step"],
+        "cumulative_catastrophe_probability": summary["cumulative_catastrophe_probability"],
+        "coalition_size": len(summary["final_coalition"]),
+        "labs_pausing": sum(a["action"] == "pause" for a in labs),
+        "states_in_treaty": sum(a["action"] == "pause" for a in states),
+        "coalition": COALITION_SEPARATOR.join(summary["final_coalition"]),
+        "welfare_labs": float(sum(a["total_payoff"] for a in labs)),
+        "welfare_states": float(sum(a["total_payoff"] for a in states)),
+        "open_source_hazard_share": summary["hazard_share_by_source"].get(OPEN_SOURCE, 0.0),
+        "detections": summary["detections"],
+        "false_alarms": summary["false_alarms"],
+        **{f"pausing.{a['name']}": a["action"] == "pause" for a in summary["agents"]},
+    }
+    return row, (model.step_records() if traces else None)
+
+
+def mesa_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[RunOutput]:
+    """Run each run through the Mesa model, one after another."""
+    outputs = []
+    for run in runs:
+        row, trace = run_one(scenario, run.overrides, run.seed, run.steps, traces)
+        if trace is not None:
+            trace.insert(0, "run_id", run.run_id)
+        outputs.append(RunOutput({"run_id": run.run_id, "point_id": run.point_id, **row}, trace))
+    return outputs
+
+
+ENGINES: dict[str, Engine] = {"mesa": mesa_engine}
+
+
+def execute_chunk(engine: str, scenario: str, runs: Sequence[RunSpec],
+                  traces: bool) -> list[RunOutput]:
+    """The task a worker runs: one chunk of runs through the named engine."""
+    return ENGINES[engine](scenario, runs, traces)
+
+
+def row_schema(spec: SweepSpec) -> pa.Schema:
+    """The Parquet schema of a sweep's rows: ids, parameters, results, final actions."""
+    parameters = [
+        pa.field(key, pa.int64() if override_kind(key) is int else pa.float64(), nullable=False)
+        for key in spec.parameters
+    ]
+    actors = [*(lab.name for lab in spec.base.labs), *(s.name for s in spec.base.states)]
+    return pa.schema([
+        pa.field("run_id", pa.int64(), nullable=False),
+        pa.field("point_id", pa.int64(), nullable=False),
+        *parameters,
+        *(pa.field(name, kind, nullable=name in NULLABLE_COLUMNS)
+          for name, kind in RESULT_COLUMNS.items()),
+        *(pa.field(f"pausing.{name}", pa.bool_(), nullable=False) for name in actors),
+    ])

@@ -1,0 +1,233 @@
+"""A sweep's results folder: Parquet part files committed atomically, a manifest, and resume.
+
+Layout of DIR:
+    part-000001.parquet ...   one row per finished run (read them all: `pd.read_parquet(DIR)`)
+    _traces/part-000001.parquet ...   per-step records, when traces are kept
+    _manifest.json            the normalised spec, its hash, versions, times and counts
+Names starting with `_` or `.` are skipped by Parquet readers, so the folder reads as one
+table. Each part is written to a hidden temporary name and renamed into place; a traces
+part is renamed before its runs part, and the runs part is the commit: a sweep killed at
+any moment leaves only whole parts, and resuming skips every run found in them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pausegame import __version__
+from pausegame.errors import InputError
+from pausegame.experiments.sweep_engine import NULLABLE_COLUMNS, RunOutput
+from pausegame.experiments.sweep_spec import SweepSpec
+
+MANIFEST = "_manifest.json"
+TRACES = "_traces"
+LOCK = "_sweep.lock"
+FORMAT = "pausegame-sweep/1"
+PART = re.compile(r"^part-(\d{6,})\.parquet$")
+
+
+class SweepFolderError(InputError):
+    """The output folder cannot take this sweep: another sweep's, or not a sweep folder."""
+
+
+def now() -> str:
+    """The current UTC time in ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest, or None if it has none."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SweepFolderError(f"{path}: unreadable manifest ({error})") from None
+
+
+def part_files(folder: Path) -> list[Path]:
+    """The committed part files of a folder, in commit order."""
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if PART.match(p.name)), key=_sequence)
+
+
+def _sequence(path: Path) -> int:
+    return int(PART.match(path.name).group(1))  # type: ignore[union-attr]
+
+
+class SweepStore:
+    """The results folder of one sweep, opened for appending finished runs."""
+
+    def __init__(self, folder: Path, spec: SweepSpec, schema: pa.Schema) -> None:
+        self.folder = Path(folder)
+        self.spec = spec
+        self.schema = schema
+        self.manifest: dict[str, Any] = {}
+        self._lock: Any = None
+        self._next = 1
+
+    def check(self) -> None:
+        """Refuse a folder that holds another sweep or other files; changes nothing on disk."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise SweepFolderError(f"--out {self.folder}: exists and is not a folder")
+        manifest = read_manifest(self.folder)
+        if manifest is None:
+            if self.folder.is_dir() and any(
+                p.name != LOCK and not p.name.endswith(".tmp") for p in self.folder.iterdir()
+            ):
+                raise SweepFolderError(
+                    f"--out {self.folder}: the folder is not empty and holds no sweep "
+                    f"({MANIFEST} missing); choose a new or empty folder"
+                )
+            return
+        if manifest.get("spec_hash") != self.spec.digest():
+            old, new = manifest.get("spec", {}), self.spec.normalised()
+            differs = [key for key in new if old.get(key) != new[key]] or ["format"]
+            raise SweepFolderError(
+                f"--out {self.folder} holds a different sweep (its spec differs in "
+                f"{', '.join(differs)}); use another folder, or the spec it was started with"
+            )
+
+    def open(self, executor: str, engine: str) -> set[int]:
+        """Create or reopen the folder, clear leftovers of a killed sweep; the finished run ids."""
+        self.check()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        self._remove_leftovers()
+        parts = part_files(self.folder)
+        self._next = _sequence(parts[-1]) + 1 if parts else 1
+        finished: set[int] = set()
+        for part in parts:
+            finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
+        previous = read_manifest(self.folder)
+        session = {"started": now(), "finished": None, "executor": executor, "runs": 0,
+                   "pausegame_version": __version__}
+        self.manifest = previous or {
+            "format": FORMAT,
+            "spec_file": self.spec.origin,
+            "description": self.spec.description,
+            "spec": self.spec.normalised(),
+            "spec_hash": self.spec.digest(),
+            "scenario_toml": self.spec.scenario_text,
+            "swept": self.spec.swept,
+            "parameters": self.spec.parameters,
+            "engine": engine,
+            "started": session["started"],
+            "finished": None,
+            "runs_total": self.spec.run_count,
+            "sessions": [],
+        }
+        self.manifest["sessions"].append(session)
+        self.manifest.update(pausegame_version=__version__, runs_done=len(finished),
+                             parts=len(parts))
+        self._write_manifest()
+        return finished
+
+    def commit(self, outputs: Sequence[RunOutput]) -> Path:
+        """Write one batch of finished runs as a new part (traces first); returns its path."""
+        outputs = sorted(outputs, key=lambda o: o.row["run_id"])
+        name = f"part-{self._next:06d}.parquet"
+        traces = [o.trace for o in outputs if o.trace is not None]
+        if traces:
+            (self.folder / TRACES).mkdir(exist_ok=True)
+            frame = pd.concat(traces, ignore_index=True)
+            _write_atomically(pa.Table.from_pandas(frame, preserve_index=False),
+                              self.folder / TRACES / name)
+        _write_atomically(self._table([o.row for o in outputs]), self.folder / name)
+        self._next += 1
+        session = self.manifest["sessions"][-1]
+        session["runs"] += len(outputs)
+        self.manifest["runs_done"] += len(outputs)
+        self.manifest["parts"] += 1
+        self._write_manifest()
+        return self.folder / name
+
+    def close(self, complete: bool) -> None:
+        """Record the session's end (and the sweep's, if every run is done); release the lock."""
+        if self.manifest:
+            self.manifest["sessions"][-1]["finished"] = now()
+            if complete:
+                self.manifest["finished"] = self.manifest["sessions"][-1]["finished"]
+            self._write_manifest()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _table(self, rows: list[dict]) -> pa.Table:
+        names = self.schema.names
+        for row in rows:
+            if set(row) != set(names):
+                missing, extra = set(names) - set(row), set(row) - set(names)
+                raise ValueError(f"run {row.get('run_id')}: row columns differ from the schema "
+                                 f"(missing {sorted(missing)}, extra {sorted(extra)})")
+        frame = pd.DataFrame(rows, columns=names)
+        # Nullable integers keep their type when read back into pandas.
+        frame = frame.astype({name: "Int64" for name in NULLABLE_COLUMNS})
+        return pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+
+    def _write_manifest(self) -> None:
+        text = json.dumps(self.manifest, indent=2) + "\n"
+        _replace_atomically(self.folder / MANIFEST, lambda path: path.write_text(text, "utf-8"))
+
+    def _take_lock(self) -> None:
+        """Hold an exclusive lock on the folder so two sweeps never write into it at once."""
+        try:
+            import fcntl
+        except ImportError:  # no advisory locks on this platform
+            return
+        handle = open(self.folder / LOCK, "a")  # noqa: SIM115 (held until close)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise SweepFolderError(
+                f"--out {self.folder}: another sweep is writing into it"
+            ) from None
+        self._lock = handle
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files and traces parts whose runs part was never committed."""
+        committed = {p.name for p in part_files(self.folder)}
+        for folder in (self.folder, self.folder / TRACES):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                uncommitted = folder.name == TRACES and path.name not in committed
+                if path.name.endswith(".tmp") or (uncommitted and PART.match(path.name)):
+                    path.unlink()
+
+
+def _write_atomically(table: pa.Table, target: Path) -> None:
+    _replace_atomically(target, lambda path: pq.write_table(table, path))
+
+
+def _replace_atomically(target: Path, write: Any) -> None:
+    """Write through `write(temporary)`, flush it to disk, then rename it onto `target`."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    with contextlib.suppress(OSError):  # make the rename itself durable where supported
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
