@@ -1,0 +1,165 @@
+"""`pausegame compare`: scenarios side by side, their equilibria beside where agents end up."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pausegame.errors import InputError
+from pausegame.experiments import treaty
+from pausegame.experiments.compare import compare
+from pausegame.experiments.runs import OUTCOMES
+from pausegame.sim.parameters import Parameter
+
+SEEDS = Parameter("seeds", 20, 1, 100_000, "runs", "", "", "Behaviour", integer=True)
+STEPS = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare", help="compare scenarios: equilibria beside the agents' outcomes",
+        description="For each scenario: its stable treaties and social optimum, and how N seeded "
+        "runs end (outcome shares, welfare, risk, distance from equilibrium). A scenario is a "
+        "built-in name, a TOML path, or either with overrides: NAME:param=value,param=value "
+        "(e.g. article:verification=0.95,leak_pause=0).",
+    )
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="NAME, PATH, or NAME:param=value,param=value")
+    parser.add_argument("--seeds", default="20",
+                        help="runs per scenario, seeds 0..N-1 (default 20)")
+    parser.add_argument("--steps", default=None, help="months per run (default: each scenario's)")
+    parser.add_argument("--selection", choices=treaty.SELECTIONS, default="dynamics",
+                        help="how the labs' play of each G(S) is chosen (see `equilibria`)")
+    parser.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
+                        help="draw outcome shares and equilibrium distance per scenario")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    seeds = SEEDS.coerce(args.seeds, "--")
+    steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
+    if args.plot is not None and args.plot.suffix.lower() not in PLOT_SUFFIXES:
+        raise InputError(
+            f"--plot {args.plot}: the file name must end in {' or '.join(PLOT_SUFFIXES)}")
+    result = compare(args.scenarios, seeds, steps, args.selection,
+                     progress=None if args.quiet else _progress)
+    if args.plot is not None:
+        args.plot.parent.mkdir(parents=True, exist_ok=True)
+        plot_comparison(result, args.plot)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_comparison(result))
+        if args.plot is not None:
+            print(f"\nplot: {args.plot}")
+    return 0
+
+
+def _progress(spec: str, done: int, total: int) -> None:
+    """One updating line on a terminal; a line per tenth of the runs otherwise."""
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\rcompare: {spec}: run {done}/{total}", end=end, file=sys.stderr, flush=True)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(f"compare: {spec}: run {done}/{total}", file=sys.stderr, flush=True)
+
+
+def _list(names: list[str], empty: str = "none") -> str:
+    return ", ".join(names) if names else empty
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def format_comparison(result: dict) -> str:
+    """Each scenario's equilibrium set, then one table of run outcomes, a column per scenario."""
+    lines = []
+    for number, entry in enumerate(result["scenarios"], start=1):
+        eq = entry["equilibria"]
+        lines.append(f"[{number}] {entry['scenario']}")
+        lines.append("    stable treaties: " + ("; ".join(
+            f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])}"
+            + (f", cheating {_list(t['violators'])}" if t["violators"] else "")
+            for t in eq["stable_treaties"]) or "none"))
+        lines.append(f"    global pause stable: {'yes' if eq['global_pause_stable'] else 'no'}")
+        optimum = eq["social_optimum"]
+        lines.append(f"    states' optimum: members {_list(optimum['members'])}, pausing "
+                     f"{_list(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)")
+        if eq["selection_matters"]:
+            lines.append("    the selection rule matters for: "
+                         + "; ".join(_list(m, "empty") for m in eq["selection_matters"]))
+    first = result["scenarios"][0]["runs"]
+    lines += ["", f"Runs: {result['seeds']} seeds each, {first['steps']} months. Shares at a "
+              "treaty or equilibrium are of the runs without a catastrophe: 'start-stable' = a "
+              "stable treaty listed above with its labs' play; '(end)' = judged in the game "
+              "seen from the run's final state."]
+    rows: list[tuple[str, list[str]]] = []
+    runs = [entry["runs"] for entry in result["scenarios"]]
+    for outcome in OUTCOMES:
+        rows.append((f"ends in {outcome.replace('_', ' ')}",
+                     [_percent(r["outcome_shares"][outcome]) for r in runs]))
+    rows += [
+        ("at a start-stable treaty", [_percent(r["share_at_start_stable_treaty"]) for r in runs]),
+        ("at a stable treaty (end)", [_percent(r["share_at_stable_treaty"]) for r in runs]),
+        ("at a lab equilibrium (end)", [_percent(r["share_at_lab_equilibrium"]) for r in runs]),
+        ("mean regret, $B", [_number(r["mean_regret"]) for r in runs]),
+        ("mean states' welfare, $B", [_number(r["mean_state_welfare"]) for r in runs]),
+        ("mean labs' welfare, $B", [_number(r["mean_lab_welfare"]) for r in runs]),
+        ("mean P(catastrophe)", [_percent(r["mean_cumulative_catastrophe_probability"])
+                                 for r in runs]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    header = " " * width + "".join(f"{f'[{n}]':>10}" for n in range(1, len(runs) + 1))
+    lines.append(header)
+    for name, cells in rows:
+        lines.append(name.ljust(width) + "".join(f"{cell:>10}" for cell in cells))
+    for number, r in enumerate(runs, start=1):
+        if r["lab_equilibria_reached"]:
+            lines.append(f"[{number}] lab equilibria reached: " + "; ".join(
+                f"{{{_list(e['members'], 'empty')}}} pausing {_list(e['pausing_labs'])} "
+                f"{_percent(e['share'])}" for e in r["lab_equilibria_reached"][:4]))
+    return "\n".join(lines)
+
+
+def plot_comparison(result: dict, path: Path) -> None:
+    """Stacked outcome shares per scenario, with the share of runs at a stable treaty marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    entries = result["scenarios"]
+    figure, axes = plt.subplots(figsize=(max(6.5, 3.5 + 1.4 * len(entries)), 4.5))
+    positions = range(len(entries))
+    bottom = [0.0] * len(entries)
+    for outcome in OUTCOMES:
+        shares = [e["runs"]["outcome_shares"][outcome] or 0.0 for e in entries]
+        axes.bar(positions, shares, bottom=bottom, label=outcome.replace("_", " "), width=0.6)
+        bottom = [b + s for b, s in zip(bottom, shares, strict=True)]
+    stable = [e["runs"]["share_at_stable_treaty"] for e in entries]
+    axes.scatter([p for p, s in zip(positions, stable, strict=True) if s is not None],
+                 [s for s in stable if s is not None], color="black", marker="D", zorder=3,
+                 label="at a stable treaty (of survivors)")
+    axes.set_xticks(list(positions))
+    axes.set_xticklabels(
+        [f"[{n}]" + (" *" if e["equilibria"]["global_pause_stable"] else "")
+         for n, e in enumerate(entries, start=1)])
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel(f"share of {result['seeds']} runs")
+    axes.set_title("Outcomes by scenario (* = global pause stable)")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    figure.text(0.01, 0.01, "  ".join(f"[{n}] {e['scenario']}"
+                                      for n, e in enumerate(entries, start=1)), fontsize=7)
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    figure.savefig(path)
+    plt.close(figure)

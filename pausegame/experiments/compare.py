@@ -1,0 +1,204 @@
+"""Agents beside equilibria: each scenario's stable treaties next to where its runs end up.
+
+For every scenario: the treaty game from its start (stable treaties, whether the global
+pause is stable, the states' optimum), then N seeded runs and, from each run's final state,
+how far the agents ended from equilibrium: are they at a stable treaty with its selected lab
+play, at a pure equilibrium of the lab game under their final treaty, and with what regret
+(MODEL.md section 5.4). Runs come from an `Ensemble`, so a faster engine can replace the
+Mesa model without changing the comparison.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from pausegame.errors import InputError
+from pausegame.experiments import games, treaty
+from pausegame.experiments.runs import OUTCOMES, simulate, summarise
+from pausegame.sim.kernel import WorldState
+from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_assignment
+
+Progress = Callable[[int, int], None]  # (runs done, runs in all)
+
+
+@dataclass(frozen=True)
+class FinalState:
+    """Where one run ended: its summary and the play and public state agents then faced."""
+
+    summary: dict  # runs.summarise(...)
+    state: WorldState  # what the agents plan from at the end (observed capabilities)
+    pausing: np.ndarray  # (L,) bool
+    members: np.ndarray  # (S,) bool
+
+    @property
+    def catastrophe(self) -> bool:
+        return self.summary["outcome"] == "catastrophe"
+
+
+class Ensemble(Protocol):
+    """Runs `seeds` of `scenario` for `steps` months and returns how each ended, in order."""
+
+    def __call__(self, scenario: Scenario, seeds: Sequence[int], steps: int,
+                 progress: Progress | None = None) -> list[FinalState]: ...
+
+
+def mesa_ensemble(scenario: Scenario, seeds: Sequence[int], steps: int,
+                  progress: Progress | None = None) -> list[FinalState]:
+    """One Mesa model per seed, run to `steps` or a catastrophe."""
+    finals = []
+    for done, seed in enumerate(seeds, start=1):
+        model = simulate(scenario, seed, steps)
+        finals.append(FinalState(summarise(model), model.planning_state(), model.pausing.copy(),
+                                 model.member.copy()))
+        if progress is not None:
+            progress(done, len(seeds))
+    return finals
+
+
+# ----- which scenarios ----------------------------------------------------------------------
+
+
+def _known(name: str) -> bool:
+    return name in builtin_names() or Path(name).is_file()
+
+
+def scenario_from_spec(spec: str) -> Scenario:
+    """`NAME`, `PATH`, or either with overrides: `NAME:param=value,lab.X.safety=0.9`.
+
+    The part before the first colon that names a built-in or an existing file is the base;
+    the rest is comma-separated `--set` assignments.
+    """
+    if _known(spec):
+        return load_scenario(spec)
+    for position, char in enumerate(spec):
+        if char == ":" and _known(spec[:position]):
+            base, rest = spec[:position], spec[position + 1:]
+            pieces = [p for p in rest.split(",") if p.strip()]
+            if not pieces:
+                raise InputError(f"scenario {spec!r}: nothing after ':' (expected param=value,...)")
+            overrides = dict(parse_assignment(p) for p in pieces)
+            return load_scenario(base).with_overrides(overrides)
+    raise InputError(
+        f"scenario {spec!r}: no such built-in ({', '.join(builtin_names())}) or file "
+        "(write overrides as NAME:param=value,param=value)"
+    )
+
+
+# ----- one scenario -------------------------------------------------------------------------
+
+
+def _names(names: Sequence[str], mask: Any) -> list[str]:
+    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
+
+
+def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict:
+    """From a run's final state: stable treaty reached? lab equilibrium? the profile's regret."""
+    structure = scenario.structure()
+    analysis = treaty.analyse_treaties(structure, scenario.params, final.state, final.pausing,
+                                       final.members, selection)
+    here = analysis.treaties[treaty.set_index(final.members)]
+    profile = tuple(int(a) for a in final.pausing)
+    game = analysis.current_game
+    tol = treaty.tolerance(game.payoffs)
+    regret = float(games.regret(game.payoffs)[profile])
+    return {
+        "at_stable_treaty": bool(here.stable and here.profile == profile),
+        "at_lab_equilibrium": regret <= tol,
+        "regret": regret,
+        "members": _names(structure.state_names, final.members),
+        "pausing_labs": _names(structure.lab_names, final.pausing),
+    }
+
+
+def _share(count: int, total: int) -> float | None:
+    return count / total if total else None
+
+
+def compare_scenario(label: str, scenario: Scenario, seeds: Sequence[int], steps: int,
+                     selection: str = "dynamics", ensemble: Ensemble = mesa_ensemble,
+                     progress: Progress | None = None) -> dict:
+    """The equilibrium set of one scenario beside the outcomes of its runs (JSON-ready)."""
+    start_game, _ = treaty.analyse_scenario(scenario, selection)
+    start = treaty.treaty_report(start_game, mixed=False)
+    finals = ensemble(scenario, seeds, steps, progress=progress)
+    n_runs = len(finals)
+    outcomes = Counter(f.summary["outcome"] for f in finals)
+    survivors = [f for f in finals if not f.catastrophe]
+    distances = [_run_distance(scenario, f, selection) for f in survivors]
+    start_stable = {(tuple(t["members"]), tuple(t["pausing_labs"]))
+                    for t in start["stable_treaties"]}
+    at_equilibrium = Counter((tuple(d["members"]), tuple(d["pausing_labs"]))
+                             for d in distances if d["at_lab_equilibrium"])
+    welfare_states = [sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "state")
+                      for f in finals]
+    welfare_labs = [sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "lab")
+                    for f in finals]
+    return {
+        "scenario": label,
+        "name": scenario.name,
+        "selection": selection,
+        "equilibria": {
+            "stable_treaties": [
+                {key: row[key] for key in ("members", "empty", "pausing_labs", "racing_labs",
+                                           "violators", "welfare", "catastrophe_probability")}
+                for row in start["stable_treaties"]
+            ],
+            "global_pause_stable": start["global_pause_stable"],
+            "selection_matters": start["selection_matters"],
+            "social_optimum": start["treaty_social_optimum"],
+            "lab_game_social_optimum": start["social_optimum"],
+        },
+        "runs": {
+            "seeds": n_runs,
+            "steps": steps,
+            "outcome_shares": {o: _share(outcomes[o], n_runs) for o in OUTCOMES},
+            "mean_state_welfare": float(np.mean(welfare_states)) if finals else None,
+            "mean_lab_welfare": float(np.mean(welfare_labs)) if finals else None,
+            "mean_cumulative_catastrophe_probability": (
+                float(np.mean([f.summary["cumulative_catastrophe_probability"] for f in finals]))
+                if finals else None
+            ),
+            "survived": len(survivors),
+            # The rest are shares of the runs that survived: a catastrophe ends the game.
+            "share_at_start_stable_treaty": _share(
+                sum((tuple(d["members"]), tuple(d["pausing_labs"])) in start_stable
+                    for d in distances), len(survivors)),
+            "share_at_stable_treaty": _share(sum(d["at_stable_treaty"] for d in distances),
+                                             len(survivors)),
+            "share_at_lab_equilibrium": _share(sum(d["at_lab_equilibrium"] for d in distances),
+                                               len(survivors)),
+            "lab_equilibria_reached": [
+                {"members": list(members), "pausing_labs": list(pausing),
+                 "share": _share(count, len(survivors))}
+                for (members, pausing), count in at_equilibrium.most_common()
+            ],
+            "mean_regret": float(np.mean([d["regret"] for d in distances])) if distances else None,
+        },
+    }
+
+
+def compare(specs: Sequence[str], seeds: int, steps: int | None = None,
+            selection: str = "dynamics", ensemble: Ensemble = mesa_ensemble,
+            progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Every scenario spec side by side; `steps` None means each scenario's own run length."""
+    if not specs:
+        raise InputError("compare: name at least one scenario")
+    if seeds < 1:
+        raise InputError(f"--seeds {seeds}: expected at least 1")
+    scenarios = [(spec, scenario_from_spec(spec)) for spec in specs]  # all checked before running
+    results = []
+    for spec, scenario in scenarios:
+        report = None
+        if progress is not None:
+            def report(done: int, total: int, spec: str = spec) -> None:
+                progress(spec, done, total)
+        results.append(compare_scenario(spec, scenario, range(seeds),
+                                        scenario.steps if steps is None else steps,
+                                        selection, ensemble, report))
+    return {"seeds": seeds, "selection": selection, "scenarios": results}
