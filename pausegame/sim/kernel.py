@@ -80,6 +80,7 @@ class Transition:
     hazard: Array  # (..., L + 1) per-actor hazard; the last column is the open-source pool
     catastrophe: Array  # (...,) the step's catastrophe probability H
     revenue: Array  # (..., L) market plus safety-market revenue, $B
+    stakes: Array  # (...,) market growth since the start: fines and losses scale with it
     lab_base: Array  # (..., L) lab payoff before fines and catastrophe loss
     state_base: Array  # (..., S) state payoff before catastrophe loss
 
@@ -91,7 +92,16 @@ def per_batch(value: Any) -> Any:
 
 def market_per_step(step: Array, size_2024: Any, cagr: Any) -> Array:
     """A market of `size_2024` $B a year in 2024 growing at `cagr`, per monthly step ($B)."""
-    return size_2024 * (1.0 + cagr) ** (np.asarray(step) / 12.0) / 12.0
+    return size_2024 * market_growth(step, cagr) / 12.0
+
+
+def market_growth(step: Array, cagr: Any) -> Array:
+    """How many times the generative-AI market has grown since the start.
+
+    Fines and perceived catastrophe losses are stated at 2024 values and scale with it, as
+    turnover-based fines do, so deterrence does not erode as revenue grows 42% a year.
+    """
+    return (1.0 + cagr) ** (np.asarray(step) / 12.0)
 
 
 def grow(capability: Array, pausing: Array, p: Any) -> Array:
@@ -245,6 +255,7 @@ def transition(
         hazard=hazards,
         catastrophe=catastrophe_probability(hazards),
         revenue=revenue,
+        stakes=market_growth(step, p.market_cagr),
         lab_base=lab_base,
         state_base=state_base,
     )
@@ -256,14 +267,16 @@ def lab_payoff(t: Transition, fined: Array, catastrophe: Array, structure: Struc
 
     Expected mode passes the fine odds and H; realised mode passes 0/1 outcomes.
     """
-    loss = structure.lab_loss * per_batch(loss_multiplier) * per_batch(catastrophe)
-    return t.lab_base - per_batch(p.fine) * fined - loss
+    stakes = per_batch(t.stakes)
+    loss = structure.lab_loss * stakes * per_batch(loss_multiplier) * per_batch(catastrophe)
+    return t.lab_base - per_batch(p.fine) * stakes * fined - loss
 
 
 def state_payoff(t: Transition, catastrophe: Array, structure: Structure,
                  loss_multiplier: Array) -> Array:
     """A state's payoff: its labs' revenue, rivalry and verification cost, minus its loss."""
-    return t.state_base - structure.state_loss * per_batch(loss_multiplier) * per_batch(catastrophe)
+    loss = structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
+    return t.state_base - loss
 
 
 def expected_payoffs(t: Transition, structure: Structure, p: Any,

@@ -207,6 +207,7 @@ class PauseModel(mesa.Model):
 
     def _settle(self, step, t, required, detected, false_alarm, lab_pay, state_pay) -> None:
         violators = required & ~self.pausing
+        fine = f"fine {self.params.fine * float(t.stakes):.1f} $B"
         for lab in self.labs:
             i = lab.index
             lab.violator, lab.detected = bool(violators[i]), bool(detected[i])
@@ -214,10 +215,10 @@ class PauseModel(mesa.Model):
             lab.last_payoff = float(lab_pay[i])
             lab.total_payoff += lab.last_payoff
             if lab.detected:
-                self.events.append(Event(step, "violation detected", lab.name, f"fine {self.params.fine:g} $B"))
+                self.events.append(Event(step, "violation detected", lab.name, fine))
                 self._trigger(step, self.structure.lab_state[i])
             if lab.false_alarm:
-                self.events.append(Event(step, "false alarm", lab.name, f"fine {self.params.fine:g} $B"))
+                self.events.append(Event(step, "false alarm", lab.name, fine))
         home_hazard = np.where(self.structure.home, t.hazard[None, :-1], 0.0).sum(-1)
         for state in self.states:
             state.hazard = float(home_hazard[state.index])

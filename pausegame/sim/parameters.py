@@ -113,7 +113,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "market share is proportional to capability^alpha",
         "assumed: leaders take a more than proportional share", "Market"),
     Parameter(
-        "compute_cost", 20.0, 0.0, 1000.0, "$B per unit capability",
+        "compute_cost", 10.0, 0.0, 1000.0, "$B per unit capability",
         "compute spent per unit of capability gained",
         "assumed: racing 'costs compute in proportion to growth'", "Market"),
     Parameter(
@@ -123,11 +123,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Market"),
     # Hazard and loss
     Parameter(
-        "hazard_max", 0.01, 0.0, 1.0, "per step",
+        "hazard_max", 0.002, 0.0, 1.0, "per step",
         "catastrophe probability per step of one unsafe actor far past the threshold",
         "assumed: the article quantifies no hazard", "Hazard and loss"),
     Parameter(
-        "hazard_width", 0.08, 0.001, 5.0, "index",
+        "hazard_width", 0.15, 0.001, 5.0, "index",
         "width w of the hazard sigmoid around the threshold",
         "assumed", "Hazard and loss"),
     Parameter(
@@ -136,13 +136,13 @@ PARAMETERS: tuple[Parameter, ...] = (
         _A + "'the models we have right now might already be capable of it'; size assumed",
         "Hazard and loss"),
     Parameter(
-        "lab_loss", 150.0, 0.0, 1.0e6, "$B",
-        "catastrophe loss as a lab perceives it (labs internalise part of it)",
-        "assumed", "Hazard and loss"),
+        "lab_loss", 200.0, 0.0, 1.0e6, "$B",
+        "catastrophe loss as a lab perceives it (labs internalise part of it), at 2024 size",
+        "assumed: scales with the market, like the lab's stake in it", "Hazard and loss"),
     Parameter(
-        "state_loss", 1500.0, 0.0, 1.0e7, "$B",
-        "catastrophe loss as a state perceives it",
-        "assumed: ten times a lab's", "Hazard and loss"),
+        "state_loss", 2000.0, 0.0, 1.0e7, "$B",
+        "catastrophe loss as a state perceives it, at 2024 market size",
+        "assumed: ten times a lab's; scales with the market", "Hazard and loss"),
     Parameter(
         "sputnik", 3.0, 1.0, 100.0, "x loss",
         "multiplier on perceived loss after the first visible threshold crossing",
@@ -159,9 +159,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "chance a compliant lab under inspection is wrongly found in violation",
         "assumed", "Verification"),
     Parameter(
-        "fine", 8.0, 0.0, 1.0e5, "$B",
-        "fine for a detected violation (or a false alarm)",
-        "assumed: several months of a leading lab's revenue", "Verification"),
+        "fine", 3.0, 0.0, 1.0e5, "$B",
+        "fine for a detected violation (or a false alarm), at 2024 market size",
+        "assumed: a few months of a leading lab's revenue; scales with the market like"
+        " turnover-based fines", "Verification"),
     Parameter(
         "observation_noise", 0.3, 0.0, 3.0, "log-sd",
         "noise on uninspected capability as others see it, scaled by (1 - V)",
