@@ -1,0 +1,73 @@
+"""`pausegame ui`: serve the web UI on this machine (127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+
+from pausegame.errors import InputError
+from pausegame.sim.parameters import Parameter
+
+PORT = Parameter("port", 8765, 1, 65535, "", "TCP port of the web UI", "", "Behaviour",
+                 integer=True)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ui", help="start the web UI (tweak payoffs, watch coalitions form and collapse)",
+        description="Start the Solara web UI and print its address. Works offline. "
+        "Stop it with Ctrl-C.",
+    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=str, default="8765", help="TCP port (default 8765)")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pausegame.viz import server
+
+    port = PORT.coerce(args.port, "--")
+    host = args.host.strip()
+    if not host:
+        raise InputError("--host: expected an address such as 127.0.0.1")
+    try:
+        free = server.port_is_free(host, port)
+    except OSError as problem:
+        raise InputError(f"--host {host}: cannot listen there ({problem})") from None
+    if not free:
+        raise InputError(f"--port {port}: something already listens on {host}:{port};"
+                         " choose another port")
+    address = server.url(host, port)
+    process = server.start(host, port)
+    # A plain `kill` must stop the server too, not orphan it: turn SIGTERM into an exit.
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        server.wait_until_serving(address, process)
+        print(f"pausegame UI: {address}  (Ctrl-C to stop)", flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return _stop(process, 130)
+    except (RuntimeError, TimeoutError) as problem:
+        print(f"pausegame: error: {problem}", file=sys.stderr)
+        return _stop(process, 1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            _stop(process, 0)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop(process: subprocess.Popen, status: int) -> int:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return status

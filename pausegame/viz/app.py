@@ -1,0 +1,277 @@
+"""The web UI: tweak payoffs and watch pause coalitions form, hold and collapse.
+
+`Page` is the Solara page (`solara run pausegame.viz.app`); Solara treats a module-level
+`Layout` as the page's frame, so none is defined or imported here. Each browser tab renders its own
+`Page`, which builds its own `LiveRun` with `use_memo`, so visitors never share a model.
+The views are SVG/HTML strings built from a `RunView` snapshot (`draw`), so one animated
+step costs a model step, one lab-game lookahead and a few milliseconds of text.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import solara
+
+from pausegame.errors import InputError
+from pausegame.sim.parameters import PARAMETERS, Parameter
+from pausegame.sim.scenario import Scenario, load_scenario
+from pausegame.viz import charts, coalition_view
+from pausegame.viz.compare_panel import PinnedRun, compare_html
+from pausegame.viz.controls import ParameterGroups, ScenarioPicker
+from pausegame.viz.equilibrium_panel import (
+    LabGameReport,
+    TreatyReport,
+    lab_game_html,
+    lab_game_report,
+    treaty_game_report,
+    treaty_html,
+)
+from pausegame.viz.event_log import event_log_html, parameters_text
+from pausegame.viz.session import LiveRun, RunView
+from pausegame.viz.svg import esc
+
+DEFAULT_SCENARIO = "article"
+SPEEDS = (1, 2, 4, 8, 15, 30)  # months per second offered by the speed slider
+SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "random seed of the run", "", "Behaviour",
+                 integer=True)
+
+CSS = """
+.pg-table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
+.pg-table th, .pg-table td { border-bottom: 1px solid #eee; padding: 2px 6px; text-align: left;
+  vertical-align: top; }
+.pg-events { max-height: 320px; overflow-y: auto; }
+.pg-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr));
+  gap: 10px 18px; }
+.pg-model-params { font-family: monospace; font-size: 11.5px; color: #444; }
+.pg-panel p { margin: 4px 0; font-size: 13px; }
+.pg-status { font-size: 15px; font-weight: 600; }
+"""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """Every view of one run snapshot, as HTML/SVG text ready for the page."""
+
+    coalition: str
+    charts: str
+    lab_game: str
+    events: str
+    parameters: str
+
+
+def layout_for(scenario: Scenario) -> coalition_view.Layout:
+    """The fixed coalition-view layout of a scenario's actors."""
+    structure = scenario.structure()
+    return coalition_view.layout(structure.lab_state, structure.n_states)
+
+
+def draw(view: RunView, where: coalition_view.Layout, report: LabGameReport | None) -> Drawn:
+    """Build every per-step view of `view` (the redraw an animated step costs)."""
+    chart_html = "".join(f"<div>{svg}</div>" for svg in charts.run_charts(view.history).values())
+    return Drawn(
+        coalition=coalition_view.coalition_svg(view.frame, where),
+        charts=f'<div class="pg-charts" data-step="{view.step}">{chart_html}</div>',
+        lab_game=lab_game_html(report),
+        events=event_log_html(view.events),
+        parameters=esc(parameters_text(view.scenario.params)),
+    )
+
+
+def slider_values(params: object) -> dict[str, float]:
+    """The value of every declared parameter in `params`, by name."""
+    return {p.name: getattr(params, p.name) for p in PARAMETERS}
+
+
+def overrides_of(values: dict[str, float], scenario: Scenario) -> dict[str, float]:
+    """The slider values that differ from the scenario's own."""
+    return {name: v for name, v in values.items() if v != getattr(scenario.params, name)}
+
+
+def pin(run: LiveRun, view: RunView) -> PinnedRun:
+    """Freeze the current run for comparison."""
+    return PinnedRun(view.scenario.name, view.seed, view.scenario.params, view.history,
+                     run.summary(), view.finished)
+
+
+@solara.component
+def Page() -> None:
+    """The whole page: controls in the sidebar, views in the main area."""
+    run = solara.use_memo(lambda: LiveRun(load_scenario(DEFAULT_SCENARIO), 0), [])
+    version, set_version = solara.use_state(0)
+    base, set_base = solara.use_state(run.scenario)
+    values, set_values = solara.use_state(slider_values(run.scenario.params))
+    seed, set_seed = solara.use_state(0)
+    seed_error, set_seed_error = solara.use_state("")
+    live, set_live = solara.use_state(False)
+    playing, set_playing = solara.use_state(False)
+    speed_index, set_speed_index = solara.use_state(2)
+    pinned, set_pinned = solara.use_state(None)
+    last_treaties = solara.use_ref(None)
+
+    def redraw() -> None:
+        set_version(lambda v: v + 1)
+
+    view = solara.use_memo(run.view, [version])
+    where = solara.use_memo(lambda: layout_for(view.scenario),
+                            [view.scenario.name, view.frame.lab_names, view.frame.state_names])
+    report = solara.use_memo(lambda: lab_game_report(view.position), [view.key])
+    drawn = solara.use_memo(lambda: draw(view, where, report), [view.key, version])
+
+    # ----- actions ----------------------------------------------------------------------
+    def restart(scenario: Scenario, new_seed: int) -> None:
+        set_playing(False)
+        run.reset(scenario, new_seed)
+        redraw()
+
+    def on_scenario(scenario: Scenario) -> None:
+        set_base(scenario)
+        set_values(slider_values(scenario.params))
+        restart(scenario, seed)
+
+    def on_value(name: str, value: float) -> None:
+        new = {**values, name: value}
+        set_values(new)
+        if live:
+            run.apply_live(base.with_overrides(overrides_of(new, base)))
+            redraw()
+
+    def on_live(on: bool) -> None:
+        set_live(on)
+        if on:
+            run.apply_live(base.with_overrides(overrides_of(values, base)))
+            redraw()
+
+    def on_seed(value: int | None) -> None:
+        try:
+            set_seed(SEED.coerce(value, "seed "))
+            set_seed_error("")
+        except InputError as problem:
+            set_seed_error(str(problem))
+
+    def reset() -> None:
+        restart(base.with_overrides(overrides_of(values, base)), seed)
+
+    def step() -> None:
+        set_playing(False)
+        if run.step():
+            redraw()
+
+    def run_to_end() -> None:
+        set_playing(False)
+        while run.step():
+            pass
+        redraw()
+
+    def play_loop(cancel: threading.Event) -> None:
+        if not playing:
+            return
+        interval = 1.0 / SPEEDS[speed_index]
+        while not cancel.is_set():
+            began = time.monotonic()
+            if not run.step():
+                set_playing(False)
+                return
+            redraw()
+            cancel.wait(max(0.0, interval - (time.monotonic() - began)))
+
+    solara.use_thread(play_loop, dependencies=[playing, speed_index], intrusive_cancel=False)
+
+    # The treaty game costs ~0.2 s: analyse it only while the run stands still.
+    treaty_key = None if playing else view.key
+
+    def analyse() -> TreatyReport | None:
+        return None if treaty_key is None else treaty_game_report(view.position)
+
+    treaties = solara.use_thread(analyse, dependencies=[treaty_key], intrusive_cancel=False)
+    if treaties.value is not None:
+        last_treaties.current = treaties.value
+    busy = treaty_key is not None and treaties.value is None
+
+    # ----- layout ----------------------------------------------------------------------
+    solara.Title("pausegame: pause coalitions")
+    solara.Style(CSS)
+    in_force = slider_values(view.scenario.params)
+    pending = {n: v for n, v in values.items() if v != in_force[n]}
+    with solara.Sidebar(), solara.Column(gap="8px"):
+        solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
+        ScenarioPicker(base.name, on_scenario)
+        solara.InputInt("Seed (applies on Reset)", value=seed, on_value=on_seed,
+                        classes=["pg-seed"])
+        if seed_error:
+            solara.Error(seed_error)
+        solara.Switch(label="Apply parameter changes live", value=live, on_value=on_live,
+                      classes=["pg-live"])
+        solara.Text(
+            "Slider changes take effect from the next month; Reset restarts with them."
+            if live else "Slider changes take effect when you press Reset.",
+            classes=["pg-apply-mode"], style={"font-size": "12px", "color": "#555"},
+        )
+        ParameterGroups(values, slider_values(base.params), in_force, on_value)
+        solara.Button("Restore the scenario's values", text=True, small=True,
+                      on_click=lambda: set_values(slider_values(base.params)))
+
+    with solara.Column(gap="12px", style={"padding": "4px 8px"}):
+        with solara.Card(margin=0, classes=["pg-controls"]):
+            with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Button("Pause" if playing else "Play", color="primary",
+                              on_click=lambda: set_playing(not playing),
+                              disabled=view.finished and not playing, classes=["pg-play"])
+                solara.Button("Step", on_click=step, disabled=view.finished,
+                              classes=["pg-step-button"])
+                solara.Button("Reset", on_click=reset, classes=["pg-reset"])
+                solara.Button("Run to end", on_click=run_to_end, disabled=view.finished,
+                              outlined=True, classes=["pg-run-to-end"])
+                with solara.Column(gap="0px", style={"min-width": "200px"}):
+                    solara.SliderInt(f"speed: {SPEEDS[speed_index]} months/s",
+                                     value=speed_index, min=0, max=len(SPEEDS) - 1,
+                                     on_value=set_speed_index, tick_labels=False)
+            status = (f"Month {view.step} of {view.scenario.steps}: "
+                      f"{view.outcome.replace('_', ' ')}")
+            if view.finished:
+                status += " (run over)"
+            solara.Text(status, classes=["pg-status"])
+            if pending or seed != view.seed:
+                changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in pending.items()]
+                if seed != view.seed:
+                    changes.append(f"seed {view.seed} -> {seed}")
+                solara.Text("Waiting for Reset: " + ", ".join(changes),
+                            classes=["pg-pending"], style={"color": "#b35900"})
+
+        with solara.Columns([3, 2]):
+            with solara.Card("Coalition", margin=0):
+                solara.HTML(unsafe_innerHTML=drawn.coalition, classes=["pg-coalition"])
+            with solara.Card("Equilibrium", margin=0, classes=["pg-panel"]):
+                solara.HTML(unsafe_innerHTML=drawn.lab_game, classes=["pg-equilibrium"])
+                solara.HTML(unsafe_innerHTML=treaty_html(last_treaties.current, view.step, busy),
+                            classes=["pg-treaty-panel"])
+
+        with solara.Card("Over time", margin=0):
+            solara.HTML(unsafe_innerHTML=drawn.charts, classes=["pg-chart-grid"])
+
+        with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
+            with solara.Row(gap="8px"):
+                solara.Button("Pin this run as A", on_click=lambda: set_pinned(pin(run, view)),
+                              outlined=True, classes=["pg-pin"])
+                solara.Button("Clear A", on_click=lambda: set_pinned(None), text=True,
+                              disabled=pinned is None)
+            if pinned is None:
+                solara.Text("Pin a run, change parameters, Reset and run again: A and B appear"
+                            " side by side here.", style={"font-size": "13px"})
+            else:
+                current = pin(run, view)
+                solara.HTML(unsafe_innerHTML=compare_html(pinned, current),
+                            classes=["pg-compare"])
+                solara.HTML(unsafe_innerHTML=(
+                    '<div class="pg-charts">'
+                    f"<div>{charts.compare_coalition_chart(pinned.history, view.history)}</div>"
+                    f"<div>{charts.compare_catastrophe_chart(pinned.history, view.history)}</div>"
+                    "</div>"))
+
+        with solara.Columns([3, 2]):
+            with solara.Card("Event log", margin=0):
+                solara.HTML(unsafe_innerHTML=drawn.events, classes=["pg-event-log"])
+            with solara.Card("Model parameters in force", margin=0):
+                solara.HTML(unsafe_innerHTML=drawn.parameters, classes=["pg-model-params"])

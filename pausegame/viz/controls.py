@@ -1,0 +1,186 @@
+"""The page's controls: parameter sliders generated from `PARAMETERS`, scenario and run controls.
+
+Every slider comes from one parameter declaration: its label and unit, its range, and a
+tooltip with its meaning and source. Parameters whose range spans several orders of magnitude
+get logarithmically spaced stops, so the default (e.g. a $150B loss in a range up to $1M B)
+is as easy to reach as its neighbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import reacton.ipyvuetify as rv
+import solara
+
+from pausegame.errors import InputError
+from pausegame.sim.parameters import GROUPS, PARAMETERS, Parameter
+from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_scenario
+
+STOPS = 200  # positions of a continuous slider
+WIDE = 200.0  # a range this many times the default is spread logarithmically
+
+
+@dataclass(frozen=True)
+class SliderScale:
+    """The values a parameter's slider can take, ascending; always includes the given values."""
+
+    parameter: Parameter
+    values: tuple[float, ...]
+
+    def index(self, value: float) -> int:
+        """The stop nearest `value`."""
+        return int(np.argmin(np.abs(np.asarray(self.values) - value)))
+
+    def value(self, index: int) -> float | int:
+        """The parameter value at stop `index`, coerced to the parameter's type."""
+        index = int(min(max(index, 0), len(self.values) - 1))
+        return self.parameter.coerce(self.values[index])
+
+    @property
+    def logarithmic(self) -> bool:
+        return _is_wide(self.parameter)
+
+
+def _is_wide(p: Parameter) -> bool:
+    return not p.integer and p.low >= 0 and p.default > 0 and p.high > WIDE * p.default
+
+
+def _round(values: np.ndarray) -> np.ndarray:
+    """Three significant digits, so slider labels read 0.125 or 1500, not 0.12499."""
+    magnitude = 10.0 ** (np.floor(np.log10(np.where(values > 0, values, 1.0))) - 2)
+    return np.where(values > 0, np.round(values / magnitude) * magnitude, values)
+
+
+def slider_scale(p: Parameter, *keep: float) -> SliderScale:
+    """The stops of `p`'s slider: integers, a log spread for wide ranges, or an even spread.
+
+    The values in `keep` (the default, the scenario's value) are stops themselves, so moving a
+    slider away and back restores them exactly.
+    """
+    if p.integer:
+        span = int(p.high - p.low)
+        raw = (np.arange(int(p.low), int(p.high) + 1, dtype=float) if span <= 400
+               else np.unique(np.round(np.geomspace(1, p.high, STOPS))))
+        values = raw[(raw >= p.low) & (raw <= p.high)]
+    elif _is_wide(p):
+        bottom = max(p.low, p.default / 100) if p.low > 0 else p.default / 100
+        values = _round(np.geomspace(bottom, p.high, STOPS))
+        if p.low == 0:
+            values = np.concatenate([[0.0], values])
+    else:
+        values = _round(np.linspace(p.low, p.high, STOPS + 1))
+    values = np.clip(values, p.low, p.high)
+    extra = [float(v) for v in (p.default, *keep) if p.low <= v <= p.high]
+    return SliderScale(p, tuple(float(v) for v in np.unique(np.concatenate([values, extra]))))
+
+
+def value_text(p: Parameter, value: float) -> str:
+    """A parameter value as the slider label shows it."""
+    return f"{int(value)}" if p.integer else f"{value:g}"
+
+
+def tooltip(p: Parameter) -> str:
+    """Meaning, range and source of a parameter, for its slider's tooltip."""
+    return f"{p.meaning}. Range {p.range_text} {p.unit}. Default {p.default:g}. Source: {p.source}"
+
+
+def load_custom(path_or_text: str, name: str = "") -> Scenario:
+    """A scenario from a local TOML path, or (when `name` is given) from uploaded TOML text."""
+    if name:
+        return parse_scenario(path_or_text, origin=name)
+    path = Path(path_or_text.strip()).expanduser()
+    if not path.suffix.lower() == ".toml":
+        raise InputError(f"{path_or_text!r}: expected a .toml scenario file")
+    return load_scenario(path)
+
+
+# ----- components ----------------------------------------------------------------------------
+
+
+@solara.component
+def ParameterSlider(parameter: Parameter, value: float, scenario_value: float,
+                    in_force: float, on_value: Callable[[str, float], None]) -> None:
+    """One parameter's slider; marks values that differ from the scenario or the model."""
+    scale = solara.use_memo(lambda: slider_scale(parameter, scenario_value),
+                            [parameter.name, scenario_value])
+    changed = value != scenario_value
+    pending = value != in_force
+    marks = " *" if changed else ""
+    label = f"{parameter.name} = {value_text(parameter, value)} {parameter.unit}{marks}"
+    with solara.Tooltip(tooltip(parameter)), solara.Column(
+        gap="0px", classes=[f"param-{parameter.name}", "pg-param"]
+    ):
+        solara.Text(label, style={"font-size": "12px",
+                                  "font-weight": "600" if changed else "400",
+                                  "color": "#b35900" if pending else "inherit"})
+        rv.Slider(
+            v_model=scale.index(value),
+            on_v_model=lambda index: on_value(parameter.name, scale.value(index)),
+            min=0, max=len(scale.values) - 1, step=1, dense=True, hide_details=True,
+            class_=f"pg-slider-{parameter.name}",
+        )
+
+
+@solara.component
+def ParameterGroups(values: dict[str, float], scenario_values: dict[str, float],
+                    in_force: dict[str, float],
+                    on_value: Callable[[str, float], None]) -> None:
+    """Expandable groups of sliders, one per parameter group, in declaration order."""
+    with rv.ExpansionPanels(multiple=True, accordion=True, class_="pg-groups"):
+        for group in GROUPS:
+            members = [p for p in PARAMETERS if p.group == group]
+            changed = sum(values[p.name] != scenario_values[p.name] for p in members)
+            title = f"{group} ({len(members)})" + (f", {changed} changed" if changed else "")
+            with rv.ExpansionPanel(class_=f"pg-group pg-group-{group.split()[0].lower()}"):
+                rv.ExpansionPanelHeader(children=[title])
+                with rv.ExpansionPanelContent():
+                    for p in members:
+                        ParameterSlider(p, values[p.name], scenario_values[p.name],
+                                        in_force[p.name], on_value)
+
+
+@solara.component
+def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> None:
+    """Choose a built-in scenario, a local TOML path, or upload a TOML file."""
+    error, set_error = solara.use_state("")
+    path, set_path = solara.use_state("")
+    options = builtin_names()
+    if current not in options:
+        options = [*options, current]
+
+    def choose(name: str) -> None:
+        try:
+            on_scenario(load_scenario(name))
+            set_error("")
+        except InputError as problem:
+            set_error(str(problem))
+
+    def load_path() -> None:
+        try:
+            on_scenario(load_custom(path))
+            set_error("")
+        except InputError as problem:
+            set_error(str(problem))
+
+    def upload(file: dict) -> None:
+        try:
+            text = file["data"].decode("utf-8")
+            on_scenario(load_custom(text, name=file["name"]))
+            set_error("")
+        except UnicodeDecodeError:
+            set_error(f"{file['name']}: not a UTF-8 text file")
+        except InputError as problem:
+            set_error(str(problem))
+
+    solara.Select("Scenario", values=options, value=current, on_value=choose)
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        solara.InputText("or a local .toml path", value=path, on_value=set_path,
+                         continuous_update=True)
+        solara.Button("Load", on_click=load_path, disabled=not path.strip(), small=True)
+    solara.FileDrop(label="... or drop a scenario .toml here", on_file=upload, lazy=False)
+    if error:
+        solara.Error(error, classes=["pg-scenario-error"])

@@ -1,0 +1,251 @@
+"""One visitor's live run: the scenario, its Mesa model and the history the views draw.
+
+`LiveRun` is plain Python so it can be tested without a browser. The page keeps one per
+browser tab; a lock lets the Play timer thread and button clicks step the same model safely,
+and every view reads an immutable `RunView` snapshot instead of the moving model.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from pausegame.experiments import treaty
+from pausegame.experiments.runs import classify_outcome, summarise
+from pausegame.sim import kernel
+from pausegame.sim.model import Event, PauseModel
+from pausegame.sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The coalition as it stands after one step: who pauses, who cheats, who was caught."""
+
+    step: int
+    lab_names: tuple[str, ...]
+    state_names: tuple[str, ...]
+    lab_state: np.ndarray  # (L,) index of each lab's home state
+    open_weights: np.ndarray  # (L,) bool
+    pausing: np.ndarray  # (L,) bool
+    member: np.ndarray  # (S,) bool
+    binding: bool  # the treaty binds (enough members)
+    capability: np.ndarray  # (L,)
+    open_source: float
+    violator: np.ndarray  # (L,) bool: required to pause but racing
+    detected: np.ndarray  # (L,) bool: caught this step
+    false_alarm: np.ndarray  # (L,) bool: wrongly fined this step
+    threshold: float
+    catastrophe_step: int | None
+
+
+@dataclass(frozen=True)
+class History:
+    """Per-step records of a run, row 0 being the start, for the charts over time."""
+
+    lab_names: tuple[str, ...]
+    state_names: tuple[str, ...]
+    threshold: float
+    horizon: int  # the scenario's run length, so the time axis never rescales
+    step: np.ndarray  # (T,)
+    pausing: np.ndarray  # (T, L) bool
+    member: np.ndarray  # (T, S) bool
+    capability: np.ndarray  # (T, L)
+    open_source: np.ndarray  # (T,)
+    catastrophe_probability: np.ndarray  # (T,) per step
+    cumulative_probability: np.ndarray  # (T,)
+    lab_payoff: np.ndarray  # (T, L) cumulative $B
+    state_payoff: np.ndarray  # (T, S) cumulative $B
+    hazard: np.ndarray  # (T, L + 1) per-step hazard by source, the pool last
+
+    @property
+    def labs_pausing(self) -> np.ndarray:
+        return self.pausing.sum(axis=1)
+
+    @property
+    def states_in_treaty(self) -> np.ndarray:
+        return self.member.sum(axis=1)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A frozen copy of what the stage-game analysis needs from a run at one step."""
+
+    structure: kernel.Structure
+    params: Any
+    where: treaty.Position  # the public state agents plan from, and the current play
+    key: tuple[int, int]  # (generation, step) of the run it came from
+
+
+@dataclass(frozen=True)
+class RunView:
+    """An immutable snapshot of a live run: everything a page redraw needs."""
+
+    generation: int  # changes on every reset, so caches keyed on it never mix runs
+    scenario: Scenario
+    seed: int
+    frame: Frame
+    history: History
+    events: tuple[Event, ...]
+    finished: bool
+    outcome: str
+    position: Position  # the same moment, for the stage-game analysis
+
+    @property
+    def step(self) -> int:
+        return self.frame.step
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Identifies this state of this run: (generation, step)."""
+        return self.generation, self.frame.step
+
+
+class _Recorder:
+    """Appends one row per step from the model's public attributes."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list] = {name: [] for name in _ROW_FIELDS}
+
+    def record(self, model: PauseModel) -> None:
+        row = {
+            "step": int(model.steps),
+            "pausing": model.pausing.copy(),
+            "member": model.member.copy(),
+            "capability": np.asarray(model.world.capability, dtype=float).copy(),
+            "open_source": float(model.world.open_source),
+            "catastrophe_probability": float(model.last_catastrophe_probability),
+            "cumulative_probability": 1.0 - float(model.survival),
+            "lab_payoff": np.array([lab.total_payoff for lab in model.labs]),
+            "state_payoff": np.array([state.total_payoff for state in model.states]),
+            "hazard": np.array([*(lab.hazard for lab in model.labs), model.pool.hazard]),
+        }
+        for name, value in row.items():
+            self.rows[name].append(value)
+
+    def history(self, scenario: Scenario, structure: kernel.Structure) -> History:
+        arrays = {name: np.array(values) for name, values in self.rows.items()}
+        return History(
+            lab_names=structure.lab_names,
+            state_names=structure.state_names,
+            threshold=float(scenario.params.rsi_threshold),
+            horizon=int(scenario.steps),
+            **arrays,
+        )
+
+
+_ROW_FIELDS = (
+    "step", "pausing", "member", "capability", "open_source", "catastrophe_probability",
+    "cumulative_probability", "lab_payoff", "state_payoff", "hazard",
+)
+
+
+class LiveRun:
+    """A model that a page steps, resets and re-parameterises; thread-safe."""
+
+    def __init__(self, scenario: Scenario, seed: int = 0) -> None:
+        self._lock = threading.RLock()
+        self.generation = 0
+        self.reset(scenario, seed)
+
+    def reset(self, scenario: Scenario, seed: int) -> None:
+        """Start over: a fresh model of `scenario` with `seed`, history from step 0."""
+        with self._lock:
+            self.scenario = scenario
+            self.seed = int(seed)
+            self.model = PauseModel(scenario, seed=self.seed)
+            self._recorder = _Recorder()
+            self._recorder.record(self.model)
+            self.generation += 1
+
+    @property
+    def finished(self) -> bool:
+        """The run is over: a catastrophe happened or the scenario's last month is done."""
+        with self._lock:
+            return not self.model.running or self.model.steps >= self.scenario.steps
+
+    def step(self) -> bool:
+        """Advance one month unless the run is over; True when a step was taken."""
+        with self._lock:
+            if self.finished:
+                return False
+            self.model.step()
+            self._recorder.record(self.model)
+            return True
+
+    def apply_live(self, scenario: Scenario) -> None:
+        """Continue the running model under `scenario`'s parameter values from the next step.
+
+        Only global parameters may change live: the actors must be the same. The history so
+        far is kept, since it happened under the old values.
+        """
+        with self._lock:
+            if scenario.structure().lab_names != self.model.structure.lab_names or (
+                scenario.structure().state_names != self.model.structure.state_names
+            ):
+                raise ValueError("a live change must keep the scenario's labs and states")
+            # The model reads its parameters and structure afresh every step.
+            self.model.params = scenario.params
+            self.model.structure = scenario.structure()
+            self.model.game = scenario
+            self.scenario = replace(self.scenario, params=scenario.params)
+            self.generation += 1
+
+    def summary(self) -> dict:
+        """The run's JSON-ready summary so far (outcome, coalition, risk, hazard by source)."""
+        with self._lock:
+            return summarise(self.model)
+
+    def view(self) -> RunView:
+        """A consistent snapshot of the run for drawing."""
+        with self._lock:
+            model = self.model
+            structure = model.structure
+            step = int(model.steps)
+            frame = Frame(
+                step=step,
+                lab_names=structure.lab_names,
+                state_names=structure.state_names,
+                lab_state=structure.lab_state.copy(),
+                open_weights=np.asarray(structure.open_weights, dtype=bool).copy(),
+                pausing=model.pausing.copy(),
+                member=model.member.copy(),
+                binding=bool(kernel.treaty_binding(model.member, model.params)),
+                capability=np.asarray(model.world.capability, dtype=float).copy(),
+                open_source=float(model.world.open_source),
+                violator=np.array([lab.violator for lab in model.labs], dtype=bool),
+                detected=np.array([lab.detected for lab in model.labs], dtype=bool),
+                false_alarm=np.array([lab.false_alarm for lab in model.labs], dtype=bool),
+                threshold=float(model.params.rsi_threshold),
+                catastrophe_step=model.catastrophe_step,
+            )
+            outcome = classify_outcome(
+                model.catastrophe_step is not None, int(model.pausing.sum()), structure.n_labs,
+                int(model.member.sum()), structure.n_states,
+            )
+            return RunView(
+                generation=self.generation,
+                scenario=self.scenario,
+                seed=self.seed,
+                frame=frame,
+                history=self._recorder.history(self.scenario, structure),
+                events=tuple(model.events),
+                finished=self.finished,
+                outcome=outcome,
+                position=self.position(),
+            )
+
+    def position(self) -> Position:
+        """The run's current position for the stage game: planning state and current play."""
+        with self._lock:
+            model = self.model
+            planning = model.planning_state()
+            state = kernel.WorldState(
+                np.array(planning.capability, dtype=float), np.array(planning.open_source),
+                np.array(planning.step), np.array(planning.loss_multiplier),
+            )
+            where = treaty.Position(state, model.pausing.copy(), model.member.copy(),
+                                    int(model.steps), self.seed, model.catastrophe_step)
+            return Position(model.structure, model.params, where, (self.generation, where.step))
