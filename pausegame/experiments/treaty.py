@@ -30,7 +30,7 @@ SELECTIONS = ("dynamics", "welfare", "worst", "anticipation")
 EQUILIBRIUM_SELECTIONS = ("dynamics", "welfare", "worst")
 
 # The treaty game evaluates 2^S x 2^L profiles; past this many it would take minutes and GiBs.
-MAX_TREATY_PROFILES = 2**20
+MAX_TREATY_PROFILES = 2**18
 # Profiles per kernel call: keeps the lookahead's temporaries to a few hundred MiB.
 PROFILES_PER_CALL = 2**16
 
@@ -82,7 +82,7 @@ def _check_size(structure: Structure, n_sets: int) -> None:
     if profiles > MAX_TREATY_PROFILES:
         raise InputError(
             f"the game has {structure.n_labs} labs and {n_sets} treaty member sets, "
-            f"{profiles} profiles in all, over the limit of {MAX_TREATY_PROFILES} (2^20); "
+            f"{profiles} profiles in all, over the limit of {MAX_TREATY_PROFILES} (2^18); "
             "analyse a scenario with fewer labs or states"
         )
 

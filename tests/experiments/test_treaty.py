@@ -14,11 +14,15 @@ from pausegame.sim import kernel
 from pausegame.sim.scenario import load_scenario, parse_scenario
 
 
-def tiny_scenario(**params: float) -> object:
-    """Two states, three labs near the self-improvement threshold; `params` override."""
+def tiny_toml(**params: float) -> str:
+    """Two states, three labs near the self-improvement threshold; `params` override.
+
+    Labs weigh no catastrophe, pay no compute and dislike pausing, so unconstrained they race;
+    compliant labs draw no false alarms, so membership binds only through detection.
+    """
     values = {"lab_loss": 0.0, "compute_cost": 0.0, "false_alarm": 0.0, **params}
     lines = "\n".join(f"{name} = {value!r}" for name, value in values.items())
-    return parse_scenario(f"""
+    return f"""
 name = "tiny"
 description = "Two states, three labs near the threshold."
 steps = 24
@@ -50,7 +54,12 @@ state = "South"
 capability = 0.7
 safety = 0.1
 pause_affinity = -1.0
-""", origin="tiny.toml")
+"""
+
+
+def tiny_scenario(**params: float) -> object:
+    """The scenario of `tiny_toml`, parsed."""
+    return parse_scenario(tiny_toml(**params), origin="tiny.toml")
 
 
 def article_positions() -> list[tuple[int, int]]:
