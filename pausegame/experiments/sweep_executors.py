@@ -23,6 +23,7 @@ from pausegame.experiments.sweep_spec import RunSpec
 
 Task = tuple[str, str, Sequence[RunSpec], bool]  # (engine, scenario text, runs, traces)
 IN_FLIGHT_PER_WORKER = 2
+CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler to answer
 
 
 class Executor(Protocol):
@@ -146,7 +147,7 @@ class DaskCluster:
         except ImportError:
             raise InputError("--scheduler needs Dask: pip install 'dask[distributed]'") from None
         try:
-            self._client = Client(self.address, timeout="10s", set_as_default=False)
+            self._client = Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:
             raise InputError(f"--scheduler {self.address}: cannot connect ({error})") from None
         self.capacity = max(1, sum(self._client.nthreads().values()))
@@ -167,7 +168,7 @@ class DaskCluster:
             return client.submit(execute_chunk, *task, pure=False)
 
         first = itertools.islice(tasks, self.capacity * IN_FLIGHT_PER_WORKER)
-        finished = as_completed([submit(task) for task in first])
+        finished = as_completed([submit(task) for task in first], loop=client.loop)
         for future in finished:
             task = next(tasks, None)
             if task is not None:

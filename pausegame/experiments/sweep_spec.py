@@ -175,6 +175,15 @@ def load_sweep_spec(path: str | Path, traces: bool = False) -> SweepSpec:
 def parse_sweep_spec(text: str, origin: str = "<sweep>", folder: Path | None = None,
                      traces: bool = False) -> SweepSpec:
     """Parse and validate a spec's TOML text; a scenario path is relative to `folder`."""
+    try:
+        return _parse(text, origin, folder or Path("."), traces)
+    except SweepSpecError:
+        raise
+    except ParameterError as error:  # a value checked by its declaration: already one line
+        raise SweepSpecError(str(error)) from None
+
+
+def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
     where = f"{origin}: "
     try:
         data = tomllib.loads(text)
@@ -189,7 +198,7 @@ def parse_sweep_spec(text: str, origin: str = "<sweep>", folder: Path | None = N
         raise SweepSpecError(
             f"{where}scenario: expected a built-in name or a path, got {scenario!r}"
         )
-    scenario_text, base = _read_scenario(scenario, folder or Path("."), where)
+    scenario_text, base = _read_scenario(scenario, folder, where)
     steps = STEPS.coerce(data.get("steps", base.steps), where)
     seeds, seeds_as_written = _seeds(data.get("seeds"), where)
     grid = _grid(data.get("grid"), base, f"{where}grid")

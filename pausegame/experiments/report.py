@@ -1,0 +1,174 @@
+"""Summaries of a finished sweep: outcome shares with Wilson intervals per parameter point,
+a phase diagram of one metric over two swept parameters, and line plots over one.
+
+Shares (an outcome, or a lab still pausing at the end) get Wilson score intervals, which
+stay inside [0, 1] and behave at 0 and n (Wilson 1927; Brown, Cai & DasGupta 2001); means
+of continuous results get normal intervals, mean +- z * sd / sqrt(n).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pausegame.errors import InputError
+from pausegame.experiments.runs import OUTCOMES
+from pausegame.experiments.sweep_store import read_manifest
+
+Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
+MAX_LEVELS = 12  # a parameter with more distinct values (a sampled one) is binned
+BINS = 8
+MEAN_METRICS = (
+    "cumulative_catastrophe_probability", "coalition_size", "labs_pausing", "states_in_treaty",
+    "welfare_labs", "welfare_states", "open_source_hazard_share", "detections", "false_alarms",
+    "steps_run",
+)
+
+
+def wilson_interval(successes: Any, trials: Any, z: float = Z95) -> tuple[Any, Any]:
+    """The Wilson score interval of a binomial share; NaN where there are no trials.
+
+    Works elementwise on arrays: (low, high) for `successes` out of `trials`.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = k / n
+        denominator = 1.0 + z * z / n
+        centre = (share + z * z / (2.0 * n)) / denominator
+        half = z / denominator * np.sqrt(share * (1.0 - share) / n + z * z / (4.0 * n * n))
+    low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    return (float(low), float(high)) if low.ndim == 0 else (low, high)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep folder's finished runs with its manifest."""
+
+    folder: Path
+    runs: pd.DataFrame
+    manifest: dict[str, Any]
+
+    @property
+    def swept(self) -> list[str]:
+        return list(self.manifest.get("swept", []))
+
+
+def load_sweep(folder: Path) -> Sweep:
+    """The committed runs of a sweep folder (possibly unfinished) and its manifest."""
+    folder = Path(folder)
+    manifest = read_manifest(folder) if folder.is_dir() else None
+    if manifest is None:
+        raise InputError(f"{folder}: not a sweep folder (no _manifest.json); "
+                         "run `pausegame sweep SPEC --out DIR` first")
+    try:
+        runs = pd.read_parquet(folder)
+    except (OSError, ValueError) as error:
+        raise InputError(f"{folder}: no finished runs to report ({error})") from None
+    if runs.empty:
+        raise InputError(f"{folder}: no finished runs to report")
+    return Sweep(folder, runs.sort_values("run_id").reset_index(drop=True), manifest)
+
+
+def metric_names(runs: pd.DataFrame) -> list[str]:
+    """Every metric a report can show: outcome shares, final pausing shares, means."""
+    pausing = [c for c in runs.columns if c.startswith("pausing.")]
+    return [*OUTCOMES, *pausing, *(m for m in MEAN_METRICS if m in runs.columns)]
+
+
+def check_metric(runs: pd.DataFrame, metric: str) -> None:
+    if metric not in metric_names(runs):
+        raise InputError(f"--metric {metric}: expected one of {', '.join(metric_names(runs))}")
+
+
+def is_share(metric: str) -> bool:
+    """Whether `metric` is a share of runs (with Wilson intervals) rather than a mean."""
+    return metric in OUTCOMES or metric.startswith("pausing.")
+
+
+def _indicator(runs: pd.DataFrame, metric: str) -> pd.Series:
+    if metric in OUTCOMES:
+        return (runs["outcome"] == metric).astype(float)
+    return runs[metric].astype(float)
+
+
+def axis_values(runs: pd.DataFrame, name: str) -> pd.Series:
+    """A parameter's values for grouping: as they are, or bin midpoints when there are many."""
+    values = runs[name]
+    if values.nunique() <= MAX_LEVELS:
+        return values
+    edges = np.linspace(values.min(), values.max(), BINS + 1)
+    index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, BINS - 1)
+    return pd.Series((edges[index] + edges[index + 1]) / 2, index=values.index, name=name)
+
+
+def metric_table(runs: pd.DataFrame, metric: str, by: list[str], z: float = Z95) -> pd.DataFrame:
+    """Per group of `by`: runs, the metric's value and its interval (low, high)."""
+    check_metric(runs, metric)
+    frame = pd.DataFrame({name: axis_values(runs, name) for name in by})
+    frame["value"] = _indicator(runs, metric)
+    groups = frame.groupby(by, sort=True)["value"] if by else [((), frame["value"])]
+    rows = []
+    for key, values in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        n, mean = len(values), float(values.mean())
+        if is_share(metric):
+            low, high = wilson_interval(values.sum(), n, z)
+        else:
+            half = z * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
+            low, high = mean - half, mean + half
+        rows.append({**dict(zip(by, key, strict=True)), "runs": n, "value": mean,
+                     "low": low, "high": high})
+    return pd.DataFrame(rows, columns=[*by, "runs", "value", "low", "high"])
+
+
+def outcome_table(runs: pd.DataFrame, by: list[str], z: float = Z95) -> pd.DataFrame:
+    """Per parameter point: each outcome's count, share and Wilson interval, and key means."""
+    frame = runs.assign(**{name: axis_values(runs, name) for name in by})
+    groups = frame.groupby(by, sort=True) if by else [((), frame)]
+    rows = []
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        n = len(group)
+        row: dict[str, Any] = {**dict(zip(by, key, strict=True)), "runs": n}
+        for outcome in OUTCOMES:
+            count = int((group["outcome"] == outcome).sum())
+            low, high = wilson_interval(count, n, z)
+            row.update({f"{outcome}_count": count, f"{outcome}_share": count / n,
+                        f"{outcome}_low": low, f"{outcome}_high": high})
+        for name in ("cumulative_catastrophe_probability", "coalition_size",
+                     "open_source_hazard_share"):
+            row[f"mean_{name}"] = float(group[name].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def format_outcome_table(table: pd.DataFrame, by: list[str], limit: int = 40) -> str:
+    """The outcome table as aligned text: each share with its interval."""
+    header = [*by, "runs", *(o.replace("_", " ") for o in OUTCOMES), "mean P(catastrophe)"]
+    lines = []
+    for _, row in table.head(limit).iterrows():
+        cells = [f"{row[name]:g}" for name in by] + [str(int(row["runs"]))]
+        cells += [f"{row[f'{o}_share']:.0%} [{row[f'{o}_low']:.0%}, {row[f'{o}_high']:.0%}]"
+                  for o in OUTCOMES]
+        cells.append(f"{row['mean_cumulative_catastrophe_probability']:.3f}")
+        lines.append(cells)
+    widths = [max(len(c) for c in column) for column in zip(header, *lines, strict=True)]
+    text = ["  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+            for cells in (header, *lines)]
+    if len(table) > limit:
+        text.append(f"... and {len(table) - limit} more points (see the CSV)")
+    return "\n".join(text)
+
+
+def metric_label(metric: str) -> str:
+    """A readable axis or colour-bar label for a metric."""
+    if metric in OUTCOMES:
+        return f"share of runs ending in {metric.replace('_', ' ')}"
+    if metric.startswith("pausing."):
+        return f"share of runs with {metric.removeprefix('pausing.')} pausing at the end"
+    return f"mean {metric.replace('_', ' ')}"
