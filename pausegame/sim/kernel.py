@@ -101,7 +101,18 @@ def market_growth(step: Array, cagr: Any) -> Array:
     Fines and perceived catastrophe losses are stated at 2024 values and scale with it, as
     turnover-based fines do, so deterrence does not erode as revenue grows 42% a year.
     """
-    return (1.0 + cagr) ** (np.asarray(step) / 12.0)
+    return power(1.0 + np.asarray(cagr), np.asarray(step) / 12.0)
+
+
+def power(base: Any, exponent: Any) -> Array:
+    """base**exponent through NumPy's array loop, even for scalars.
+
+    NumPy computes `**` on a lone float64 with the C library and on arrays with its own
+    SIMD loop; the two can differ in the last bit, which would make a run's numbers depend
+    on how many runs are batched together. Routing every power through the array loop keeps
+    the kernel batch-invariant, so the engines agree exactly.
+    """
+    return np.power(np.asarray(base, dtype=np.float64), np.asarray(exponent, dtype=np.float64))
 
 
 def grow(capability: Array, pausing: Array, p: Any) -> Array:
@@ -187,8 +198,8 @@ def lab_revenue(
     Pausing labs split the AI-safety market in proportion to their safety.
     """
     alpha = per_batch(p.share_exponent)
-    weight = capability**alpha
-    pool_weight = open_source**p.share_exponent
+    weight = power(capability, alpha)
+    pool_weight = power(open_source, p.share_exponent)
     total = weight.sum(-1) + pool_weight
     share = np.divide(weight, total[..., None], out=np.zeros_like(weight), where=total[..., None] > 0)
     market = market_per_step(step, p.market_2024, p.market_cagr)

@@ -1,0 +1,109 @@
+"""A slow, obvious reference implementation of the kernel, one actor and one step at a time.
+
+It follows MODEL.md section 2 line by line with Python floats and loops, so that the
+vectorised kernel can be checked against it on random inputs.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
+    """One expected-value step for one run; returns a dict of everything the kernel computes."""
+    n_labs, n_states = len(cap), len(member)
+    theta = p.rsi_threshold
+    new_cap = []
+    for i in range(n_labs):
+        if pausing[i]:
+            rate = p.pause_growth
+        elif cap[i] >= theta:
+            rate = p.growth_rate * (1 + p.rsi_boost)
+        else:
+            rate = p.growth_rate
+        new_cap.append(cap[i] * (1 + rate))
+    total = sum(new_cap)
+    paused = sum(c for c, a in zip(new_cap, pausing) if a)
+    lam = min(1.0, p.leak_base + p.leak_pause * (paused / total if total > 0 else 0.0))
+    frontier = max(new_cap)
+    new_open = max(cap_open, cap_open + lam * max(frontier - cap_open, 0.0))
+    for i in range(n_labs):
+        if world["open_weights"][i]:
+            new_open = max(new_open, new_cap[i])
+    binding = sum(member) >= max(1, p.min_participation)
+    required = [bool(member[world["lab_state"][i]] and binding) for i in range(n_labs)]
+    detection, false_alarm = [], []
+    for i in range(n_labs):
+        tau = world["transparency"][world["lab_state"][i]]
+        detection.append(p.verification * tau if required[i] and not pausing[i] else 0.0)
+        false_alarm.append(p.false_alarm if required[i] and pausing[i] else 0.0)
+
+    def sig(x):
+        return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
+
+    hazards = []
+    for i in range(n_labs):
+        h = p.hazard_max * sig((new_cap[i] - theta) / p.hazard_width) * (1 - world["safety"][i])
+        hazards.append(h * p.stop_now if pausing[i] else h)
+    hazards.append(p.hazard_max * sig((new_open - theta) / p.hazard_width))
+    survive = 1.0
+    for h in hazards:
+        survive *= 1 - h
+    catastrophe = 1 - survive
+    crossed = any(c >= theta for c in new_cap) or new_open >= theta
+    next_mult = max(loss_mult, p.sputnik) if crossed else loss_mult
+
+    years = (step + 1) / 12
+    growth_factor = (1 + p.market_cagr) ** years
+    market = p.market_2024 * growth_factor / 12
+    safety_market = p.safety_market_2024 * (1 + p.safety_market_cagr) ** years / 12
+    weights = [c**p.share_exponent for c in new_cap]
+    denominator = sum(weights) + new_open**p.share_exponent
+    safety_total = sum(world["safety"][i] for i in range(n_labs) if pausing[i])
+    revenue, lab_u = [], []
+    for i in range(n_labs):
+        r = market * weights[i] / denominator if denominator > 0 else 0.0
+        if pausing[i] and safety_total > 0:
+            r += safety_market * world["safety"][i] / safety_total
+        revenue.append(r)
+        sanctioned = binding and not member[world["lab_state"][i]]
+        compute = p.compute_cost * (new_cap[i] - cap[i]) * (1 + p.sanction * sanctioned)
+        u = r - compute + (world["affinity"][i] if pausing[i] else 0.0)
+        u -= p.fine * growth_factor * (detection[i] + false_alarm[i])
+        u -= world["lab_loss"][i] * growth_factor * loss_mult * catastrophe
+        lab_u.append(u)
+    state_u = []
+    for k in range(n_states):
+        labs_k = [i for i in range(n_labs) if world["lab_state"][i] == k]
+        frontier_k = max([new_cap[i] for i in labs_k], default=0.0)
+        u = sum(revenue[i] for i in labs_k)
+        for r in range(n_states):
+            labs_r = [i for i in range(n_labs) if world["lab_state"][i] == r]
+            frontier_r = max([new_cap[i] for i in labs_r], default=0.0)
+            u += p.rivalry * world["rivalry"][k][r] * (frontier_k - frontier_r)
+        u -= p.verification_cost * member[k]
+        u -= world["state_loss"][k] * growth_factor * loss_mult * catastrophe
+        state_u.append(u)
+    return {
+        "capability": new_cap, "open_source": new_open, "loss_multiplier": next_mult,
+        "detection": detection, "false_alarm": false_alarm, "hazard": hazards,
+        "catastrophe": catastrophe, "lab_utility": lab_u, "state_utility": state_u,
+    }
+
+
+def reference_lookahead(cap, cap_open, step, loss_mult, pausing, member, world, p, horizon, discount):
+    """Discounted, survival-weighted sums of reference_step utilities over `horizon` steps."""
+    lab_total = [0.0] * len(cap)
+    state_total = [0.0] * len(member)
+    survival, weight = 1.0, 1.0
+    for _ in range(horizon):
+        out = reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p)
+        for i, u in enumerate(out["lab_utility"]):
+            lab_total[i] += weight * survival * u
+        for k, u in enumerate(out["state_utility"]):
+            state_total[k] += weight * survival * u
+        survival *= 1 - out["catastrophe"]
+        weight *= discount
+        cap, cap_open, loss_mult = out["capability"], out["open_source"], out["loss_multiplier"]
+        step += 1
+    return lab_total, state_total, 1 - survival
