@@ -25,13 +25,17 @@ def parameter_table(markdown: bool = False) -> str:
     ]
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+        lines += [
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows
+        ]
         return "\n".join(lines)
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(5)]
     lines = []
     for row in (header, *rows):
         fixed = "  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True))
-        lines.append(f"{fixed}  {row[5]}  [{row[6]}]" if row is not header else fixed + "  meaning  [source]")
+        lines.append(
+            f"{fixed}  {row[5]}  [{row[6]}]" if row is not header else fixed + "  meaning  [source]"
+        )
     return "\n".join(lines)
 
 
@@ -43,6 +47,8 @@ def print_params(args: argparse.Namespace) -> int:
 def print_scenarios(args: argparse.Namespace) -> int:
     for name in builtin_names():
         scenario = load_scenario(name)
-        print(f"{name:<22} {len(scenario.labs)} labs, {len(scenario.states)} states, "
-              f"{scenario.steps} steps  {scenario.description}")
+        print(
+            f"{name:<22} {len(scenario.labs)} labs, {len(scenario.states)} states, "
+            f"{scenario.steps} steps  {scenario.description}"
+        )
     return 0

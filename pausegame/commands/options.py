@@ -9,11 +9,16 @@ from pausegame.sim.scenario import Scenario, load_scenario, parse_assignment
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scenario", default="article",
-        help="a built-in scenario name (see `pausegame scenarios`) or a TOML file (default: article)",
+        "--scenario",
+        default="article",
+        help="a built-in scenario (see `pausegame scenarios`) or a TOML file (default: article)",
     )
     parser.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a parameter (see `pausegame params`) or lab.NAME.FIELD / state.NAME.FIELD;"
         " repeatable",
     )

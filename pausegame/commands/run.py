@@ -20,17 +20,29 @@ TABLE_SUFFIXES = (".parquet", ".csv")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "run", help="run one simulation and summarise it",
+        "run",
+        help="run one simulation and summarise it",
         description="Run one simulation of a scenario and print what happened.",
     )
     add_scenario_options(parser)
-    parser.add_argument("--steps", type=str, default=None,
-                        help="months to simulate (default: the scenario's)")
+    parser.add_argument(
+        "--steps", type=str, default=None, help="months to simulate (default: the scenario's)"
+    )
     parser.add_argument("--seed", type=str, default="0", help="random seed (default 0)")
-    parser.add_argument("--out", type=Path, default=None, metavar="FILE.parquet|FILE.csv",
-                        help="write per-step, per-agent records (plus .steps and .events tables)")
-    parser.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
-                        help="draw coalition size, capabilities and hazard over time")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE.parquet|FILE.csv",
+        help="write per-step, per-agent records (plus .steps and .events tables)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="FILE.png",
+        help="draw coalition size, capabilities and hazard over time",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=main)
 
@@ -112,10 +124,11 @@ def format_summary(summary: dict) -> str:
     if summary["catastrophe_step"] is not None:
         lines.append(f"Catastrophe in month {summary['catastrophe_step']}")
     lines.append(
-        "Cumulative catastrophe probability: "
-        f"{summary['cumulative_catastrophe_probability']:.1%}"
+        f"Cumulative catastrophe probability: {summary['cumulative_catastrophe_probability']:.1%}"
     )
-    lines.append(f"Violations detected: {summary['detections']}, false alarms: {summary['false_alarms']}")
+    lines.append(
+        f"Violations detected: {summary['detections']}, false alarms: {summary['false_alarms']}"
+    )
     lines.append("\nWho paused when:")
     history = summary["pause_history"]
     if not history:
@@ -138,5 +151,9 @@ def format_summary(summary: dict) -> str:
 
 
 def _verb(event: str) -> str:
-    return {"pause": "pauses", "race": "races again", "join": "joins the treaty",
-            "leave": "leaves the treaty"}[event]
+    return {
+        "pause": "pauses",
+        "race": "races again",
+        "join": "joins the treaty",
+        "leave": "leaves the treaty",
+    }[event]

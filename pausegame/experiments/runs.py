@@ -22,8 +22,9 @@ class RunResult:
     events: pd.DataFrame
 
 
-def classify_outcome(catastrophe: bool, labs_pausing: int, n_labs: int,
-                     states_in: int, n_states: int) -> str:
+def classify_outcome(
+    catastrophe: bool, labs_pausing: int, n_labs: int, states_in: int, n_states: int
+) -> str:
     """catastrophe; global_pause (every lab pauses, every state in); partial_pause; race."""
     if catastrophe:
         return "catastrophe"
@@ -64,8 +65,11 @@ def summarise(model: PauseModel) -> dict:
         "seed": model.seed,
         "steps_run": int(model.steps),
         "outcome": classify_outcome(
-            model.catastrophe_step is not None, int(model.pausing.sum()), structure.n_labs,
-            int(model.member.sum()), structure.n_states,
+            model.catastrophe_step is not None,
+            int(model.pausing.sum()),
+            structure.n_labs,
+            int(model.member.sum()),
+            structure.n_states,
         ),
         "final_coalition": coalition,
         "first_threshold_step": model.first_threshold_step,
@@ -91,5 +95,6 @@ def summarise(model: PauseModel) -> dict:
 def run(scenario: Scenario, seed: int, steps: int | None = None) -> RunResult:
     """Simulate one run and return its summary with its records."""
     model = simulate(scenario, seed, steps)
-    return RunResult(summarise(model), model.agent_records(), model.step_records(),
-                     model.event_records())
+    return RunResult(
+        summarise(model), model.agent_records(), model.step_records(), model.event_records()
+    )

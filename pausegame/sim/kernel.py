@@ -134,13 +134,17 @@ def leakage_rate(capability: Array, pausing: Array, p: Any) -> Array:
     return np.minimum(1.0, p.leak_base + p.leak_pause * paused_share)
 
 
-def leak(open_source: Array, capability: Array, pausing: Array, open_weights: Array, p: Any) -> Array:
+def leak(
+    open_source: Array, capability: Array, pausing: Array, open_weights: Array, p: Any
+) -> Array:
     """The open-source pool closes part of its gap to the frontier; open weights set a floor.
 
     It never falls, and exceeds the frontier only when an open-weight lab put it there.
     """
     frontier = capability.max(-1)
-    drift = open_source + leakage_rate(capability, pausing, p) * np.maximum(frontier - open_source, 0)
+    drift = open_source + leakage_rate(capability, pausing, p) * np.maximum(
+        frontier - open_source, 0
+    )
     released = np.where(open_weights, capability, 0.0).max(-1)
     return np.maximum(np.maximum(open_source, drift), released)
 
@@ -177,7 +181,11 @@ def hazard(capability: Array, open_source: Array, pausing: Array, safety: Array,
     h = h_max sigma((c - theta)/w)(1 - s), times psi while paused (the stop-now paradox);
     the pool has no safety and never pauses.
     """
-    theta, width, h_max = per_batch(p.rsi_threshold), per_batch(p.hazard_width), per_batch(p.hazard_max)
+    theta, width, h_max = (
+        per_batch(p.rsi_threshold),
+        per_batch(p.hazard_width),
+        per_batch(p.hazard_max),
+    )
     labs = h_max * sigmoid((capability - theta) / width) * (1.0 - safety)
     labs = np.where(pausing, labs * per_batch(p.stop_now), labs)
     pool = p.hazard_max * sigmoid((open_source - p.rsi_threshold) / p.hazard_width)
@@ -190,8 +198,12 @@ def catastrophe_probability(hazards: Array) -> Array:
 
 
 def lab_revenue(
-    capability: Array, open_source: Array, pausing: Array, step: Array,
-    safety: Array, p: Any,
+    capability: Array,
+    open_source: Array,
+    pausing: Array,
+    step: Array,
+    safety: Array,
+    p: Any,
 ) -> Array:
     """Market share by capability^alpha (the pool takes share unpaid) plus the safety market.
 
@@ -201,7 +213,9 @@ def lab_revenue(
     weight = power(capability, alpha)
     pool_weight = power(open_source, p.share_exponent)
     total = weight.sum(-1) + pool_weight
-    share = np.divide(weight, total[..., None], out=np.zeros_like(weight), where=total[..., None] > 0)
+    share = np.divide(
+        weight, total[..., None], out=np.zeros_like(weight), where=total[..., None] > 0
+    )
     market = market_per_step(step, p.market_2024, p.market_cagr)
     safety_weight = np.where(pausing, safety, 0.0)
     safety_total = safety_weight.sum(-1, keepdims=True)
@@ -224,7 +238,11 @@ def rivalry_payoff(frontiers: Array, structure: Structure, p: Any) -> Array:
 
 
 def transition(
-    state: WorldState, pausing: Array, member: Array, structure: Structure, p: Any,
+    state: WorldState,
+    pausing: Array,
+    member: Array,
+    structure: Structure,
+    p: Any,
     observation: Array | None = None,
 ) -> Transition:
     """Advance one step under a profile: growth, leakage, odds, hazard, payoffs before draws.
@@ -244,7 +262,9 @@ def transition(
     seen = capability if observation is None else capability * observation
     # A crossing counts once it is real and others can see it (noise can hide, not invent it).
     crossed = ((capability >= theta) & (seen >= theta)).any(-1) | (open_source >= p.rsi_threshold)
-    loss_multiplier = np.where(crossed, np.maximum(state.loss_multiplier, p.sputnik), state.loss_multiplier)
+    loss_multiplier = np.where(
+        crossed, np.maximum(state.loss_multiplier, p.sputnik), state.loss_multiplier
+    )
     hazards = hazard(capability, open_source, pausing, structure.safety, p)
     growth = capability - state.capability
     revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p)
@@ -272,8 +292,14 @@ def transition(
     )
 
 
-def lab_payoff(t: Transition, fined: Array, catastrophe: Array, structure: Structure, p: Any,
-               loss_multiplier: Array) -> Array:
+def lab_payoff(
+    t: Transition,
+    fined: Array,
+    catastrophe: Array,
+    structure: Structure,
+    p: Any,
+    loss_multiplier: Array,
+) -> Array:
     """A lab's payoff: base minus fines minus its perceived loss in a catastrophe.
 
     Expected mode passes the fine odds and H; realised mode passes 0/1 outcomes.
@@ -283,15 +309,17 @@ def lab_payoff(t: Transition, fined: Array, catastrophe: Array, structure: Struc
     return t.lab_base - per_batch(p.fine) * stakes * fined - loss
 
 
-def state_payoff(t: Transition, catastrophe: Array, structure: Structure,
-                 loss_multiplier: Array) -> Array:
+def state_payoff(
+    t: Transition, catastrophe: Array, structure: Structure, loss_multiplier: Array
+) -> Array:
     """A state's payoff: its labs' revenue, rivalry and verification cost, minus its loss."""
     loss = structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
     return t.state_base - loss
 
 
-def expected_payoffs(t: Transition, structure: Structure, p: Any,
-                     loss_multiplier: Array) -> tuple[Array, Array]:
+def expected_payoffs(
+    t: Transition, structure: Structure, p: Any, loss_multiplier: Array
+) -> tuple[Array, Array]:
     """Expected-value mode: fines at their odds, catastrophe loss weighted by H."""
     fined = t.detection + t.false_alarm
     return (
@@ -310,8 +338,13 @@ class Lookahead:
 
 
 def lookahead(
-    state: WorldState, pausing: Array, member: Array, structure: Structure, p: Any,
-    horizon: int, discount: float,
+    state: WorldState,
+    pausing: Array,
+    member: Array,
+    structure: Structure,
+    p: Any,
+    horizon: int,
+    discount: float,
 ) -> Lookahead:
     """U = sum_t delta^t S_t u_t with survival S_t = prod(1 - H), the profile held fixed.
 

@@ -107,8 +107,13 @@ class PauseModel(mesa.Model):
 
     def _lookahead(self, pausing: np.ndarray, member: np.ndarray) -> kernel.Lookahead:
         return kernel.lookahead(
-            self.planning_state(), pausing, member, self.structure, self.params,
-            self.params.lookahead, self.params.discount,
+            self.planning_state(),
+            pausing,
+            member,
+            self.structure,
+            self.params,
+            self.params.lookahead,
+            self.params.discount,
         )
 
     def lab_utilities(self, lab: int) -> tuple[float, float]:
@@ -135,8 +140,9 @@ class PauseModel(mesa.Model):
                 candidates[:, j, 0, lab] = False
                 candidates[:, j, 1, lab] = True
             utility = self._lookahead(candidates, members[:, None, None, :]).lab
-            gains = np.stack([utility[:, j, 1, lab] - utility[:, j, 0, lab]
-                              for j, lab in enumerate(own)], axis=1)
+            gains = np.stack(
+                [utility[:, j, 1, lab] - utility[:, j, 0, lab] for j, lab in enumerate(own)], axis=1
+            )
             new = profile.copy()
             new[:, own] = np.where(gains > 0, True, np.where(gains < 0, False, profile[:, own]))
             if np.array_equal(new, profile):
@@ -161,14 +167,23 @@ class PauseModel(mesa.Model):
         required = kernel.labs_required(self.member, binding, self.structure)
         noise = self._observation_factor(step, required)
         previous_multiplier = self.world.loss_multiplier
-        t = kernel.transition(self.world, self.pausing, self.member, self.structure, self.params,
-                              observation=noise)
+        t = kernel.transition(
+            self.world, self.pausing, self.member, self.structure, self.params, observation=noise
+        )
         lab_keys = np.arange(self.structure.n_labs)
         detected = keyed_uniform(self.seed, step, lab_keys, Purpose.DETECT) < t.detection
         false_alarm = keyed_uniform(self.seed, step, lab_keys, Purpose.FALSE_ALARM) < t.false_alarm
-        catastrophe = bool(keyed_uniform(self.seed, step, WORLD, Purpose.CATASTROPHE) < t.catastrophe)
-        lab_pay = kernel.lab_payoff(t, detected | false_alarm, float(catastrophe), self.structure,
-                                    self.params, previous_multiplier)
+        catastrophe = bool(
+            keyed_uniform(self.seed, step, WORLD, Purpose.CATASTROPHE) < t.catastrophe
+        )
+        lab_pay = kernel.lab_payoff(
+            t,
+            detected | false_alarm,
+            float(catastrophe),
+            self.structure,
+            self.params,
+            previous_multiplier,
+        )
         state_pay = kernel.state_payoff(t, float(catastrophe), self.structure, previous_multiplier)
 
         self.world = t.state
@@ -194,8 +209,11 @@ class PauseModel(mesa.Model):
             if agent.kind == "state" and self.punished_until[agent.index] >= step:
                 continue
             if revises[position] and agent.revise():
-                verb = ("pause" if agent.pausing else "race") if agent.kind == "lab" else (
-                    "join" if agent.pausing else "leave")
+                verb = (
+                    ("pause" if agent.pausing else "race")
+                    if agent.kind == "lab"
+                    else ("join" if agent.pausing else "leave")
+                )
                 self.events.append(Event(step, verb, agent.name))
 
     def _observation_factor(self, step: int, required: np.ndarray) -> np.ndarray:
@@ -248,7 +266,9 @@ class PauseModel(mesa.Model):
                 self.first_threshold_step = step
         self.crossed |= now
         if self.world.loss_multiplier > previous_multiplier:
-            self.events.append(Event(step, "sputnik moment", "", f"perceived loss x{self.params.sputnik:g}"))
+            self.events.append(
+                Event(step, "sputnik moment", "", f"perceived loss x{self.params.sputnik:g}")
+            )
 
     def _worst_source(self, hazards: np.ndarray) -> str:
         names = [*self.structure.lab_names, OPEN_SOURCE]
@@ -269,4 +289,6 @@ class PauseModel(mesa.Model):
 
     def event_records(self) -> pd.DataFrame:
         """The event log as a table."""
-        return pd.DataFrame([vars(e) for e in self.events], columns=["step", "kind", "agent", "detail"])
+        return pd.DataFrame(
+            [vars(e) for e in self.events], columns=["step", "kind", "agent", "detail"]
+        )

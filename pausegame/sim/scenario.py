@@ -30,23 +30,54 @@ LAB_FIELDS: dict[str, Parameter] = {
     f.name: f
     for f in (
         Parameter("capability", 0.3, 0.0, 10.0, "index", "starting capability", "", "Capability"),
-        Parameter("safety", 0.3, 0.0, 1.0, "", "share of hazard removed by alignment work", "",
-                  "Hazard and loss"),
-        Parameter("pause_affinity", 0.0, -100.0, 100.0, "$B per step",
-                  "value of pausing to this lab (brand, conviction)", "", "Behaviour"),
-        Parameter("loss_weight", 1.0, 0.0, 100.0, "x lab_loss",
-                  "this lab's perceived catastrophe loss relative to lab_loss", "",
-                  "Hazard and loss"),
+        Parameter(
+            "safety",
+            0.3,
+            0.0,
+            1.0,
+            "",
+            "share of hazard removed by alignment work",
+            "",
+            "Hazard and loss",
+        ),
+        Parameter(
+            "pause_affinity",
+            0.0,
+            -100.0,
+            100.0,
+            "$B per step",
+            "value of pausing to this lab (brand, conviction)",
+            "",
+            "Behaviour",
+        ),
+        Parameter(
+            "loss_weight",
+            1.0,
+            0.0,
+            100.0,
+            "x lab_loss",
+            "this lab's perceived catastrophe loss relative to lab_loss",
+            "",
+            "Hazard and loss",
+        ),
     )
 }
 STATE_FIELDS: dict[str, Parameter] = {
     f.name: f
     for f in (
-        Parameter("transparency", 0.5, 0.0, 1.0, "", "how verifiable its labs are", "",
-                  "Verification"),
-        Parameter("loss_weight", 1.0, 0.0, 100.0, "x state_loss",
-                  "this state's perceived catastrophe loss relative to state_loss", "",
-                  "Hazard and loss"),
+        Parameter(
+            "transparency", 0.5, 0.0, 1.0, "", "how verifiable its labs are", "", "Verification"
+        ),
+        Parameter(
+            "loss_weight",
+            1.0,
+            0.0,
+            100.0,
+            "x state_loss",
+            "this state's perceived catastrophe loss relative to state_loss",
+            "",
+            "Hazard and loss",
+        ),
     )
 }
 RIVALRY_RANGE = Parameter("rivalry", 0.0, 0.0, 10.0, "", "rivalry weight", "", "Market")
@@ -145,7 +176,9 @@ class Scenario:
                 kind, name, attr = parts
                 table, fields = (labs, LAB_FIELDS) if kind == "lab" else (states, STATE_FIELDS)
                 if name not in table:
-                    raise ParameterError(f"{key}: no {kind} named {name!r} (have {', '.join(table)})")
+                    raise ParameterError(
+                        f"{key}: no {kind} named {name!r} (have {', '.join(table)})"
+                    )
                 if attr not in fields:
                     raise ParameterError(
                         f"{key}: unknown {kind} field {attr!r} (settable: {', '.join(fields)})"
@@ -155,7 +188,9 @@ class Scenario:
                 params[key] = value
         merged = {**vars(self.params), **validate(params, where="")}
         return replace(
-            self, params=ModelParams(**merged), labs=tuple(labs.values()),
+            self,
+            params=ModelParams(**merged),
+            labs=tuple(labs.values()),
             states=tuple(states.values()),
         )
 
@@ -163,7 +198,9 @@ class Scenario:
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with pausegame."""
     folder = resources.files("pausegame") / BUILTIN_DIR
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -204,8 +241,12 @@ def _build(data: dict[str, Any], origin: str) -> Scenario:
     _no_unknown(rules, {"lab", "state"}, f"{where}rules.")
     lab_rule = _rule(rules.get("lab", "best_response"), f"{where}rules.lab")
     state_rule = _rule(rules.get("state", "best_response"), f"{where}rules.state")
-    params = ModelParams(**{**defaults(), **validate(_table(data.get("params", {}), f"{where}params"),
-                                                       where=f"{where}params.")})
+    params = ModelParams(
+        **{
+            **defaults(),
+            **validate(_table(data.get("params", {}), f"{where}params"), where=f"{where}params."),
+        }
+    )
     raw_states = _array_of_tables(data.get("states"), f"{where}states")
     states = tuple(_state(s, f"{where}states[{i}].") for i, s in enumerate(raw_states))
     state_names = [s.name for s in states]
@@ -231,7 +272,9 @@ def _state(raw: dict[str, Any], where: str) -> State:
     rivalry = {r: RIVALRY_RANGE.coerce(w, f"{where}rivalry.{r}=") for r, w in rivalry_raw.items()}
     return State(
         name=name,
-        transparency=STATE_FIELDS["transparency"].coerce(_required(raw, "transparency", where), where),
+        transparency=STATE_FIELDS["transparency"].coerce(
+            _required(raw, "transparency", where), where
+        ),
         rivalry=rivalry,
         member=_bool(raw.get("member", False), f"{where}member"),
         rule=_rule(raw["rule"], f"{where}rule") if "rule" in raw else None,
@@ -240,14 +283,25 @@ def _state(raw: dict[str, Any], where: str) -> State:
 
 
 def _lab(raw: dict[str, Any], where: str, state_names: list[str]) -> Lab:
-    allowed = {"name", "state", "capability", "safety", "pause_affinity", "open_weights",
-               "action", "rule", "loss_weight"}
+    allowed = {
+        "name",
+        "state",
+        "capability",
+        "safety",
+        "pause_affinity",
+        "open_weights",
+        "action",
+        "rule",
+        "loss_weight",
+    }
     _no_unknown(raw, allowed, where)
     name = _text(_required(raw, "name", where), f"{where}name")
     where = f"{where.rsplit('[', 1)[0]}.{name}."
     home = _text(_required(raw, "state", where), f"{where}state")
     if home not in state_names:
-        raise ParameterError(f"{where}state: {home!r} is not a declared state ({', '.join(state_names)})")
+        raise ParameterError(
+            f"{where}state: {home!r} is not a declared state ({', '.join(state_names)})"
+        )
     action = raw.get("action", "race")
     if action not in ACTIONS:
         raise ParameterError(f"{where}action: expected one of {', '.join(ACTIONS)}, got {action!r}")

@@ -7,10 +7,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from pausegame.experiments.runs import RunResult  # noqa: E402
-from pausegame.sim.model import OPEN_SOURCE  # noqa: E402
+from pausegame.experiments.runs import RunResult
+from pausegame.sim.model import OPEN_SOURCE
 
 
 def run_figure(result: RunResult, threshold: float) -> plt.Figure:
@@ -21,8 +21,10 @@ def run_figure(result: RunResult, threshold: float) -> plt.Figure:
     coalition.step(steps["step"], steps["states_in_treaty"], where="post", label="states in treaty")
     coalition.set_ylabel("coalition size")
     coalition.legend(loc="upper left")
-    coalition.set_title(f"{result.summary['scenario']}, seed {result.summary['seed']}: "
-                        f"{result.summary['outcome'].replace('_', ' ')}")
+    coalition.set_title(
+        f"{result.summary['scenario']}, seed {result.summary['seed']}: "
+        f"{result.summary['outcome'].replace('_', ' ')}"
+    )
     for name, rows in agents[agents["kind"] == "lab"].groupby("name", sort=False):
         capability.plot(rows["step"], rows["capability"], lw=1.2, label=name)
     pool = agents[agents["name"] == OPEN_SOURCE]

@@ -23,7 +23,7 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
             rate = p.growth_rate
         new_cap.append(cap[i] * (1 + rate))
     total = sum(new_cap)
-    paused = sum(c for c, a in zip(new_cap, pausing) if a)
+    paused = sum(c for c, a in zip(new_cap, pausing, strict=True) if a)
     lam = min(1.0, p.leak_base + p.leak_pause * (paused / total if total > 0 else 0.0))
     frontier = max(new_cap)
     new_open = max(cap_open, cap_open + lam * max(frontier - cap_open, 0.0))
@@ -85,13 +85,21 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
         u -= world["state_loss"][k] * growth_factor * loss_mult * catastrophe
         state_u.append(u)
     return {
-        "capability": new_cap, "open_source": new_open, "loss_multiplier": next_mult,
-        "detection": detection, "false_alarm": false_alarm, "hazard": hazards,
-        "catastrophe": catastrophe, "lab_utility": lab_u, "state_utility": state_u,
+        "capability": new_cap,
+        "open_source": new_open,
+        "loss_multiplier": next_mult,
+        "detection": detection,
+        "false_alarm": false_alarm,
+        "hazard": hazards,
+        "catastrophe": catastrophe,
+        "lab_utility": lab_u,
+        "state_utility": state_u,
     }
 
 
-def reference_lookahead(cap, cap_open, step, loss_mult, pausing, member, world, p, horizon, discount):
+def reference_lookahead(
+    cap, cap_open, step, loss_mult, pausing, member, world, p, horizon, discount
+):
     """Discounted, survival-weighted sums of reference_step utilities over `horizon` steps."""
     lab_total = [0.0] * len(cap)
     state_total = [0.0] * len(member)

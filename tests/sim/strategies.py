@@ -42,8 +42,10 @@ def worlds(draw, max_labs: int = 5, max_states: int = 3) -> dict:
         "affinity": draw(st.lists(reals(-5, 5), min_size=n_labs, max_size=n_labs)),
         "lab_loss": draw(st.lists(reals(0, 1000), min_size=n_labs, max_size=n_labs)),
         "transparency": draw(st.lists(unit, min_size=n_states, max_size=n_states)),
-        "rivalry": [draw(st.lists(reals(0, 2), min_size=n_states, max_size=n_states))
-                    for _ in range(n_states)],
+        "rivalry": [
+            draw(st.lists(reals(0, 2), min_size=n_states, max_size=n_states))
+            for _ in range(n_states)
+        ],
         "state_loss": draw(st.lists(reals(0, 10000), min_size=n_states, max_size=n_states)),
     }
     return world
@@ -85,6 +87,8 @@ def situations(draw, max_labs: int = 5, max_states: int = 3) -> dict:
 
 def world_state(s: dict) -> WorldState:
     return WorldState(
-        np.array(s["capability"], dtype=float), np.array(s["open_source"]),
-        np.array(s["step"]), np.array(s["loss_multiplier"]),
+        np.array(s["capability"], dtype=float),
+        np.array(s["open_source"]),
+        np.array(s["step"]),
+        np.array(s["loss_multiplier"]),
     )

@@ -14,19 +14,29 @@ RTOL, ATOL = 1e-9, 1e-9
 
 
 def close(actual, expected) -> None:
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(
+        np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=RTOL, atol=ATOL
+    )
 
 
 @settings(max_examples=150, deadline=None)
 @given(situations())
 def test_one_step_matches_reference(s):
     structure = structure_of(s["world"])
-    t = kernel.transition(world_state(s), np.array(s["pausing"]), np.array(s["member"]),
-                          structure, s["params"])
+    t = kernel.transition(
+        world_state(s), np.array(s["pausing"]), np.array(s["member"]), structure, s["params"]
+    )
     lab_u, state_u = kernel.expected_payoffs(t, structure, s["params"], s["loss_multiplier"])
-    ref = reference_step(s["capability"], s["open_source"], s["step"], s["loss_multiplier"],
-                         s["pausing"], s["member"], s["world"], s["params"])
+    ref = reference_step(
+        s["capability"],
+        s["open_source"],
+        s["step"],
+        s["loss_multiplier"],
+        s["pausing"],
+        s["member"],
+        s["world"],
+        s["params"],
+    )
     close(t.state.capability, ref["capability"])
     close(t.state.open_source, ref["open_source"])
     close(t.state.loss_multiplier, ref["loss_multiplier"])
@@ -42,11 +52,26 @@ def test_one_step_matches_reference(s):
 @given(situations(max_labs=4, max_states=2), st.integers(1, 6), st.floats(0.0, 1.0))
 def test_lookahead_matches_reference(s, horizon, discount):
     structure = structure_of(s["world"])
-    look = kernel.lookahead(world_state(s), np.array(s["pausing"]), np.array(s["member"]),
-                            structure, s["params"], horizon, discount)
+    look = kernel.lookahead(
+        world_state(s),
+        np.array(s["pausing"]),
+        np.array(s["member"]),
+        structure,
+        s["params"],
+        horizon,
+        discount,
+    )
     lab, state, catastrophe = reference_lookahead(
-        s["capability"], s["open_source"], s["step"], s["loss_multiplier"], s["pausing"],
-        s["member"], s["world"], s["params"], horizon, discount,
+        s["capability"],
+        s["open_source"],
+        s["step"],
+        s["loss_multiplier"],
+        s["pausing"],
+        s["member"],
+        s["world"],
+        s["params"],
+        horizon,
+        discount,
     )
     close(look.lab, lab)
     close(look.state, state)
@@ -60,13 +85,26 @@ def test_batched_call_equals_one_call_per_profile(s, data):
     structure = structure_of(s["world"])
     n_labs, n_states = len(s["pausing"]), len(s["member"])
     n = data.draw(st.integers(2, 6))
-    pausing = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=n_labs,
-                                                   max_size=n_labs), min_size=n, max_size=n)))
-    member = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=n_states,
-                                                  max_size=n_states), min_size=n, max_size=n)))
+    pausing = np.array(
+        data.draw(
+            st.lists(
+                st.lists(st.booleans(), min_size=n_labs, max_size=n_labs), min_size=n, max_size=n
+            )
+        )
+    )
+    member = np.array(
+        data.draw(
+            st.lists(
+                st.lists(st.booleans(), min_size=n_states, max_size=n_states),
+                min_size=n,
+                max_size=n,
+            )
+        )
+    )
     batched = kernel.lookahead(world_state(s), pausing, member, structure, s["params"], 3, 0.9)
     for b in range(n):
-        single = kernel.lookahead(world_state(s), pausing[b], member[b], structure, s["params"],
-                                  3, 0.9)
+        single = kernel.lookahead(
+            world_state(s), pausing[b], member[b], structure, s["params"], 3, 0.9
+        )
         np.testing.assert_array_equal(batched.lab[b], single.lab)
         np.testing.assert_array_equal(batched.state[b], single.state)
