@@ -41,7 +41,10 @@ def wilson_interval(successes: Any, trials: Any, z: float = Z95) -> tuple[Any, A
         denominator = 1.0 + z * z / n
         centre = (share + z * z / (2.0 * n)) / denominator
         half = z / denominator * np.sqrt(share * (1.0 - share) / n + z * z / (4.0 * n * n))
-    low, high = np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+    # The interval reaches 0 exactly at k = 0 and 1 at k = n; say so rather than round.
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    low, high = np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
     return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
