@@ -10,6 +10,7 @@ module, so the agents and the equilibrium analysis can never disagree about the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ class Structure:
     def n_states(self) -> int:
         return len(self.state_names)
 
-    @property
+    @cached_property
     def home(self) -> Array:
         """(S, L) bool: home[k, i] is True when lab i is based in state k."""
         return self.lab_state[None, :] == np.arange(self.n_states)[:, None]
@@ -87,7 +88,9 @@ class Transition:
 
 def per_batch(value: Any) -> Any:
     """A scalar stays; a batch-shaped parameter array gains a trailing axis to meet actors."""
-    return value if np.ndim(value) == 0 else np.asarray(value)[..., None]
+    if isinstance(value, float | int) or np.ndim(value) == 0:
+        return value
+    return np.asarray(value)[..., None]
 
 
 def market_per_step(step: Array, size_2024: Any, cagr: Any) -> Array:

@@ -58,6 +58,7 @@ class PauseModel(mesa.Model):
         self.pool = OpenSourcePool(self, OPEN_SOURCE, n_labs)
         self.deciders: list[DecisionMaker] = [*self.labs, *self.states]
         self.events: list[Event] = []
+        self._memo: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
         self.last_catastrophe_probability = 0.0
         self.survival = 1.0
         self.catastrophe_step: int | None = None
@@ -106,14 +107,36 @@ class PauseModel(mesa.Model):
         )
 
     def _lookahead(self, pausing: np.ndarray, member: np.ndarray) -> kernel.Lookahead:
-        return kernel.lookahead(
-            self.planning_state(),
-            pausing,
-            member,
-            self.structure,
-            self.params,
-            self.params.lookahead,
-            self.params.discount,
+        """Lookahead utilities of a batch of profiles from the planning state, memoised.
+
+        Within a step the planning state is fixed, so each distinct profile is evaluated
+        once; the kernel is batch-invariant, so memoised rows equal freshly computed ones.
+        """
+        n_labs, n_states = self.structure.n_labs, self.structure.n_states
+        shape = np.broadcast_shapes(pausing.shape[:-1], member.shape[:-1])
+        rows_p = np.broadcast_to(pausing, (*shape, n_labs)).reshape(-1, n_labs)
+        rows_m = np.broadcast_to(member, (*shape, n_states)).reshape(-1, n_states)
+        keys = [a.tobytes() + b.tobytes() for a, b in zip(rows_p, rows_m, strict=True)]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._memo))
+        if missing:
+            first = {k: i for i, k in reversed(list(enumerate(keys)))}
+            index = [first[k] for k in missing]
+            fresh = kernel.lookahead(
+                self.planning_state(),
+                rows_p[index],
+                rows_m[index],
+                self.structure,
+                self.params,
+                self.params.lookahead,
+                self.params.discount,
+            )
+            for j, key in enumerate(missing):
+                self._memo[key] = (fresh.lab[j], fresh.state[j], fresh.catastrophe[j])
+        found = [self._memo[k] for k in keys]
+        return kernel.Lookahead(
+            np.array([f[0] for f in found]).reshape(*shape, n_labs),
+            np.array([f[1] for f in found]).reshape(*shape, n_states),
+            np.array([f[2] for f in found]).reshape(shape),
         )
 
     def lab_utilities(self, lab: int) -> tuple[float, float]:
@@ -162,6 +185,7 @@ class PauseModel(mesa.Model):
     def step(self) -> None:
         """One month: revise, grow, leak, verify, hazard, pay, Sputnik, record."""
         step = self.steps
+        self._memo.clear()
         self._revise(step)
         binding = kernel.treaty_binding(self.member, self.params)
         required = kernel.labs_required(self.member, binding, self.structure)

@@ -1,0 +1,103 @@
+"""Invariants of the kernel that must hold for every valid input (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from pausegame.sim import kernel
+from tests.sim.strategies import reals, situations, structure_of, world_state
+
+
+def step(s: dict, **changes):
+    structure = structure_of(s["world"])
+    if changes:
+        structure = dataclasses.replace(structure, **changes)
+    return kernel.transition(
+        world_state(s), np.array(s["pausing"]), np.array(s["member"]), structure, s["params"]
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_probabilities_are_probabilities(s):
+    t = step(s)
+    for probability in (t.detection, t.false_alarm, t.hazard, t.catastrophe):
+        assert np.all((probability >= 0) & (probability <= 1))
+    # A lab is never both a possible violator and a possible false alarm.
+    assert not np.any((t.detection > 0) & (t.false_alarm > 0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_market_shares_sum_to_at_most_one(s):
+    structure = structure_of(s["world"])
+    t = step(s)
+    market = kernel.market_per_step(t.state.step, s["params"].market_2024, s["params"].market_cagr)
+    safety = kernel.market_per_step(
+        t.state.step, s["params"].safety_market_2024, s["params"].safety_market_cagr
+    )
+    assert t.revenue.sum() <= (market + safety) * (1 + 1e-12) + 1e-12
+    paused_revenue = kernel.lab_revenue(
+        t.state.capability,
+        t.state.open_source,
+        np.zeros(len(s["pausing"]), bool),
+        t.state.step,
+        structure.safety,
+        s["params"],
+    )
+    assert paused_revenue.sum() <= market * (1 + 1e-12) + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_capability_never_falls(s):
+    t = step(s)
+    assert np.all(t.state.capability >= np.array(s["capability"]))
+    assert t.state.open_source >= s["open_source"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_open_source_stays_below_the_frontier_unless_open_weights_set_it(s):
+    assume(s["open_source"] <= max(s["capability"]))
+    t = step(s)
+    frontier = t.state.capability.max()
+    released = np.where(np.array(s["world"]["open_weights"]), t.state.capability, 0.0).max()
+    assert t.state.open_source <= frontier * (1 + 1e-12)
+    if t.state.open_source > frontier:
+        assert t.state.open_source == released
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations(), st.integers(0, 4), reals(0.0, 1.0))
+def test_hazard_rises_with_capability_and_falls_with_safety(s, lab, extra):
+    lab = lab % len(s["capability"])
+    p = s["params"]
+    pausing = np.array(s["pausing"])
+    base = np.array(s["capability"])
+    safety = np.array(s["world"]["safety"])
+    more_capable = base.copy()
+    more_capable[lab] += extra
+    h = kernel.hazard(base, np.array(s["open_source"]), pausing, safety, p)
+    h_more = kernel.hazard(more_capable, np.array(s["open_source"]), pausing, safety, p)
+    assert h_more[lab] >= h[lab]
+    safer = safety.copy()
+    safer[lab] = min(1.0, safer[lab] + extra)
+    h_safer = kernel.hazard(base, np.array(s["open_source"]), pausing, safer, p)
+    assert h_safer[lab] <= h[lab]
+    # Pausing never raises a lab's hazard (the stop-now factor is at most one).
+    paused = pausing.copy()
+    paused[lab] = True
+    assert kernel.hazard(base, np.array(s["open_source"]), paused, safety, p)[lab] <= h[lab] + 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(situations())
+def test_catastrophe_probability_is_at_least_the_largest_hazard(s):
+    t = step(s)
+    assert t.catastrophe >= t.hazard.max() - 1e-15
+    assert t.catastrophe <= min(1.0, t.hazard.sum()) + 1e-12

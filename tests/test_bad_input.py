@@ -1,0 +1,182 @@
+"""Bad input: one clear line naming the field and range, exit status 2, no output file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pausegame.cli import main
+from pausegame.sim.parameters import PARAMETERS
+from pausegame.sim.scenario import builtin_names, load_scenario
+
+ARTICLE = load_scenario("article")
+
+
+def fails_cleanly(capsys, argv: list[str], tmp_path: Path, *needles: str) -> str:
+    """Run the CLI, expect exit 2 with a single error line containing `needles`."""
+    out = tmp_path / "records.parquet"
+    plot = tmp_path / "plot.png"
+    code = main([*argv, "--out", str(out), "--plot", str(plot)])
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("pausegame: error:")
+    for needle in needles:
+        assert needle in lines[0]
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    assert not out.exists() and not plot.exists()
+    assert list(tmp_path.iterdir()) == [] or all(p.suffix == ".toml" for p in tmp_path.iterdir())
+    return lines[0]
+
+
+def test_unknown_scenario(capsys, tmp_path):
+    fails_cleanly(
+        capsys, ["run", "--scenario", "no-such-thing"], tmp_path, "no-such-thing", "article"
+    )
+
+
+def test_unknown_set_key_suggests_close_names(capsys, tmp_path):
+    fails_cleanly(
+        capsys, ["run", "--set", "verfication=0.5"], tmp_path, "verfication", "verification"
+    )
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS, ids=lambda p: p.name)
+def test_out_of_range_value_names_field_and_range(capsys, tmp_path, parameter):
+    value = parameter.high + max(1.0, abs(parameter.high))
+    fails_cleanly(
+        capsys,
+        ["run", "--set", f"{parameter.name}={value}"],
+        tmp_path,
+        parameter.name,
+        parameter.range_text,
+    )
+
+
+def test_wrong_type_in_set(capsys, tmp_path):
+    fails_cleanly(capsys, ["run", "--set", "fine=lots"], tmp_path, "fine", "[0, 100000]")
+
+
+def test_set_without_equals(capsys, tmp_path):
+    fails_cleanly(capsys, ["run", "--set", "fine"], tmp_path, "name=value")
+
+
+def test_lab_field_override_checked(capsys, tmp_path):
+    fails_cleanly(capsys, ["run", "--set", "lab.Anthropic.safety=2"], tmp_path, "safety", "[0, 1]")
+    fails_cleanly(capsys, ["run", "--set", "lab.Nobody.safety=0.5"], tmp_path, "Nobody")
+
+
+def test_negative_steps(capsys, tmp_path):
+    fails_cleanly(capsys, ["run", "--steps", "-5"], tmp_path, "steps", "[0, 100000]")
+
+
+def test_bad_output_suffix_writes_nothing(capsys, tmp_path):
+    code = main(["run", "--steps", "3", "--out", str(tmp_path / "x.xlsx")])
+    assert code == 2
+    assert "parquet" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def scenario_file(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def article_text() -> str:
+    folder = Path(__file__).resolve().parents[1] / "pausegame" / "scenarios"
+    return (folder / "article.toml").read_text(encoding="utf-8")
+
+
+def test_malformed_toml(capsys, tmp_path):
+    path = scenario_file(tmp_path, "name = \n[[labs]\n")
+    fails_cleanly(capsys, ["run", "--scenario", path], tmp_path, "malformed TOML")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needles"),
+    [
+        ("safety = 0.8 ", 'safety = "high" ', ("safety", "[0, 1]")),
+        ("safety = 0.8 ", "safety = 1.8 ", ("Anthropic", "safety", "[0, 1]")),
+        ("transparency = 0.7 ", "transparency = -1 ", ("US", "transparency", "[0, 1]")),
+        ("verification = 0.1 ", "verfication = 0.1 ", ("verfication",)),
+        ("verification = 0.1 ", "verification = 7 ", ("verification", "[0, 1]")),
+        ('state = "UK"', 'state = "Atlantis"', ("Atlantis",)),
+        ("open_weights = true ", "open_weights = 1 ", ("open_weights", "true or false")),
+        ('lab = "best_response"', 'lab = "telepathy"', ("rules.lab", "best_response")),
+        ("steps = 120", "steps = -3", ("steps", "[0, 100000]")),
+        (
+            '[[labs]]\nname = "OpenAI"',
+            '[[labs]]\nflavour = 1\nname = "OpenAI"',
+            ("flavour", "unknown field"),
+        ),
+    ],
+)
+def test_scenario_file_errors_name_the_field(capsys, tmp_path, old, new, needles):
+    text = article_text()
+    assert old in text
+    path = scenario_file(tmp_path, text.replace(old, new, 1))
+    fails_cleanly(capsys, ["run", "--scenario", path], tmp_path, *needles)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=200))
+def test_junk_scenario_files_never_crash(capsys, tmp_path, junk):
+    path = scenario_file(tmp_path, junk)
+    code = main(["run", "--steps", "2", "--scenario", path, "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert len(captured.err.strip().splitlines()) == 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from([p.name for p in PARAMETERS] + ["nonsense", "lab.Meta.safety", ""]),
+    st.one_of(st.text(max_size=12), st.floats(allow_nan=True).map(str), st.integers().map(str)),
+)
+def test_junk_set_values_are_valid_or_rejected_in_one_line(capsys, name, value):
+    try:
+        ARTICLE.with_overrides({name: value})
+        valid = True
+    except ValueError:
+        valid = False
+    if valid:
+        return
+    code = main(["run", "--steps", "1", "--json", "--set", f"{name}={value}"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert len(captured.err.strip().splitlines()) == 1
+    assert captured.out == ""
+
+
+def test_real_process_exit_status_and_single_line(tmp_path):
+    out = tmp_path / "r.parquet"
+    process = subprocess.run(
+        [sys.executable, "-m", "pausegame.cli", "run", "--set", "stop_now=2", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert process.returncode == 2
+    assert process.stderr.strip().splitlines() == [
+        "pausegame: error: stop_now=2 is out of range: allowed [0, 1] x hazard"
+    ]
+    assert not out.exists()
+
+
+def test_every_builtin_scenario_loads():
+    assert {"article", "strong-verification"} <= set(builtin_names())
+    for name in builtin_names():
+        assert load_scenario(name).labs
