@@ -46,7 +46,8 @@ class Progress:
         """The current state as one line of text."""
         share = self.done / self.total if self.total else 1.0
         rate = self.rate
-        left = (self.total - self.done) / rate if rate > 0 else None
+        remaining = max(0, self.total - self.done)
+        left = remaining / rate if rate > 0 else (0.0 if remaining == 0 else None)
         eta = format_duration(left) if left is not None else "?"
         text = (f"{self.done}/{self.total} runs ({share:.0%}), {rate:.2f} runs/s, "
                 f"elapsed {format_duration(time.monotonic() - self.started)}, ETA {eta}")

@@ -76,7 +76,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
             for runs in itertools.batched(
                 (run for run in spec.runs() if run.run_id not in finished), chunk)
         )
-        bar = Progress(spec.run_count, len(finished), enabled=progress)
+        bar = Progress(spec.run_count, len(finished), enabled=progress and pending > 0)
         try:
             _execute(executor.results(tasks), store, bar, batch_size
                      or default_batch_size(spec.run_count), flush_seconds)
