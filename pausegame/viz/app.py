@@ -131,12 +131,21 @@ def Page() -> None:
         set_values(slider_values(scenario.params))
         restart(scenario, seed)
 
-    def on_value(name: str, value: float) -> None:
-        new = {**values, name: value}
+    # Slider callbacks read the current state through a ref, so the callback itself never
+    # changes and moving one slider re-renders that slider only, not all of them.
+    latest = solara.use_ref({})
+    latest.current = {"values": values, "base": base, "live": live}
+
+    def change_value(name: str, value: float) -> None:
+        now = latest.current
+        new = {**now["values"], name: value}
+        now["values"] = new  # a second event before the re-render builds on this one
         set_values(new)
-        if live:
-            run.apply_live(base.with_overrides(overrides_of(new, base)))
+        if now["live"]:
+            run.apply_live(now["base"].with_overrides(overrides_of(new, now["base"])))
             redraw()
+
+    on_value = solara.use_memo(lambda: change_value, [])
 
     def on_live(on: bool) -> None:
         set_live(on)

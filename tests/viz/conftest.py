@@ -1,0 +1,83 @@
+"""Fixtures of the UI tests: the real `pausegame ui` server and the system's headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pausegame.viz import server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SERVER_START_TIMEOUT = 120.0
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """The system Chromium the browser tests drive (never a downloaded one)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}"
+                    " (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict, chromium_path: Path) -> dict:
+    """pytest-playwright's launch arguments, pointed at the system Chromium, headless."""
+    return {**browser_type_launch_args, "executable_path": str(chromium_path),
+            "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots and the server log of the UI tests go."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def _pausegame_command() -> list[str]:
+    script = Path(sys.executable).with_name("pausegame")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("pausegame")
+    return [found] if found else [sys.executable, "-m", "pausegame.cli"]
+
+
+@pytest.fixture(scope="session")
+def ui_server(chromium_path: Path, artifacts: Path):
+    """`pausegame ui --port <free port>` running for the whole session; yields its URL."""
+    port = server.free_port()
+    log_path = artifacts / "ui-server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen([*_pausegame_command(), "ui", "--port", str(port)],
+                                   stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        address = None
+        while address is None:
+            for line in log_path.read_text().splitlines():
+                if line.startswith("pausegame UI: "):
+                    address = line.split()[2]
+            if process.poll() is not None:
+                pytest.fail(f"pausegame ui exited early:\n{log_path.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"pausegame ui did not start in time:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        yield address
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
