@@ -234,7 +234,7 @@ def _build(data: dict[str, Any], origin: str) -> Scenario:
     where = f"{origin}: "
     _no_unknown(data, {"name", "description", "steps", "rules", "params", "labs", "states"}, where)
     name = _text(data.get("name", Path(origin).stem), f"{where}name")
-    description = _text(data.get("description", ""), f"{where}description")
+    description = _text(data["description"], f"{where}description") if "description" in data else ""
     steps = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
     run_steps = steps.coerce(data.get("steps", 120), where)
     rules = _table(data.get("rules", {}), f"{where}rules")

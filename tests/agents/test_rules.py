@@ -1,0 +1,129 @@
+"""Every decision rule runs, follows its definition, and stays reproducible."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pausegame.agents.rules import RULES, choice_probability
+from pausegame.experiments.runs import simulate
+from pausegame.sim.model import PauseModel
+from pausegame.sim.scenario import load_scenario, parse_scenario
+
+ARTICLE = load_scenario("article")
+
+
+def with_rules(lab_rule: str, state_rule: str, **params: float) -> object:
+    import dataclasses
+
+    scenario = dataclasses.replace(ARTICLE, lab_rule=lab_rule, state_rule=state_rule)
+    return scenario.with_overrides(params) if params else scenario
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_every_rule_runs_and_is_reproducible(rule):
+    scenario = with_rules(rule, rule, revision_rate=0.5)
+    first = simulate(scenario, seed=5, steps=30)
+    second = simulate(scenario, seed=5, steps=30)
+    assert first.steps >= 1
+    pd.testing.assert_frame_equal(first.agent_records(), second.agent_records())
+    actions = first.agent_records()["action"]
+    assert set(actions) <= {"race", "pause"}
+
+
+def test_fixed_agents_never_change():
+    model = simulate(with_rules("fixed", "fixed", revision_rate=1.0), seed=1, steps=40)
+    assert not any(e.kind in ("pause", "race", "join", "leave") for e in model.events)
+    assert not model.pausing.any() and not model.member.any()
+
+
+def test_best_response_with_sharp_choice_picks_the_better_action():
+    model = PauseModel(with_rules("best_response", "best_response", logit_beta=1e6), seed=3)
+    rule = RULES["best_response"]()
+    for agent in model.deciders:
+        if agent.kind == "lab":
+            race, pause = model.lab_utilities(agent.index)
+        else:
+            race, pause = model.membership_utilities(agent.index)
+        assert rule.decide(agent, model) == (pause > race)
+
+
+def test_state_best_response_anticipates_its_labs():
+    """Joining is worth something only if the state's labs then pause (or are fined)."""
+    scenario = with_rules("best_response", "best_response", verification=0.0, false_alarm=0.0)
+    model = PauseModel(scenario, seed=0)
+    discounted_cost = model.params.verification_cost * sum(
+        model.params.discount**t for t in range(model.params.lookahead)
+    )
+    for state in model.states:
+        race, pause = model.membership_utilities(state.index)
+        # Membership then changes no lab's payoff, so it costs exactly the inspections,
+        # weighted by the (unchanged) chance of surviving to pay them.
+        assert -discounted_cost - 1e-9 <= pause - race <= -0.9 * discounted_cost
+
+
+def test_choice_probability_is_a_logit():
+    assert choice_probability(1.0, 0.0) == 0.5
+    assert choice_probability(2.0, 1.0) == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert choice_probability(1e6, 1.0) == 1.0
+    assert choice_probability(1e6, -1.0) == 0.0
+
+
+def test_imitation_only_copies_actions_that_exist():
+    model = simulate(with_rules("imitation", "imitation", revision_rate=1.0), seed=2, steps=25)
+    # Everyone starts racing and outside the treaty: imitation alone can never invent PAUSE.
+    assert not model.pausing.any() and not model.member.any()
+
+
+def test_reinforcement_learns_from_realised_payoffs():
+    model = simulate(with_rules("reinforcement", "reinforcement", learning_rate=0.5), 4, 10)
+    for agent in model.deciders:
+        played = agent.action_values
+        assert any(v != 0.0 for v in played)
+
+
+def test_per_agent_rule_in_scenario_file():
+    text = """
+name = "two"
+[[states]]
+name = "A"
+transparency = 1.0
+[[states]]
+name = "B"
+transparency = 1.0
+[[labs]]
+name = "committed"
+state = "A"
+capability = 0.4
+safety = 0.5
+action = "pause"
+rule = "fixed"
+[[labs]]
+name = "learner"
+state = "B"
+capability = 0.4
+safety = 0.5
+"""
+    scenario = parse_scenario(text).with_overrides({"revision_rate": 1.0})
+    assert scenario.lab_rules() == ("fixed", "best_response")
+    model = simulate(scenario, seed=0, steps=20)
+    assert model.labs[0].pausing
+
+
+def test_trigger_punishment_makes_members_leave_after_a_detection():
+    scenario = with_rules(
+        "fixed", "fixed", trigger_steps=6, verification=1.0, false_alarm=0.0
+    )
+    import dataclasses
+
+    states = tuple(dataclasses.replace(s, member=True) for s in scenario.states)
+    scenario = dataclasses.replace(scenario, states=states)
+    model = PauseModel(scenario, seed=0)
+    model.step()
+    detections = [e for e in model.events if e.kind == "violation detected"]
+    assert detections, "racing labs in a fully verified treaty are caught"
+    leaves = [e for e in model.events if e.kind == "leave" and e.detail == "trigger punishment"]
+    assert leaves
+    # Punished states cannot rejoin until the punishment is over.
+    assert (model.punished_until >= 1 + 6 - 1).any()
