@@ -21,11 +21,13 @@ APP_MODULE = "pausegame.viz.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
-# Solara settings read from the environment (pydantic settings with these prefixes).
-OFFLINE_ENVIRONMENT = {
+# Solara settings read from the environment (pydantic settings with these prefixes), and a
+# warning filter: Solara warns about cookies on every plain-http address but "localhost".
+SERVER_ENVIRONMENT = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_THEME_SHOW_BANNER": "False",
     "PYTHONUNBUFFERED": "1",
+    "PYTHONWARNINGS": "ignore::UserWarning:solara.server.starlette",
 }
 
 
@@ -56,7 +58,7 @@ def command(host: str, port: int) -> list[str]:
 
 def environment() -> dict[str, str]:
     """This process's environment plus the settings that keep Solara offline."""
-    return {**os.environ, **OFFLINE_ENVIRONMENT}
+    return {**os.environ, **SERVER_ENVIRONMENT}
 
 
 def port_is_free(host: str, port: int) -> bool:
