@@ -22,7 +22,7 @@ DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parque
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report", help="summarise a sweep: outcome shares, phase diagram, line plots",
-        description="Summarise a sweep folder: outcome shares with 95%% Wilson intervals per "
+        description="Summarise a sweep folder: outcome shares with 95% Wilson intervals per "
         "parameter point (printed and saved as CSV), a heatmap of a metric over two swept "
         "parameters and line plots over one (PNG).",
     )

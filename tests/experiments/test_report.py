@@ -144,3 +144,21 @@ def test_many_sampled_values_are_binned_for_the_axes():
     assert (binned - values).abs().max() <= 1.0 / 16 + 1e-12  # within half a bin width
     few = pd.DataFrame({"fine": [1.0, 2.0, 2.0, 3.0]})
     assert axis_values(few, "fine").tolist() == [1.0, 2.0, 2.0, 3.0]
+
+
+def test_report_of_a_sampled_sweep_bins_its_axes(tmp_path, capsys):
+    spec = parse_sweep_spec("""
+steps = 4
+seeds = 1
+[sample]
+count = 16
+seed = 3
+ranges = { verification = [0.0, 1.0], fine = [1.0, 30.0] }
+""")
+    sweep = tmp_path / "sweep"
+    run_sweep(spec, sweep, workers=1, progress=False)
+    assert main(["report", str(sweep), "--out", str(tmp_path / "r")]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "r" / "phase-global_pause-verification-fine.png").is_file()
+    cells = pd.read_csv(tmp_path / "r" / "global_pause-by-verification-fine.csv")
+    assert cells["runs"].sum() == 16 and cells["verification"].nunique() <= 8
