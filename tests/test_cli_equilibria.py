@@ -199,4 +199,4 @@ def test_compare_json_text_plot_and_progress(capsys, tmp_path: Path):
     captured = capsys.readouterr()
     assert plot.stat().st_size > 0
     assert "global pause stable" in captured.out
-    assert "run 2/2" in captured.err
+    assert "4/4 runs" in captured.err

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.experiments import treaty
 from pausegame.experiments.compare import compare
+from pausegame.experiments.progress import Progress
 from pausegame.experiments.runs import OUTCOMES
 from pausegame.sim.parameters import Parameter
 
@@ -46,8 +46,10 @@ def main(args: argparse.Namespace) -> int:
     if args.plot is not None and args.plot.suffix.lower() not in PLOT_SUFFIXES:
         raise InputError(
             f"--plot {args.plot}: the file name must end in {' or '.join(PLOT_SUFFIXES)}")
+    progress = Progress(seeds * len(args.scenarios), label="compare", enabled=not args.quiet)
     result = compare(args.scenarios, seeds, steps, args.selection,
-                     progress=None if args.quiet else _progress)
+                     progress=lambda spec, done, total: progress.advance(1))
+    progress.close()
     if args.plot is not None:
         args.plot.parent.mkdir(parents=True, exist_ok=True)
         plot_comparison(result, args.plot)
@@ -58,15 +60,6 @@ def main(args: argparse.Namespace) -> int:
         if args.plot is not None:
             print(f"\nplot: {args.plot}")
     return 0
-
-
-def _progress(spec: str, done: int, total: int) -> None:
-    """One updating line on a terminal; a line per tenth of the runs otherwise."""
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        print(f"\rcompare: {spec}: run {done}/{total}", end=end, file=sys.stderr, flush=True)
-    elif done == total or done % max(1, total // 10) == 0:
-        print(f"compare: {spec}: run {done}/{total}", file=sys.stderr, flush=True)
 
 
 def _list(names: list[str], empty: str = "none") -> str:
