@@ -1,0 +1,40 @@
+"""The README cannot rot: its parameter table and example commands are checked."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from pausegame.cli import build_parser
+from pausegame.commands.info import parameter_table
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_parameter_table_is_generated_from_the_declarations():
+    block = re.search(r"<!-- parameter-table.*?-->\n(.*?)\n<!-- end parameter-table -->",
+                      README, re.S)
+    assert block, "README lost its parameter table"
+    assert block.group(1).strip() == parameter_table(markdown=True).strip()
+
+
+COMMANDS = [
+    line.split("#")[0].strip()
+    for line in re.findall(r"^\.venv/bin/pausegame .*$", README, re.M)
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_commands_parse(command):
+    """Every `pausegame ...` line in the README is accepted by the argument parser."""
+    argv = shlex.split(command)[1:]
+    build_parser().parse_args(argv)
+
+
+def test_quick_start_commands_exist():
+    assert "make run" in README and "make test" in README
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
