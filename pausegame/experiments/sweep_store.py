@@ -95,7 +95,8 @@ class SweepStore:
             return
         if manifest.get("spec_hash") != self.spec.digest():
             old, new = manifest.get("spec", {}), self.spec.normalised()
-            differs = [key for key in new if old.get(key) != new[key]] or ["format"]
+            differs = [key.replace("scenario_sha256", "the scenario file's contents")
+                       for key in new if old.get(key) != new[key]] or ["format"]
             raise SweepFolderError(
                 f"--out {self.folder} holds a different sweep (its spec differs in "
                 f"{', '.join(differs)}); use another folder, or the spec it was started with"

@@ -218,3 +218,17 @@ def test_workers_and_scheduler_together_are_refused(spec_file, tmp_path, capsys)
                  "--scheduler", "tcp://127.0.0.1:8786"])
     assert code == 2 and "--scheduler" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_an_edited_scenario_file_makes_it_a_different_sweep(tmp_path, capsys):
+    scenario = tmp_path / "mine.toml"
+    article = ROOT / "pausegame" / "scenarios" / "article.toml"
+    scenario.write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
+    spec = tmp_path / "spec.toml"
+    spec.write_text('scenario = "mine.toml"\nsteps = 2\nseeds = 1\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    capsys.readouterr()
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert "scenario file's contents" in capsys.readouterr().err
