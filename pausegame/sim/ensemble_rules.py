@@ -1,0 +1,332 @@
+"""The revision phase of a step for many runs at once: the decision rules over run arrays.
+
+Within a run, decision makers revise one after another in the keyed order, each seeing
+the actions of those who revised before it. Across runs everything is independent, so
+position k of every run's order is handled at once: each run's decision maker at that
+position revises by its rule, and the lookaheads of all best responders at that position
+(labs' two options; states' memberships with their labs' anticipated response, round by
+round) go to the kernel together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pausegame.sim import kernel
+from pausegame.sim.randomness import Purpose, keyed_uniform
+
+if TYPE_CHECKING:
+    from pausegame.sim.ensemble import Ensemble
+
+
+def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
+    """Logit (Fermi) probability of taking an option `advantage` better; 1/2 at no advantage."""
+    with np.errstate(over="ignore"):
+        return np.where(advantage != 0, kernel.sigmoid(np.float64(beta) * advantage), 0.5)
+
+
+class StepMemo:
+    """Lookaheads already computed this step, keyed by (run, lab profile, treaty members).
+
+    Within a step a run's planning state is fixed, so a row asked for again (the current
+    profile is a candidate of every decision) is looked up instead of recomputed; the
+    kernel is batch-invariant, so a looked-up row equals a fresh one.
+    """
+
+    def __init__(self, n_labs: int, n_states: int, runs: int) -> None:
+        width = n_labs + n_states
+        self.enabled = width + max(1, runs).bit_length() <= 62
+        self.bits = np.left_shift(1, np.arange(width, dtype=np.int64)) if self.enabled else None
+        self.width = width
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every row: the planning state moved on."""
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.lab: np.ndarray | None = None
+        self.state: np.ndarray | None = None
+
+    def key(self, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray) -> np.ndarray:
+        """One integer per row: the run in the high bits, the actions below."""
+        actions = np.concatenate([pausing, member], axis=1).astype(np.int64)
+        return (runs.astype(np.int64) << self.width) | (actions @ self.bits)
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(found, where) for each key."""
+        where = np.searchsorted(self.keys, keys)
+        found = where < len(self.keys)
+        found[found] = self.keys[where[found]] == keys[found]
+        return found, where
+
+    def add(self, keys: np.ndarray, lab: np.ndarray, state: np.ndarray) -> None:
+        """Remember new rows (keys not yet known)."""
+        keys = np.concatenate([self.keys, keys])
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.lab = lab[order] if self.lab is None else np.concatenate([self.lab, lab])[order]
+        self.state = (
+            state[order] if self.state is None else np.concatenate([self.state, state])[order]
+        )
+
+
+class Lookaheads:
+    """Lookahead rows (run, lab profile, treaty members) collected for one kernel call."""
+
+    def __init__(self) -> None:
+        self._runs: list[np.ndarray] = []
+        self._pausing: list[np.ndarray] = []
+        self._member: list[np.ndarray] = []
+        self._size = 0
+
+    def add(self, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray) -> slice:
+        """Queue rows; returns where their results will be in `evaluate`'s answer."""
+        start = self._size
+        self._runs.append(runs)
+        self._pausing.append(pausing)
+        self._member.append(member)
+        self._size += len(runs)
+        return slice(start, self._size)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def evaluate(self, ens: Ensemble) -> kernel.Lookahead:
+        """Every queued row's lookahead from its run's public state, new rows in one call."""
+        runs = np.concatenate(self._runs)
+        pausing, member = np.concatenate(self._pausing), np.concatenate(self._member)
+        memo = ens.memo
+        if not memo.enabled:
+            return _lookahead(ens, runs, pausing, member)
+        keys = memo.key(runs, pausing, member)
+        found, _ = memo.find(keys)
+        if not found.all():
+            new_keys, first = np.unique(keys[~found], return_index=True)
+            fresh = np.flatnonzero(~found)[first]
+            result = _lookahead(ens, runs[fresh], pausing[fresh], member[fresh])
+            memo.add(new_keys, result.lab, result.state)
+        _, where = memo.find(keys)
+        return kernel.Lookahead(memo.lab[where], memo.state[where], np.zeros(0))
+
+
+def _lookahead(
+    ens: Ensemble, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray
+) -> kernel.Lookahead:
+    """The kernel's lookahead of rows, each from its own run's planning state."""
+    params, structure = ens.inputs.rows(runs)
+    state = kernel.WorldState(
+        ens.observed[runs], ens.open_source[runs], ens.world_step, ens.loss_multiplier[runs]
+    )
+    return kernel.lookahead(
+        state, pausing, member, structure, params, params.lookahead, params.discount
+    )
+
+
+class LabOptions:
+    """Best-responding labs: each lab's utility of racing and of pausing, others as they are."""
+
+    def __init__(
+        self, ens: Ensemble, runs: np.ndarray, labs: np.ndarray, queue: Lookaheads
+    ) -> None:
+        self.labs = labs
+        rows = np.repeat(runs, 2)
+        pausing = ens.pausing[rows]
+        pausing[np.arange(len(rows)), np.repeat(labs, 2)] = np.tile([False, True], len(runs))
+        self.where = queue.add(rows, pausing, ens.member[rows])
+
+    def utilities(self, result: kernel.Lookahead) -> tuple[np.ndarray, np.ndarray]:
+        """(race, pause) utility of each lab."""
+        own = result.lab[self.where][np.arange(2 * len(self.labs)), np.repeat(self.labs, 2)]
+        return own[0::2], own[1::2]
+
+
+class MembershipOptions:
+    """Best-responding states: utility out of and in the treaty, their own labs anticipated.
+
+    Each (run, membership) case iterates its own labs' joint strict best response, at most
+    one round per own lab, stopping at a fixed point. A case that settles was evaluated in
+    its last round (its profile is the candidate with own lab 0 at its current action); one
+    that never settles, or whose state has no labs, needs one more row at its final profile.
+    """
+
+    def __init__(self, ens: Ensemble, runs: np.ndarray, states: np.ndarray) -> None:
+        self.ens = ens
+        self.runs = np.repeat(runs, 2)
+        self.states = np.repeat(states, 2)
+        cases = len(self.runs)
+        self.members = ens.member[self.runs]
+        self.members[np.arange(cases), self.states] = np.tile([False, True], len(runs))
+        self.profiles = ens.pausing[self.runs]
+        self.rounds = np.zeros(cases, dtype=np.int64)
+        self.own_count = ens.own_count[self.states]
+        self.value = np.zeros(cases)
+        self.done = np.zeros(cases, dtype=bool)
+        self._final: tuple[np.ndarray, slice] | None = None
+        self._rounds: list[tuple[int, np.ndarray, slice]] = []
+
+    @property
+    def settled(self) -> bool:
+        return bool(self.done.all())
+
+    def queue(self, queue: Lookaheads) -> None:
+        """Queue this round's rows: final profiles, and own labs' candidate switches."""
+        final = np.flatnonzero(~self.done & (self.rounds >= self.own_count))
+        self._final = None
+        if final.size:
+            where = queue.add(self.runs[final], self.profiles[final], self.members[final])
+            self._final = (final, where)
+        self._rounds = []
+        pending = ~self.done & (self.rounds < self.own_count)
+        for state in np.unique(self.states[pending]).tolist():
+            cases = np.flatnonzero(pending & (self.states == state))
+            own = self.ens.own_labs[state]
+            n, width = len(cases), len(own)
+            # candidates[c, j, a]: case c with own lab j switched to action a.
+            candidates = np.repeat(self.profiles[cases][:, None, None, :], width, axis=1)
+            candidates = np.repeat(candidates, 2, axis=2)
+            for j, lab in enumerate(own.tolist()):
+                candidates[:, j, 0, lab] = False
+                candidates[:, j, 1, lab] = True
+            members = np.repeat(self.members[cases], 2 * width, axis=0)
+            where = queue.add(
+                np.repeat(self.runs[cases], 2 * width),
+                candidates.reshape(n * width * 2, -1),
+                members,
+            )
+            self._rounds.append((state, cases, where))
+
+    def absorb(self, result: kernel.Lookahead) -> None:
+        """Take this round's results: settle cases, move the others' own labs."""
+        if self._final is not None:
+            final, where = self._final
+            self.value[final] = result.state[where][np.arange(len(final)), self.states[final]]
+            self.done[final] = True
+        for state, cases, where in self._rounds:
+            own = self.ens.own_labs[state]
+            n, width = len(cases), len(own)
+            labs = result.lab[where].reshape(n, width, 2, -1)
+            gains = labs[:, np.arange(width), 1, own] - labs[:, np.arange(width), 0, own]
+            current = self.profiles[cases][:, own]
+            new = np.where(gains > 0, True, np.where(gains < 0, False, current))
+            still = (new == current).all(axis=1)
+            states = result.state[where].reshape(n, width, 2, -1)
+            held = current[:, 0].astype(np.int64)
+            self.value[cases[still]] = states[still, 0, held[still], state]
+            self.done[cases[still]] = True
+            moved = cases[~still]
+            self.profiles[np.ix_(moved, own)] = new[~still]
+            self.rounds[moved] += 1
+
+    def utilities(self) -> tuple[np.ndarray, np.ndarray]:
+        """(out, in) utility of each state."""
+        return self.value[0::2], self.value[1::2]
+
+
+def _logit_choice(
+    ens: Ensemble,
+    runs: np.ndarray,
+    agents: np.ndarray,
+    step: int,
+    current: np.ndarray,
+    race: np.ndarray,
+    pause: np.ndarray,
+) -> np.ndarray:
+    """Pause (join) with logit probability in the utility difference; no difference: stay."""
+    probability = choice_probability(ens.inputs.param("logit_beta", runs), pause - race)
+    draw = keyed_uniform(ens.inputs.seed_keys[runs], step, agents, Purpose.CHOICE)
+    return np.where(race == pause, current, draw < probability)
+
+
+def _imitate(
+    ens: Ensemble, runs: np.ndarray, agents: np.ndarray, step: int, current: np.ndarray
+) -> np.ndarray:
+    """Fermi imitation of a keyed random peer of the same kind, on last step's payoffs."""
+    new = current.copy()
+    for is_state in (False, True):
+        chosen = np.flatnonzero((agents >= ens.n_labs) == is_state)
+        if chosen.size == 0:
+            continue
+        r, me = runs[chosen], agents[chosen] - (ens.n_labs if is_state else 0)
+        actions = ens.member if is_state else ens.pausing
+        payoffs = ens.state_payoff if is_state else ens.lab_payoff
+        peers = actions.shape[1] - 1
+        if peers == 0:
+            continue
+        draw = keyed_uniform(ens.inputs.seed_keys[r], step, agents[chosen], Purpose.PARTNER)
+        pick = np.minimum((draw * peers).astype(np.int64), peers - 1)
+        partner = pick + (pick >= me)
+        theirs = actions[r, partner]
+        advantage = payoffs[r, partner] - payoffs[r, me]
+        probability = choice_probability(ens.inputs.param("logit_beta", r), advantage)
+        copy = (
+            keyed_uniform(ens.inputs.seed_keys[r], step, agents[chosen], Purpose.CHOICE)
+            < probability
+        )
+        new[chosen] = np.where((theirs != current[chosen]) & copy, theirs, current[chosen])
+    return new
+
+
+def _revise_position(ens: Ensemble, runs: np.ndarray, agents: np.ndarray, step: int) -> None:
+    """Each of `runs` revises its decision maker `agents` by that agent's rule."""
+    current = ens.actions(runs, agents)
+    new = current.copy()
+    rule = ens.rule_of[agents]
+    queue = Lookaheads()
+    lab_br = np.flatnonzero((rule == ens.BEST_RESPONSE) & (agents < ens.n_labs))
+    state_br = np.flatnonzero((rule == ens.BEST_RESPONSE) & (agents >= ens.n_labs))
+    labs = LabOptions(ens, runs[lab_br], agents[lab_br], queue) if lab_br.size else None
+    states = None
+    if state_br.size:
+        states = MembershipOptions(ens, runs[state_br], agents[state_br] - ens.n_labs)
+        states.queue(queue)
+    if len(queue):
+        result = queue.evaluate(ens)
+        if labs is not None:
+            race, pause = labs.utilities(result)
+            new[lab_br] = _logit_choice(
+                ens, runs[lab_br], agents[lab_br], step, current[lab_br], race, pause
+            )
+        if states is not None:
+            states.absorb(result)
+            while not states.settled:
+                queue = Lookaheads()
+                states.queue(queue)
+                states.absorb(queue.evaluate(ens))
+            out, join = states.utilities()
+            new[state_br] = _logit_choice(
+                ens, runs[state_br], agents[state_br], step, current[state_br], out, join
+            )
+    imitating = np.flatnonzero(rule == ens.IMITATION)
+    if imitating.size:
+        new[imitating] = _imitate(ens, runs[imitating], agents[imitating], step, current[imitating])
+    learning = np.flatnonzero(rule == ens.REINFORCEMENT)
+    if learning.size:
+        values = ens.action_values[runs[learning], agents[learning]]
+        new[learning] = _logit_choice(
+            ens,
+            runs[learning],
+            agents[learning],
+            step,
+            current[learning],
+            values[:, 0],
+            values[:, 1],
+        )
+    ens.set_actions(runs, agents, new, current, step)
+
+
+def revise(ens: Ensemble, step: int) -> None:
+    """Every live run's revision phase of `step` (MODEL.md section 2.1)."""
+    keys = np.arange(ens.n_deciders)
+    seeds = ens.inputs.seed_keys[:, None]
+    order = np.argsort(keyed_uniform(seeds, step, keys, Purpose.ORDER), axis=-1, kind="stable")
+    rate = kernel.per_batch(ens.inputs.param("revision_rate"))
+    revises = keyed_uniform(seeds, step, keys, Purpose.REVISE) < rate
+    every = np.arange(len(order))
+    for position in range(ens.n_deciders):
+        agents = order[:, position]
+        state = np.clip(agents - ens.n_labs, 0, ens.n_states - 1)
+        punished = (agents >= ens.n_labs) & (ens.punished_until[every, state] >= step)
+        acting = np.flatnonzero(revises[every, agents] & ~punished)
+        if acting.size:
+            _revise_position(ens, acting, agents[acting], step)
