@@ -234,9 +234,10 @@ class EnsembleRun:
                         values["false_alarm"][s][a],
                     )
                 )
-        # Built as Mesa's DataCollector builds it, so the tables match to the dtype.
+        # Built as Mesa's DataCollector builds it (from an iterator), so the tables match to
+        # the dtype, even the odd table of a run of no steps.
         frame = pd.DataFrame.from_records(
-            data=rows, columns=["Step", "AgentID", *AGENT_COLUMNS], index=["Step", "AgentID"]
+            data=iter(rows), columns=["Step", "AgentID", *AGENT_COLUMNS], index=["Step", "AgentID"]
         )
         frame = frame.reset_index().rename(columns={"Step": "step"}).drop(columns=["AgentID"])
         return frame

@@ -1,0 +1,216 @@
+"""The ensemble engine gives every run exactly what the Mesa model gives it.
+
+Each test runs the same (point, seed) runs through both engines and asserts equal step,
+agent and event tables (exact floats, same dtypes) and equal summaries. The Mesa side is
+the slow one, so sizes are chosen to keep the file under a minute on two cores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from importlib import resources
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pausegame.experiments.runs import simulate, summarise
+from pausegame.sim.ensemble import run_ensemble, simulate_ensemble
+from pausegame.sim.model import PauseModel
+from pausegame.sim.parameters import ParameterError, lookup
+from pausegame.sim.scenario import Scenario, load_scenario, parse_scenario
+
+ARTICLE_TEXT = (resources.files("pausegame") / "scenarios" / "article.toml").read_text("utf-8")
+
+#: Points that switch on every mechanism the defaults leave off or rarely reach.
+LEVERS: list[dict[str, object]] = [
+    {},
+    {"trigger_steps": 6, "verification": 1.0},  # detections, then trigger punishments
+    {"min_participation": 2, "verification": 0.8},
+    {"sanction": 2.0, "min_participation": 1},
+    {
+        "lab.Anthropic.safety": 0.95,
+        "lab.Meta.capability": 0.6,
+        "state.China.transparency": 0.9,
+        "state.US.loss_weight": 3.0,
+    },
+    {"logit_beta": 1.0e6},  # strict best response
+    {"hazard_max": 0.05, "rsi_threshold": 0.4},  # early catastrophes end runs mid-batch
+    {"lookahead": 3, "discount": 0.9},  # its own batch: the horizon is a loop count
+    {"share_exponent": 1.5, "market_cagr": 0.3},  # its own batch: exponents
+]
+
+
+def variant(lab_rule: str, state_rule: str, extra: str = "") -> Scenario:
+    """The article's actors under other decision rules, written as a scenario file."""
+    text = ARTICLE_TEXT.replace('lab = "best_response"', f'lab = "{lab_rule}"')
+    text = text.replace('state = "best_response"', f'state = "{state_rule}"')
+    return parse_scenario(text + extra, origin=f"{lab_rule}-{state_rule}")
+
+
+def assert_engines_agree(
+    scenario: Scenario, points: Sequence[Mapping[str, object]], seeds: Sequence[int], steps: int
+) -> list[PauseModel]:
+    """Both engines, every (point, seed): equal tables and summaries; returns the Mesa models."""
+    runs = simulate_ensemble(scenario, points, seeds, steps, records=True)
+    assert [(run.point, run.seed) for run in runs] == [
+        (p, s) for p in range(len(points)) for s in seeds
+    ]
+    models = []
+    for run in runs:
+        point = points[run.point]
+        model = simulate(
+            scenario.with_overrides(dict(point)) if point else scenario, run.seed, steps
+        )
+        label = f"point {point} seed {run.seed}"
+        pd.testing.assert_frame_equal(
+            run.step_records(), model.step_records(), check_exact=True, obj=f"step records, {label}"
+        )
+        pd.testing.assert_frame_equal(
+            run.agent_records(),
+            model.agent_records(),
+            check_exact=True,
+            obj=f"agent records, {label}",
+        )
+        pd.testing.assert_frame_equal(
+            run.event_records(), model.event_records(), check_exact=True, obj=f"events, {label}"
+        )
+        assert run.summary() == summarise(model), label
+        models.append(model)
+    return models
+
+
+def event_kinds(models: Sequence[PauseModel]) -> Counter:
+    return Counter(
+        e.kind if e.detail != "trigger punishment" else "trigger punishment"
+        for m in models
+        for e in m.events
+    )
+
+
+@pytest.mark.slow
+def test_article_runs_equal_the_mesa_models():
+    models = assert_engines_agree(load_scenario("article"), [{}], range(32), 30)
+    kinds = event_kinds(models)
+    assert kinds["pause"] and kinds["join"] and kinds["leave"]
+
+
+@pytest.mark.slow
+def test_strong_verification_runs_equal_the_mesa_models():
+    assert_engines_agree(load_scenario("strong-verification"), [{}], range(8), 30)
+
+
+@pytest.mark.slow
+def test_parameter_points_and_treaty_levers_equal_the_mesa_models():
+    models = assert_engines_agree(load_scenario("article"), LEVERS, range(2), 24)
+    kinds = event_kinds(models)
+    for kind in (
+        "violation detected",
+        "trigger punishment",
+        "false alarm",
+        "catastrophe",
+        "threshold crossed",
+        "sputnik moment",
+    ):
+        assert kinds[kind], f"no {kind!r} in the runs: the test would not cover it"
+
+
+@pytest.mark.parametrize(
+    "lab_rule, state_rule",
+    [
+        ("imitation", "imitation"),
+        ("reinforcement", "reinforcement"),
+        ("fixed", "fixed"),
+        ("reinforcement", "imitation"),
+        ("imitation", "best_response"),
+    ],
+)
+def test_learning_and_fixed_rules_equal_the_mesa_models(lab_rule: str, state_rule: str):
+    lively = {"trigger_steps": 3, "verification": 1.0, "hazard_max": 0.02, "rsi_threshold": 0.45}
+    steps = 12 if state_rule == "best_response" else 40
+    assert_engines_agree(variant(lab_rule, state_rule), [{}, lively], range(8), steps)
+
+
+def test_per_actor_rules_and_a_state_without_labs_equal_the_mesa_models():
+    # A committed lab, a learning lab, and a member state with no labs of its own (its
+    # anticipation has nothing to anticipate).
+    text = ARTICLE_TEXT.replace(
+        'name = "Baidu"\nstate = "China"', 'name = "Baidu"\nstate = "China"\nrule = "reinforcement"'
+    )
+    text = text.replace(
+        'name = "Anthropic"\nstate = "US"', 'name = "Anthropic"\nstate = "US"\nrule = "fixed"'
+    )
+    text += '\n[[states]]\nname = "India"\ntransparency = 0.6\nmember = true\n'
+    scenario = parse_scenario(text, origin="mixed")
+    assert_engines_agree(scenario, [{}, {"min_participation": 2}], range(3), 12)
+
+
+def test_no_steps_and_seeds_beyond_64_bits_equal_the_mesa_models():
+    article = load_scenario("article")
+    assert_engines_agree(article, [{}, {"verification": 0.5}], [0, 2**63 + 5], 0)
+    assert_engines_agree(article, [{}], [2**63 + 5, 2**70 + 3], 3)
+
+
+def test_run_ensemble_gives_one_summary_per_point_and_seed_in_order():
+    article = load_scenario("article")
+    points = [{"verification": 0.3}, {}]
+    summaries = run_ensemble(article, points, [5, 1], steps=4)
+    expected = [
+        summarise(simulate(article.with_overrides(p), seed, 4)) for p in points for seed in (5, 1)
+    ]
+    assert summaries == expected
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    point=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.floats(
+                lookup(name).low, lookup(name).high, allow_nan=False, allow_subnormal=False
+            )
+            for name in (
+                "verification",
+                "leak_base",
+                "leak_pause",
+                "fine",
+                "stop_now",
+                "revision_rate",
+                "logit_beta",
+                "false_alarm",
+                "sanction",
+            )
+        },
+    ),
+    seed=st.integers(0, 2**64 - 1),
+)
+def test_any_parameter_point_equals_the_mesa_model(point, seed):
+    # Short horizon and run: the point is what varies, and the Mesa side stays quick.
+    assert_engines_agree(load_scenario("article"), [{**point, "lookahead": 2}], [seed], 8)
+
+
+@settings(max_examples=8, deadline=None)
+@given(seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=4, unique=True))
+def test_a_run_does_not_depend_on_the_runs_batched_with_it(seeds):
+    scenario = variant("reinforcement", "imitation")
+    points = [{}, {"verification": 0.9, "trigger_steps": 2}, {"learning_rate": 0.7}]
+    together = simulate_ensemble(scenario, points, seeds, 15, records=True)
+    alone = [
+        run
+        for point in points
+        for run in simulate_ensemble(scenario, [point], seeds, 15, records=True)
+    ]
+    for a, b in zip(together, alone, strict=True):
+        assert a.seed == b.seed
+        pd.testing.assert_frame_equal(a.agent_records(), b.agent_records(), check_exact=True)
+        assert a.summary() == b.summary()
+
+
+def test_records_are_kept_only_on_request_and_bad_overrides_are_input_errors():
+    run = simulate_ensemble(load_scenario("article"), [{}], [0], 2)[0]
+    with pytest.raises(ValueError, match="records=True"):
+        run.agent_records()
+    with pytest.raises(ParameterError):
+        run_ensemble(load_scenario("article"), [{"verification": 7}], [0], 1)
