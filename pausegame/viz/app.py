@@ -23,7 +23,6 @@ from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
 from pausegame.viz.equilibrium_panel import (
     LabGameReport,
-    TreatyReport,
     lab_game_html,
     lab_game_report,
     treaty_game_report,
@@ -121,20 +120,23 @@ def Page() -> None:
     drawn = solara.use_memo(lambda: draw(view, where, report), [view.key, version])
 
     # ----- actions ----------------------------------------------------------------------
+    # Handlers read the state through a ref, not their closure: a render requested while the
+    # Play thread renders is done later, and a click in between must not act on stale values.
+    # It also keeps the slider callback identical across renders, so moving one slider
+    # re-renders that slider only.
+    latest = solara.use_ref({})
+    latest.current = {"values": values, "base": base, "live": live, "seed": seed}
+
     def restart(scenario: Scenario, new_seed: int) -> None:
         set_playing(False)
         run.reset(scenario, new_seed)
         redraw()
 
     def on_scenario(scenario: Scenario) -> None:
+        latest.current.update(base=scenario, values=slider_values(scenario.params))
         set_base(scenario)
         set_values(slider_values(scenario.params))
-        restart(scenario, seed)
-
-    # Slider callbacks read the current state through a ref, so the callback itself never
-    # changes and moving one slider re-renders that slider only, not all of them.
-    latest = solara.use_ref({})
-    latest.current = {"values": values, "base": base, "live": live}
+        restart(scenario, latest.current["seed"])
 
     def change_value(name: str, value: float) -> None:
         now = latest.current
@@ -148,20 +150,28 @@ def Page() -> None:
     on_value = solara.use_memo(lambda: change_value, [])
 
     def on_live(on: bool) -> None:
+        now = latest.current
+        now["live"] = on
         set_live(on)
         if on:
-            run.apply_live(base.with_overrides(overrides_of(values, base)))
+            run.apply_live(now["base"].with_overrides(overrides_of(now["values"], now["base"])))
             redraw()
 
     def on_seed(value: int | None) -> None:
         try:
-            set_seed(SEED.coerce(value, "seed "))
+            latest.current["seed"] = SEED.coerce(value, "seed ")
+            set_seed(latest.current["seed"])
             set_seed_error("")
         except InputError as problem:
             set_seed_error(str(problem))
 
     def reset() -> None:
-        restart(base.with_overrides(overrides_of(values, base)), seed)
+        now = latest.current
+        restart(now["base"].with_overrides(overrides_of(now["values"], now["base"])), now["seed"])
+
+    def restore() -> None:
+        latest.current["values"] = slider_values(latest.current["base"].params)
+        set_values(latest.current["values"])
 
     def step() -> None:
         set_playing(False)
@@ -174,30 +184,34 @@ def Page() -> None:
             pass
         redraw()
 
-    def play_loop(cancel: threading.Event) -> None:
+    def start_playing():
+        """While Play is on, a timer thread steps the model and asks for one redraw a step."""
         if not playing:
-            return
+            return None
+        stop = threading.Event()
         interval = 1.0 / SPEEDS[speed_index]
-        while not cancel.is_set():
-            began = time.monotonic()
-            if not run.step():
-                set_playing(False)
-                return
-            redraw()
-            cancel.wait(max(0.0, interval - (time.monotonic() - began)))
 
-    solara.use_thread(play_loop, dependencies=[playing, speed_index], intrusive_cancel=False)
+        def animate() -> None:
+            while not stop.is_set():
+                began = time.monotonic()
+                if not run.step():
+                    set_playing(False)  # stops on a catastrophe or at the last month
+                    return
+                redraw()
+                stop.wait(max(0.0, interval - (time.monotonic() - began)))
 
-    # The treaty game costs ~0.2 s: analyse it only while the run stands still.
+        threading.Thread(target=animate, name="pausegame-play", daemon=True).start()
+        return stop.set
+
+    solara.use_effect(start_playing, [playing, speed_index])
+
+    # The treaty game costs ~0.2 s: it is analysed whenever the run stands still, and the
+    # last analysis stays on show (marked with its month) while the run plays.
     treaty_key = None if playing else view.key
-
-    def analyse() -> TreatyReport | None:
-        return None if treaty_key is None else treaty_game_report(view.position)
-
-    treaties = solara.use_thread(analyse, dependencies=[treaty_key], intrusive_cancel=False)
-    if treaties.value is not None:
-        last_treaties.current = treaties.value
-    busy = treaty_key is not None and treaties.value is None
+    treaties = solara.use_memo(
+        lambda: None if treaty_key is None else treaty_game_report(view.position), [treaty_key])
+    if treaties is not None:
+        last_treaties.current = treaties
 
     # ----- layout ----------------------------------------------------------------------
     solara.Title("pausegame: pause coalitions")
@@ -208,7 +222,7 @@ def Page() -> None:
         solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
         ScenarioPicker(base.name, on_scenario)
         solara.InputInt("Seed (applies on Reset)", value=seed, on_value=on_seed,
-                        classes=["pg-seed"])
+                        continuous_update=True, classes=["pg-seed"])
         if seed_error:
             solara.Error(seed_error)
         solara.Switch(label="Apply parameter changes live", value=live, on_value=on_live,
@@ -254,7 +268,7 @@ def Page() -> None:
                 solara.HTML(unsafe_innerHTML=drawn.coalition, classes=["pg-coalition"])
             with solara.Card("Equilibrium", margin=0, classes=["pg-panel"]):
                 solara.HTML(unsafe_innerHTML=drawn.lab_game, classes=["pg-equilibrium"])
-                solara.HTML(unsafe_innerHTML=treaty_html(last_treaties.current, view.step, busy),
+                solara.HTML(unsafe_innerHTML=treaty_html(last_treaties.current, view.step),
                             classes=["pg-treaty-panel"])
 
         with solara.Card("Over time", margin=0):

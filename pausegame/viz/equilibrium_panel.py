@@ -159,14 +159,13 @@ def lab_game_html(report: LabGameReport | None) -> str:
     )
 
 
-def treaty_html(report: TreatyReport | None, current_step: int, busy: bool) -> str:
-    """The treaty-game half of the panel as HTML; says when it is stale or being computed."""
+def treaty_html(report: TreatyReport | None, current_step: int) -> str:
+    """The treaty-game half of the panel as HTML; says when it is from an earlier month."""
     if report is None:
-        state = "computing..." if busy else "not computed yet"
-        return f'<div class="pg-treaties" data-step="">Stable treaties: {state}</div>'
-    stale = "" if report.step == current_step else f" (as of month {report.step})"
-    if busy:
-        stale += ", updating..."
+        return ('<div class="pg-treaties" data-step="">Stable treaties: analysed when the run'
+                " stands still.</div>")
+    stale = ("" if report.step == current_step
+             else f" (as of month {report.step}; updated when the run stands still)")
     items = []
     for row in report.rows:
         n_labs = len(row["pausing_labs"]) + len(row["racing_labs"])

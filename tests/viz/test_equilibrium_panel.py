@@ -79,10 +79,10 @@ def test_the_panel_text_states_the_verdict_and_the_treaty(run_at_month_12):
 def test_stable_treaties_come_from_the_treaty_game(run_at_month_12):
     position = run_at_month_12.view().position
     report = treaty_game_report(position)
-    html = treaty_html(report, current_step=position.where.step, busy=False)
+    html = treaty_html(report, current_step=position.where.step)
     assert f'data-step="{position.where.step}"' in html
     assert ("<b>is</b> stable" in html) == report.global_pause_stable
     for row in report.rows:
         assert row["internally_stable"] and row["externally_stable"]
-    assert "as of month" in treaty_html(report, current_step=position.where.step + 2, busy=False)
-    assert "computing" in treaty_html(None, current_step=0, busy=True)
+    assert "as of month" in treaty_html(report, current_step=position.where.step + 2)
+    assert "stands still" in treaty_html(None, current_step=0)

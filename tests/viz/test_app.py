@@ -1,0 +1,170 @@
+"""The page as Solara components, rendered without a browser (`solara.render`)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import ipyvuetify as v
+import pytest
+import solara
+from solara.widgets import HTML
+
+from pausegame.sim.scenario import builtin_names, load_scenario
+from pausegame.viz.app import Page
+
+
+def render():
+    """The page inside an app layout (so the sidebar renders), and its finder."""
+    _, found = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    return found
+
+
+def html(found, css_class: str) -> str:
+    return found.find(HTML, attributes={"class": css_class}).widget.unsafe_innerHTML
+
+
+def status(found) -> str:
+    return found.find(v.Html, class_="pg-status").widget.children[0]
+
+
+def month(found) -> int:
+    return int(re.match(r"Month (\d+)", status(found)).group(1))
+
+
+def button(found, css_class: str) -> v.Btn:
+    return found.find(v.Btn, class_=css_class).widget
+
+
+def params_in_force(found) -> dict[str, float]:
+    return {k: float(x) for k, x in (pair.split("=") for pair in
+                                     html(found, "pg-model-params").split())}
+
+
+def wait_for(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def test_the_page_shows_month_zero_of_the_article_scenario():
+    found = render()
+    article = load_scenario("article")
+    assert status(found).startswith(f"Month 0 of {article.steps}")
+    assert 'data-step="0"' in html(found, "pg-coalition")
+    assert html(found, "pg-chart-grid").count("data-chart=") == 7
+    assert "Lab game at month 0" in html(found, "pg-equilibrium")
+    assert params_in_force(found)["verification"] == article.params.verification
+
+
+def test_step_advances_the_model_and_every_view():
+    found = render()
+    before = {name: html(found, name) for name in ("pg-coalition", "pg-chart-grid")}
+    button(found, "pg-step-button").click()
+    assert month(found) == 1
+    assert 'data-step="1"' in html(found, "pg-coalition")
+    assert 'data-step="1"' in html(found, "pg-chart-grid")
+    assert 'data-step="1"' in html(found, "pg-equilibrium")
+    assert all(html(found, name) != old for name, old in before.items())
+
+
+def test_slider_changes_wait_for_reset_then_apply():
+    found = render()
+    original = params_in_force(found)["verification"]
+    slider = found.find(v.Slider, class_="pg-slider-verification").widget
+    slider.v_model = slider.v_model + 30
+    pending = found.find(v.Html, class_="pg-pending").widget.children[0]
+    chosen = float(re.search(r"verification \S+ -> (\S+)", pending).group(1))
+    assert chosen > original
+    assert params_in_force(found)["verification"] == original  # not yet
+    button(found, "pg-step-button").click()
+    button(found, "pg-reset").click()
+    assert month(found) == 0
+    assert params_in_force(found)["verification"] == chosen
+    assert not found.find(v.Html, class_="pg-pending").widgets
+
+
+def test_live_mode_applies_a_change_without_restarting():
+    found = render()
+    for _ in range(2):
+        button(found, "pg-step-button").click()
+    found.find(v.Switch, class_="pg-live").widget.v_model = True
+    assert "next month" in found.find(v.Html, class_="pg-apply-mode").widget.children[0]
+    slider = found.find(v.Slider, class_="pg-slider-fine").widget
+    slider.v_model = slider.v_model + 10
+    assert month(found) == 2  # the run goes on
+    label = found.find(v.Html, class_="pg-pending").widgets
+    assert not label  # nothing waits: the model already runs with it
+    fine = params_in_force(found)["fine"]
+    assert fine != load_scenario("article").params.fine
+
+
+def test_two_pages_have_independent_models():
+    first, second = render(), render()
+    for _ in range(3):
+        button(first, "pg-step-button").click()
+    assert month(first) == 3
+    assert month(second) == 0
+    button(second, "pg-step-button").click()
+    assert (month(first), month(second)) == (3, 1)
+
+
+def test_run_to_end_finishes_and_disables_stepping():
+    found = render()
+    button(found, "pg-run-to-end").click()
+    assert "(run over)" in status(found)
+    assert button(found, "pg-step-button").disabled
+    assert button(found, "pg-play").disabled
+    summary_month = month(found)
+    assert 0 < summary_month <= load_scenario("article").steps
+
+
+def test_play_animates_until_paused():
+    found = render()
+    button(found, "pg-play").click()
+    wait_for(lambda: month(found) >= 2)
+    button(found, "pg-play").click()  # Pause
+    wait_for(lambda: button(found, "pg-play").children == ["Play"])
+    stopped = month(found)
+    time.sleep(0.8)
+    assert month(found) - stopped <= 1
+
+
+def test_pinning_a_run_shows_a_and_b_side_by_side():
+    found = render()
+    for _ in range(4):
+        button(found, "pg-step-button").click()
+    button(found, "pg-pin").click()
+    slider = found.find(v.Slider, class_="pg-slider-verification").widget
+    slider.v_model = slider.v_model + 40
+    button(found, "pg-reset").click()
+    button(found, "pg-step-button").click()
+    table = html(found, "pg-compare")
+    assert "A (pinned)" in table and "B (current)" in table
+    assert "<th>verification</th>" in table
+    assert "month 4" in table and "month 1" in table
+
+
+@pytest.mark.skipif("strong-verification" not in builtin_names(),
+                    reason="needs the strong-verification built-in scenario")
+def test_choosing_a_scenario_restarts_with_its_values():
+    found = render()
+    button(found, "pg-step-button").click()
+    found.find(v.Select, label="Scenario").widget.v_model = "strong-verification"
+    strong = load_scenario("strong-verification")
+    assert month(found) == 0
+    assert params_in_force(found)["verification"] == strong.params.verification
+    assert not found.find(v.Html, class_="pg-pending").widgets
+
+
+def test_a_new_seed_waits_for_reset_and_a_bad_one_is_refused():
+    found = render()
+    seed = found.find(v.TextField, class_="pg-seed").widget
+    seed.v_model = "-3"
+    assert found.find(v.Alert).widgets  # an error message, the seed unchanged
+    seed.v_model = "5"
+    assert "seed 0 -> 5" in found.find(v.Html, class_="pg-pending").widget.children[0]
+    button(found, "pg-reset").click()
+    assert not found.find(v.Html, class_="pg-pending").widgets
