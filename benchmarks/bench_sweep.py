@@ -2,7 +2,9 @@
 
 The same runs for each: the article scenario, 5 values of `verification` x 40 seeds = 200
 runs of 60 monthly steps by default. Times are end to end: worker start-up, the runs, and
-(for the sweep) writing Parquet parts. Run with
+(for the sweep) writing Parquet parts. Wall-clock rates need an otherwise idle machine;
+CPU seconds per run (this process and its finished child processes) are printed as well,
+as they say what each run costs even when other work shares the CPUs. Run with
 
     python -m benchmarks.bench_sweep [--seeds 40] [--steps 60]
 """
@@ -11,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import mesa
@@ -39,32 +43,40 @@ class BatchPauseModel(PauseModel):
 assert issubclass(BatchPauseModel, mesa.Model)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its child processes that have finished."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure(work: Callable[[], pd.DataFrame]) -> tuple[float, float, pd.DataFrame]:
+    """(wall seconds, CPU seconds, result) of `work()`."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    result = work()
+    return time.perf_counter() - wall, cpu_seconds() - cpu, result
+
+
 def sweep_spec_text(seeds: int, steps: int) -> str:
     values = ", ".join(f"{v:g}" for v in VERIFICATION)
     return f"steps = {steps}\nseeds = {seeds}\n[grid]\nverification = [{values}]\n"
 
 
-def time_sweep(seeds: int, steps: int, workers: int) -> tuple[float, pd.DataFrame]:
-    """Seconds for the whole sweep, and its rows."""
+def sweep_rows(seeds: int, steps: int, workers: int) -> pd.DataFrame:
+    """Run the sweep into a temporary folder and read its rows back."""
     spec = parse_sweep_spec(sweep_spec_text(seeds, steps))
     with tempfile.TemporaryDirectory() as folder:
-        start = time.perf_counter()
         run_sweep(spec, Path(folder), workers=workers, progress=False)
-        seconds = time.perf_counter() - start
-        rows = pd.read_parquet(folder)
-    return seconds, rows
+        return pd.read_parquet(folder)
 
 
-def time_batch_run(seeds: int, steps: int, processes: int) -> tuple[float, pd.DataFrame]:
-    """Seconds for `mesa.batch_run` over the same runs, and its last-step model records."""
-    start = time.perf_counter()
+def batch_run_rows(seeds: int, steps: int, processes: int) -> pd.DataFrame:
+    """`mesa.batch_run` over the same runs: one row per run, from the last step's records."""
     records = batch_run(BatchPauseModel, parameters={"verification": VERIFICATION},
                         number_processes=processes, rng=list(range(seeds)), max_steps=steps,
                         data_collection_period=-1, display_progress=False)
-    seconds = time.perf_counter() - start
     frame = pd.DataFrame(records).drop_duplicates("RunId")
-    frame["seed"] = frame["iteration"]  # rng[i] is seed i
-    return seconds, frame
+    return frame.assign(seed=frame["iteration"])  # rng[i] is seed i
 
 
 def agree(sweep: pd.DataFrame, batch: pd.DataFrame) -> bool:
@@ -85,27 +97,35 @@ def main() -> None:
     print(f"{runs} runs of the article scenario ({len(VERIFICATION)} verification values x "
           f"{args.seeds} seeds), {args.steps} steps each; {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    results: dict[str, float] = {}
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     frames: dict[str, pd.DataFrame] = {}
+    print(f"  {'':<42} {'wall s':>8} {'runs/s':>7} {'CPU s/run':>10}")
     # The sweep first: batch_run switches multiprocessing to `spawn` for the whole process.
-    for label, measure, workers in (
-        ("pausegame sweep, 1 worker (in-process)", time_sweep, 1),
-        ("pausegame sweep, 2 workers (local pool)", time_sweep, 2),
-        ("mesa.batch_run, 1 process", time_batch_run, 1),
-        ("mesa.batch_run, 2 processes", time_batch_run, 2),
+    for label, rows, workers in (
+        ("pausegame sweep, 1 worker (in-process)", sweep_rows, 1),
+        ("pausegame sweep, 2 workers (local pool)", sweep_rows, 2),
+        ("mesa.batch_run, 1 process", batch_run_rows, 1),
+        ("mesa.batch_run, 2 processes", batch_run_rows, 2),
     ):
-        seconds, frames[label] = measure(args.seeds, args.steps, workers)
-        results[label] = seconds
-        print(f"  {label:<42} {seconds:7.1f} s  {runs / seconds:6.2f} runs/s", flush=True)
-    one, two, batch_one, batch_two = results.values()
-    print("\nratios of runs per second (higher: the first is faster):")
+        wall[label], cpu[label], frames[label] = measure(
+            lambda rows=rows, workers=workers: rows(args.seeds, args.steps, workers))
+        print(f"  {label:<42} {wall[label]:8.1f} {runs / wall[label]:7.2f} "
+              f"{cpu[label] / runs:10.3f}", flush=True)
+    one, two, batch_one, batch_two = wall.values()
+    print("\nratios of runs per second, wall clock (above 1: the first is faster):")
     print(f"  sweep, 1 worker   / batch_run, 1 process:   {batch_one / one:.2f}")
     print(f"  sweep, 2 workers  / batch_run, 2 processes: {batch_two / two:.2f}")
     print(f"  sweep, 2 workers  / sweep, 1 worker:        {one / two:.2f}")
     print(f"  batch_run, 2 proc / batch_run, 1 process:   {batch_one / batch_two:.2f}")
-    names = list(results)
+    one, two, batch_one, batch_two = cpu.values()
+    print("ratios of CPU seconds per run (above 1: the first costs less):")
+    print(f"  sweep, 1 worker   / batch_run, 1 process:   {batch_one / one:.2f}")
+    print(f"  sweep, 2 workers  / batch_run, 2 processes: {batch_two / two:.2f}")
+    names = list(wall)
     same = all(agree(frames[names[0]], frames[name]) for name in names[1:])
     print(f"\nevery run's cumulative catastrophe probability identical across the four: {same}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
