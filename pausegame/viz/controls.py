@@ -129,18 +129,25 @@ def ParameterSlider(parameter: Parameter, value: float, scenario_value: float,
 def ParameterGroups(values: dict[str, float], scenario_values: dict[str, float],
                     in_force: dict[str, float],
                     on_value: Callable[[str, float], None]) -> None:
-    """Expandable groups of sliders, one per parameter group, in declaration order."""
-    with rv.ExpansionPanels(multiple=True, accordion=True, class_="pg-groups"):
-        for group in GROUPS:
+    """Expandable groups of sliders, one per parameter group, in declaration order.
+
+    Only the open groups build their sliders: every widget on the page costs time at each
+    animated step, and closed groups would add over a hundred.
+    """
+    open_groups, set_open_groups = solara.use_state([])
+    with rv.ExpansionPanels(multiple=True, accordion=True, class_="pg-groups",
+                            v_model=open_groups, on_v_model=set_open_groups):
+        for number, group in enumerate(GROUPS):
             members = [p for p in PARAMETERS if p.group == group]
             changed = sum(values[p.name] != scenario_values[p.name] for p in members)
             title = f"{group} ({len(members)})" + (f", {changed} changed" if changed else "")
             with rv.ExpansionPanel(class_=f"pg-group pg-group-{group.split()[0].lower()}"):
                 rv.ExpansionPanelHeader(children=[title])
                 with rv.ExpansionPanelContent():
-                    for p in members:
-                        ParameterSlider(p, values[p.name], scenario_values[p.name],
-                                        in_force[p.name], on_value)
+                    if number in (open_groups or []):
+                        for p in members:
+                            ParameterSlider(p, values[p.name], scenario_values[p.name],
+                                            in_force[p.name], on_value)
 
 
 @solara.component

@@ -10,6 +10,7 @@ import pytest
 import solara
 from solara.widgets import HTML
 
+from pausegame.sim.parameters import GROUPS, PARAMETERS, lookup
 from pausegame.sim.scenario import builtin_names, load_scenario
 from pausegame.viz.app import Page
 
@@ -41,12 +42,28 @@ def params_in_force(found) -> dict[str, float]:
                                      html(found, "pg-model-params").split())}
 
 
+def slider(found, name: str) -> v.Slider:
+    """The slider of parameter `name`, after opening its group (closed groups build none)."""
+    groups = found.find(v.ExpansionPanels, class_="pg-groups").widget
+    index = GROUPS.index(lookup(name).group)
+    groups.v_model = sorted({*(groups.v_model or []), index})
+    return found.find(v.Slider, class_=f"pg-slider-{name}").widget
+
+
 def wait_for(condition, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.05)
+
+
+def test_closed_groups_build_no_sliders_and_open_ones_build_all_of_theirs():
+    found = render()
+    assert not found.find(v.Slider, class_="pg-slider-fine").widgets
+    slider(found, "fine")
+    shown = {w.class_.split()[-1] for w in found.find(v.Slider).widgets if w.class_}
+    assert {f"pg-slider-{p.name}" for p in PARAMETERS if p.group == "Verification"} <= shown
 
 
 def test_the_page_shows_month_zero_of_the_article_scenario():
@@ -73,8 +90,8 @@ def test_step_advances_the_model_and_every_view():
 def test_slider_changes_wait_for_reset_then_apply():
     found = render()
     original = params_in_force(found)["verification"]
-    slider = found.find(v.Slider, class_="pg-slider-verification").widget
-    slider.v_model = slider.v_model + 30
+    moved = slider(found, "verification")
+    moved.v_model = moved.v_model + 30
     pending = found.find(v.Html, class_="pg-pending").widget.children[0]
     chosen = float(re.search(r"verification \S+ -> (\S+)", pending).group(1))
     assert chosen > original
@@ -92,8 +109,8 @@ def test_live_mode_applies_a_change_without_restarting():
         button(found, "pg-step-button").click()
     found.find(v.Switch, class_="pg-live").widget.v_model = True
     assert "next month" in found.find(v.Html, class_="pg-apply-mode").widget.children[0]
-    slider = found.find(v.Slider, class_="pg-slider-fine").widget
-    slider.v_model = slider.v_model + 10
+    moved = slider(found, "fine")
+    moved.v_model = moved.v_model + 10
     assert month(found) == 2  # the run goes on
     label = found.find(v.Html, class_="pg-pending").widgets
     assert not label  # nothing waits: the model already runs with it
@@ -137,8 +154,8 @@ def test_pinning_a_run_shows_a_and_b_side_by_side():
     for _ in range(4):
         button(found, "pg-step-button").click()
     button(found, "pg-pin").click()
-    slider = found.find(v.Slider, class_="pg-slider-verification").widget
-    slider.v_model = slider.v_model + 40
+    moved = slider(found, "verification")
+    moved.v_model = moved.v_model + 40
     button(found, "pg-reset").click()
     button(found, "pg-step-button").click()
     table = html(found, "pg-compare")
