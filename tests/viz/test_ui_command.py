@@ -1,0 +1,59 @@
+"""`pausegame ui`: the server command line, its offline settings, and bad input."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from pausegame.cli import main
+from pausegame.viz import server
+
+
+def test_the_server_runs_the_page_in_production_without_a_browser():
+    command = server.command("127.0.0.1", 9001)
+    assert command[1:3] == ["run", "pausegame.viz.app"]
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+    assert command[command.index("--port") + 1] == "9001"
+    assert {"--production", "--no-open", "--no-check-version"} <= set(command)
+
+
+def test_the_server_environment_switches_telemetry_off():
+    env = server.environment()
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_urls_bracket_ipv6_hosts():
+    assert server.url("127.0.0.1", 8765) == "http://127.0.0.1:8765/"
+    assert server.url("::1", 8765) == "http://[::1]:8765/"
+
+
+def test_a_port_in_use_is_seen_as_busy():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert not server.port_is_free("127.0.0.1", port)
+    assert server.port_is_free("127.0.0.1", server.free_port())
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["ui", "--port", "99999"], "out of range"),
+    (["ui", "--port", "http"], "expected a number"),
+    (["ui", "--host", ""], "--host"),
+])
+def test_bad_options_are_one_line_errors(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pausegame: error:") and message in err
+    assert err.count("\n") == 1
+
+
+def test_a_busy_port_is_refused_before_starting_anything(capsys):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert main(["ui", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"--port {port}" in err and "already" in err
