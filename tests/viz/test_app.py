@@ -185,3 +185,50 @@ def test_a_new_seed_waits_for_reset_and_a_bad_one_is_refused():
     assert "seed 0 -> 5" in found.find(v.Html, class_="pg-pending").widget.children[0]
     button(found, "pg-reset").click()
     assert not found.find(v.Html, class_="pg-pending").widgets
+
+
+SMALL_SCENARIO = """
+name = "mine"
+steps = 24
+[params]
+verification = 0.35
+[[states]]
+name = "North"
+transparency = 0.7
+rivalry = { South = 1.0 }
+[[states]]
+name = "South"
+transparency = 0.4
+[[labs]]
+name = "Alpha"
+state = "North"
+capability = 0.5
+safety = 0.6
+[[labs]]
+name = "Beta"
+state = "South"
+capability = 0.4
+safety = 0.2
+open_weights = true
+"""
+
+
+def test_a_local_scenario_file_loads_and_a_bad_one_shows_an_error(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text(SMALL_SCENARIO)
+    found = render()
+    button(found, "pg-step-button").click()
+    path = found.find(v.TextField, label="or a local .toml path").widget
+    path.v_model = str(mine)
+    found.find(v.Btn, children=["Load"]).widget.click()
+    assert status(found).startswith("Month 0 of 24")
+    assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
+    assert params_in_force(found)["verification"] == 0.35
+    coalition = html(found, "pg-coalition")
+    assert 'data-agent="Alpha"' in coalition and 'data-agent="Anthropic"' not in coalition
+    button(found, "pg-step-button").click()
+    assert month(found) == 1
+    path.v_model = str(tmp_path / "missing.toml")
+    found.find(v.Btn, children=["Load"]).widget.click()
+    assert found.find(v.Alert).widgets  # the error is shown, the loaded scenario stays
+    assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
