@@ -215,11 +215,11 @@ def _lab_node(frame: Frame, i: int, name: str, xy: np.ndarray, label_above: bool
     if frame.false_alarm[i]:
         parts.append(_flash(xy, radius, FALSE_ALARM_COLOUR, "false-alarm"))
     reach = max(radius, THRESHOLD_RADIUS)
-    label_y = xy[1] - reach - 15 if label_above else xy[1] + reach + 11
+    label_y = xy[1] - reach - 16 if label_above else xy[1] + reach + 12
     parts.append(
-        f'<text x="{xy[0]:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="10"'
+        f'<text x="{xy[0]:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="11.5"'
         f' fill="#222">{esc(name)}</text>'
-        f'<text x="{xy[0]:.1f}" y="{label_y + 10:.1f}" text-anchor="middle" font-size="9"'
+        f'<text x="{xy[0]:.1f}" y="{label_y + 11:.1f}" text-anchor="middle" font-size="10"'
         f' fill="#666">{number(capability)}</text></g>'
     )
     return "".join(parts)
@@ -244,9 +244,9 @@ def _pool_node(frame: Frame, xy: np.ndarray) -> str:
         f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{THRESHOLD_RADIUS}" fill="none"'
         f' stroke="#fff" stroke-width="1" stroke-dasharray="3 2.5"/>'
         f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 12:.1f}"'
-        f' text-anchor="middle" font-size="10" font-weight="600">open source</text>'
-        f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 22:.1f}"'
-        f' text-anchor="middle" font-size="9" fill="#666">{number(frame.open_source)}</text></g>'
+        f' text-anchor="middle" font-size="11.5" font-weight="600">open source</text>'
+        f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 23:.1f}"'
+        f' text-anchor="middle" font-size="10" fill="#666">{number(frame.open_source)}</text></g>'
     )
 
 
@@ -263,10 +263,10 @@ def _caption(frame: Frame) -> str:
             lines.append((f"{name} caught cheating", "#b07d00"))
         if frame.false_alarm[i]:
             lines.append((f"false alarm on {name}", FALSE_ALARM_COLOUR))
-    parts = [f'<text x="10" y="20" font-size="13" font-weight="600">Month {frame.step}</text>']
+    parts = [f'<text x="10" y="20" font-size="15" font-weight="600">Month {frame.step}</text>']
     for n, (text, fill) in enumerate(lines):
         parts.append(
-            f'<text x="10" y="{37 + 14 * n}" font-size="11" fill="{fill}">{esc(text)}</text>'
+            f'<text x="10" y="{38 + 15 * n}" font-size="12" fill="{fill}">{esc(text)}</text>'
         )
     return "".join(parts)
 
