@@ -296,15 +296,56 @@ class Ensemble:
             record_index=int(self.ids[r]),
         )
 
-    def run(self, steps: int) -> list[EnsembleRun]:
+    def run(self, steps: int, on_step: Callable[[int], None] | None = None) -> list[EnsembleRun]:
         """Advance `steps` months or until every run has ended; every run's outcome, in order."""
         for step in range(1, steps + 1):
             if not len(self.ids):
                 break
             self.step(step)
+            if on_step is not None:
+                on_step(step)
         if len(self.ids):
             self._finish(np.arange(len(self.ids)), self.steps_done, None)
         return [run for run in self.finished if run is not None]
+
+
+def simulate_runs(
+    scenario: Scenario,
+    points: Sequence[Mapping[str, object]],
+    runs: Sequence[tuple[int, int]],
+    steps: int | None = None,
+    records: bool = False,
+    progress: Progress | None = None,
+) -> list[EnsembleRun]:
+    """The runs `(point, seed)`, in order; `points[point]` are the run's `--set` overrides.
+
+    Each run's `summary()` and tables are what the Mesa model gives it. `steps` defaults to
+    the scenario's; `records` keeps per-step tables (more memory); `progress` is told
+    (runs done, runs in all) as the batches advance.
+    """
+    steps = scenario.steps if steps is None else int(steps)
+    used = sorted({p for p, _ in runs})
+    games = {p: scenario.with_overrides(dict(points[p])) if points[p] else scenario for p in used}
+    batches: dict[tuple, list[int]] = {}
+    for position, (p, _) in enumerate(runs):
+        batches.setdefault(batch_key(games[p]), []).append(position)
+    outcomes: list[EnsembleRun | None] = [None] * len(runs)
+    done = 0
+    for positions in batches.values():
+        for start in range(0, len(positions), BATCH_SIZE):
+            chunk = positions[start : start + BATCH_SIZE]
+            ensemble = Ensemble(run_inputs(games, [runs[i] for i in chunk]), steps, records)
+
+            def report(step: int, before: int = done, size: int = len(chunk)) -> None:
+                if progress is not None:
+                    progress(before + size * step // max(steps, 1), len(runs))
+
+            for position, outcome in zip(chunk, ensemble.run(steps, report), strict=True):
+                outcomes[position] = outcome
+            done += len(chunk)
+    if progress is not None:
+        progress(done, len(runs))
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def simulate_ensemble(
@@ -315,34 +356,9 @@ def simulate_ensemble(
     records: bool = False,
     progress: Progress | None = None,
 ) -> list[EnsembleRun]:
-    """Every (point, seed) run, point-major: `run.summary()` and its tables like the Mesa model.
-
-    `points` are `--set` style overrides of `scenario` (`{}` is the scenario as it is);
-    `steps` defaults to the scenario's. `records` keeps per-step tables (more memory).
-    """
-    steps = scenario.steps if steps is None else int(steps)
-    games = {
-        p: scenario.with_overrides(dict(point)) if point else scenario
-        for p, point in enumerate(points)
-    }
+    """Every (point, seed) run, point-major (see `simulate_runs`)."""
     runs = [(p, int(seed)) for p in range(len(points)) for seed in seeds]
-    batches: dict[tuple, list[int]] = {}
-    for position, (p, _) in enumerate(runs):
-        batches.setdefault(batch_key(games[p]), []).append(position)
-    outcomes: list[EnsembleRun | None] = [None] * len(runs)
-    done = 0
-    for positions in batches.values():
-        for start in range(0, len(positions), BATCH_SIZE):
-            chunk = positions[start : start + BATCH_SIZE]
-            inputs = run_inputs(games, [runs[i] for i in chunk])
-            for position, outcome in zip(
-                chunk, Ensemble(inputs, steps, records).run(steps), strict=True
-            ):
-                outcomes[position] = outcome
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(runs))
-    return [outcome for outcome in outcomes if outcome is not None]
+    return simulate_runs(scenario, points, runs, steps, records, progress)
 
 
 def run_ensemble(

@@ -27,6 +27,11 @@ def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
         return np.where(advantage != 0, kernel.sigmoid(np.float64(beta) * advantage), 0.5)
 
 
+#: A best-responding state's own labs are enumerated in every combination up to this many
+#: (2**2 = 4 profiles per membership: no more than its best-response rounds would visit).
+MAX_ENUMERATED_LABS = 2
+
+
 class StepMemo:
     """Lookaheads already computed this step, keyed by (run, lab profile, treaty members).
 
@@ -148,6 +153,10 @@ class MembershipOptions:
     one round per own lab, stopping at a fixed point. A case that settles was evaluated in
     its last round (its profile is the candidate with own lab 0 at its current action); one
     that never settles, or whose state has no labs, needs one more row at its final profile.
+
+    Every profile those rounds can visit differs from the current one only in the state's
+    own labs, so for a state with few labs all of them are queued at once with the labs'
+    rows: the rounds then find every row in the step's memo and cost no further kernel call.
     """
 
     def __init__(self, ens: Ensemble, runs: np.ndarray, states: np.ndarray) -> None:
@@ -168,6 +177,19 @@ class MembershipOptions:
     @property
     def settled(self) -> bool:
         return bool(self.done.all())
+
+    def queue_every_response(self, queue: Lookaheads) -> None:
+        """Queue each case's profiles with its own labs in every combination (few labs only)."""
+        for state in np.unique(self.states).tolist():
+            own = self.ens.own_labs[state]
+            if len(own) > MAX_ENUMERATED_LABS:
+                continue
+            cases = np.flatnonzero(self.states == state)
+            combos = (np.arange(2 ** len(own))[:, None] >> np.arange(len(own))) & 1
+            rows = np.repeat(self.profiles[cases][:, None, :], len(combos), axis=1)
+            rows[:, :, own] = combos.astype(bool)
+            queue.add(np.repeat(self.runs[cases], len(combos)), rows.reshape(-1, rows.shape[-1]),
+                      np.repeat(self.members[cases], len(combos), axis=0))
 
     def queue(self, queue: Lookaheads) -> None:
         """Queue this round's rows: final profiles, and own labs' candidate switches."""
@@ -280,6 +302,8 @@ def _revise_position(ens: Ensemble, runs: np.ndarray, agents: np.ndarray, step: 
     if state_br.size:
         states = MembershipOptions(ens, runs[state_br], agents[state_br] - ens.n_labs)
         states.queue(queue)
+        if ens.memo.enabled:
+            states.queue_every_response(queue)
     if len(queue):
         result = queue.evaluate(ens)
         if labs is not None:
