@@ -9,6 +9,7 @@ skips every run an earlier, interrupted session already committed.
 from __future__ import annotations
 
 import itertools
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,6 +70,10 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
     started = time.monotonic()
     with make_executor(workers, scheduler) as executor:
         finished = store.open(executor.description, engine)
+        if store.model_changed and len(finished) < spec.run_count:
+            print(f"pausegame: warning: the model's code changed since {out} was started; "
+                  "its rows will mix two versions (see the sessions in its manifest)",
+                  file=sys.stderr)
         pending = spec.run_count - len(finished)
         chunk = chunk_size or default_chunk_size(pending, executor.capacity)
         tasks: Iterator[Task] = (
@@ -82,7 +87,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
                      or default_batch_size(spec.run_count), flush_seconds)
         finally:
             bar.close()
-            store.close(complete=store.manifest["runs_done"] == spec.run_count)
+            store.close()
     return SweepResult(Path(out), spec.run_count, len(finished),
                        store.manifest["runs_done"] - len(finished),
                        time.monotonic() - started, executor.description)

@@ -9,8 +9,10 @@ with the same signature.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from typing import NamedTuple
 
 import pandas as pd
@@ -117,6 +119,24 @@ def execute_chunk(engine: str, scenario: str, runs: Sequence[RunSpec],
                   traces: bool) -> list[RunOutput]:
     """The task a worker runs: one chunk of runs through the named engine."""
     return ENGINES[engine](scenario, runs, traces)
+
+
+#: The source that decides a run's row: the model, its agents, and how a run is summarised.
+MODEL_SOURCES = ("sim", "agents", "experiments/runs.py", "experiments/sweep_engine.py")
+
+
+@cache
+def model_fingerprint() -> str:
+    """A hash of the source code that decides a run's row, to tell model versions apart."""
+    digest = hashlib.sha256()
+    root = resources.files("pausegame")
+    for name in MODEL_SOURCES:
+        item = root.joinpath(name)
+        files = [item] if item.is_file() else [f for f in item.iterdir() if f.name.endswith(".py")]
+        for source in sorted(files, key=lambda f: f.name):
+            digest.update(f"{name}/{source.name}\n".encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def row_schema(spec: SweepSpec) -> pa.Schema:

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from pausegame import __version__
 from pausegame.errors import InputError
-from pausegame.experiments.sweep_engine import NULLABLE_COLUMNS, RunOutput
+from pausegame.experiments.sweep_engine import NULLABLE_COLUMNS, RunOutput, model_fingerprint
 from pausegame.experiments.sweep_spec import SweepSpec
 
 MANIFEST = "_manifest.json"
@@ -78,6 +78,8 @@ class SweepStore:
         self.manifest: dict[str, Any] = {}
         self._lock: Any = None
         self._next = 1
+        #: Whether an earlier session ran a different version of the model's code.
+        self.model_changed = False
 
     def check(self) -> None:
         """Refuse a folder that holds another sweep or other files; changes nothing on disk."""
@@ -115,7 +117,7 @@ class SweepStore:
             finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
         previous = read_manifest(self.folder)
         session = {"started": now(), "finished": None, "executor": executor, "runs": 0,
-                   "pausegame_version": __version__}
+                   "pausegame_version": __version__, "model_fingerprint": model_fingerprint()}
         self.manifest = previous or {
             "format": FORMAT,
             "spec_file": self.spec.origin,
@@ -131,6 +133,10 @@ class SweepStore:
             "runs_total": self.spec.run_count,
             "sessions": [],
         }
+        self.model_changed = any(
+            earlier.get("model_fingerprint") != session["model_fingerprint"]
+            for earlier in self.manifest["sessions"] if earlier.get("runs")
+        )
         self.manifest["sessions"].append(session)
         self.manifest.update(pausegame_version=__version__, runs_done=len(finished),
                              parts=len(parts))
@@ -156,12 +162,19 @@ class SweepStore:
         self._write_manifest()
         return self.folder / name
 
-    def close(self, complete: bool) -> None:
+    def close(self) -> None:
         """Record the session's end (and the sweep's, if every run is done); release the lock."""
         if self.manifest:
-            self.manifest["sessions"][-1]["finished"] = now()
-            if complete:
-                self.manifest["finished"] = self.manifest["sessions"][-1]["finished"]
+            # Count from the parts themselves: an interrupt can land between a part's rename
+            # and the manifest's update, and the parts are what was committed.
+            parts = part_files(self.folder)
+            done = sum(pq.read_metadata(part).num_rows for part in parts)
+            session = self.manifest["sessions"][-1]
+            session["runs"] += done - self.manifest["runs_done"]
+            session["finished"] = now()
+            self.manifest.update(runs_done=done, parts=len(parts))
+            if done == self.manifest["runs_total"]:
+                self.manifest["finished"] = session["finished"]
             self._write_manifest()
         if self._lock is not None:
             self._lock.close()

@@ -83,6 +83,14 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def all_gone(pids: set[int], seconds: float = 15.0) -> bool:
+    """Whether every process in `pids` has exited within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(alive(pid) for pid in pids)
+
+
 def start_sweep(spec_file: Path, out: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "pausegame.cli", "sweep", str(spec_file), "--out", str(out),
                "--workers", "2", "--batch-size", "2", "--chunk-size", "1", "--quiet"]
@@ -117,10 +125,7 @@ def test_sigkill_mid_sweep_then_resume_loses_and_duplicates_nothing(spec_file, r
     assert set(committed) <= set(rows(reference)["run_id"])
     assert len(rows(out)) == len(committed)  # the folder reads as one table, no corrupt part
     # Orphaned pool workers notice their parent is gone and exit.
-    deadline = time.monotonic() + 15
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(alive(pid) for pid in workers)
+    assert all_gone(workers)
 
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     assert f"{len(committed)} were already done" in capsys.readouterr().out
@@ -142,7 +147,7 @@ def test_ctrl_c_commits_finished_runs_stops_the_workers_and_exits_130(spec_file,
     process.send_signal(signal.SIGINT)
     _, error = process.communicate(timeout=60)
     assert process.returncode == 130 and "interrupted" in error
-    assert not any(alive(pid) for pid in workers)
+    assert all_gone(workers)
     committed = committed_ids(out)
     assert len(set(committed)) == len(committed) < parse_sweep_spec(SPEC).run_count
     manifest = read_manifest(out)
@@ -209,7 +214,7 @@ def test_two_sweeps_never_write_into_one_folder_at_once(tmp_path):
         with pytest.raises(ValueError, match="another sweep is writing"):
             run_sweep(spec, tmp_path, workers=1, progress=False)
     finally:
-        holder.close(complete=False)
+        holder.close()
     assert (tmp_path / MANIFEST).is_file()
 
 
@@ -232,3 +237,18 @@ def test_an_edited_scenario_file_makes_it_a_different_sweep(tmp_path, capsys):
     scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 2
     assert "scenario file's contents" in capsys.readouterr().err
+
+
+def test_resuming_with_changed_model_code_warns(reference, tmp_path, capsys):
+    import json
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    manifest = read_manifest(out)
+    manifest["sessions"][0]["model_fingerprint"] = "an older model"
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    sorted(out.glob("part-*.parquet"))[-1].unlink()
+    run_sweep(parse_sweep_spec(SPEC), out, workers=1, progress=False)
+    assert "model's code changed" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(rows(out), rows(reference))
