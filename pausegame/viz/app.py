@@ -1,8 +1,8 @@
 """The web UI: tweak payoffs and watch pause coalitions form, hold and collapse.
 
 `Page` is the Solara page (`solara run pausegame.viz.app`); Solara treats a module-level
-`Layout` as the page's frame, so none is defined or imported here. Each browser tab renders its own
-`Page`, which builds its own `LiveRun` with `use_memo`, so visitors never share a model.
+`Layout` as the page's frame, so none is defined or imported here. Each browser tab renders
+its own `Page`, which builds its own `LiveRun` with `use_memo`, so visitors never share a model.
 The views are SVG/HTML strings built from a `RunView` snapshot (`draw`), so one animated
 step costs a model step, one lab-game lookahead and a few milliseconds of text.
 """
@@ -89,10 +89,11 @@ def overrides_of(values: dict[str, float], scenario: Scenario) -> dict[str, floa
     return {name: v for name, v in values.items() if v != getattr(scenario.params, name)}
 
 
-def pin(run: LiveRun, view: RunView) -> PinnedRun:
-    """Freeze the current run for comparison."""
+def pin(run: LiveRun) -> PinnedRun:
+    """Freeze the current run for comparison: its history and summary at one moment."""
+    view, summary = run.view_with_summary()
     return PinnedRun(view.scenario.name, view.seed, view.scenario.params, view.history,
-                     run.summary(), view.finished)
+                     summary, view.finished)
 
 
 @solara.component
@@ -113,11 +114,11 @@ def Page() -> None:
     def redraw() -> None:
         set_version(lambda v: v + 1)
 
-    view = solara.use_memo(run.view, [version])
+    view, summary = solara.use_memo(run.view_with_summary, [version])
     where = solara.use_memo(lambda: layout_for(view.scenario),
                             [view.scenario.name, view.frame.lab_names, view.frame.state_names])
     report = solara.use_memo(lambda: lab_game_report(view.position), [view.key])
-    drawn = solara.use_memo(lambda: draw(view, where, report), [view.key, version])
+    drawn = solara.use_memo(lambda: draw(view, where, report), [version])
 
     # ----- actions ----------------------------------------------------------------------
     # Handlers read the state through a ref, not their closure: a render requested while the
@@ -234,13 +235,13 @@ def Page() -> None:
         )
         ParameterGroups(values, slider_values(base.params), in_force, on_value)
         solara.Button("Restore the scenario's values", text=True, small=True,
-                      on_click=lambda: set_values(slider_values(base.params)))
+                      on_click=restore)
 
     with solara.Column(gap="12px", style={"padding": "4px 8px"}):
         with solara.Card(margin=0, classes=["pg-controls"]):
             with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Button("Pause" if playing else "Play", color="primary",
-                              on_click=lambda: set_playing(not playing),
+                              on_click=lambda: set_playing(lambda on: not on),
                               disabled=view.finished and not playing, classes=["pg-play"])
                 solara.Button("Step", on_click=step, disabled=view.finished,
                               classes=["pg-step-button"])
@@ -250,7 +251,7 @@ def Page() -> None:
                 with solara.Column(gap="0px", style={"min-width": "200px"}):
                     solara.SliderInt(f"speed: {SPEEDS[speed_index]} months/s",
                                      value=speed_index, min=0, max=len(SPEEDS) - 1,
-                                     on_value=set_speed_index, tick_labels=False)
+                                     on_value=set_speed_index, thumb_label=False)
             status = (f"Month {view.step} of {view.scenario.steps}: "
                       f"{view.outcome.replace('_', ' ')}")
             if view.finished:
@@ -276,7 +277,7 @@ def Page() -> None:
 
         with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
             with solara.Row(gap="8px"):
-                solara.Button("Pin this run as A", on_click=lambda: set_pinned(pin(run, view)),
+                solara.Button("Pin this run as A", on_click=lambda: set_pinned(pin(run)),
                               outlined=True, classes=["pg-pin"])
                 solara.Button("Clear A", on_click=lambda: set_pinned(None), text=True,
                               disabled=pinned is None)
@@ -284,7 +285,8 @@ def Page() -> None:
                 solara.Text("Pin a run, change parameters, Reset and run again: A and B appear"
                             " side by side here.", style={"font-size": "13px"})
             else:
-                current = pin(run, view)
+                current = PinnedRun(view.scenario.name, view.seed, view.scenario.params,
+                                    view.history, summary, view.finished)
                 solara.HTML(unsafe_innerHTML=compare_html(pinned, current),
                             classes=["pg-compare"])
                 solara.HTML(unsafe_innerHTML=(

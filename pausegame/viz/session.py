@@ -237,6 +237,11 @@ class LiveRun:
                 position=self.position(),
             )
 
+    def view_with_summary(self) -> tuple[RunView, dict]:
+        """A snapshot and the run's summary taken at the same moment."""
+        with self._lock:
+            return self.view(), self.summary()
+
     def position(self) -> Position:
         """The run's current position for the stage game: planning state and current play."""
         with self._lock:
