@@ -2,10 +2,11 @@
 
 Within a run, decision makers revise one after another in the keyed order, each seeing
 the actions of those who revised before it. Across runs everything is independent, so
-position k of every run's order is handled at once: each run's decision maker at that
-position revises by its rule, and the lookaheads of all best responders at that position
-(labs' two options; states' memberships with their labs' anticipated response, round by
-round) go to the kernel together.
+each run works through its own revisers while one kernel call per round serves them all:
+a round queues the lookahead rows every waiting decision needs (labs' two options;
+states' memberships with their own labs' anticipated response), evaluates the new ones in
+one batch, and lets every decision that has its rows go, so that a run's next reviser
+can start in the next round.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
 
 
 #: A best-responding state's own labs are enumerated in every combination up to this many
-#: (2**2 = 4 profiles per membership: no more than its best-response rounds would visit).
+#: (2**2 = 4 profiles per membership, no more than its rounds would visit), so its
+#: anticipation settles in one kernel call; a state with more labs goes round by round,
+#: its run waiting while the other runs' decisions share the same calls.
 MAX_ENUMERATED_LABS = 2
 
 
@@ -97,6 +100,15 @@ class Lookaheads:
     def __len__(self) -> int:
         return self._size
 
+    def known(self, ens: Ensemble) -> bool:
+        """Whether every queued row is in the step's memo (evaluating needs no kernel call)."""
+        if not self._size or not ens.memo.enabled:
+            return not self._size
+        keys = ens.memo.key(
+            np.concatenate(self._runs), np.concatenate(self._pausing), np.concatenate(self._member)
+        )
+        return bool(ens.memo.find(keys)[0].all())
+
     def evaluate(self, ens: Ensemble) -> kernel.Lookahead:
         """Every queued row's lookahead from its run's public state, new rows in one call."""
         runs = np.concatenate(self._runs)
@@ -134,7 +146,7 @@ class LabOptions:
     def __init__(
         self, ens: Ensemble, runs: np.ndarray, labs: np.ndarray, queue: Lookaheads
     ) -> None:
-        self.labs = labs
+        self.runs, self.labs = runs, labs
         rows = np.repeat(runs, 2)
         pausing = ens.pausing[rows]
         pausing[np.arange(len(rows)), np.repeat(labs, 2)] = np.tile([False, True], len(runs))
@@ -161,6 +173,8 @@ class MembershipOptions:
 
     def __init__(self, ens: Ensemble, runs: np.ndarray, states: np.ndarray) -> None:
         self.ens = ens
+        self.revisers = runs  # one run per revising state; its two cases follow
+        self.reported = np.zeros(len(runs), dtype=bool)
         self.runs = np.repeat(runs, 2)
         self.states = np.repeat(states, 2)
         cases = len(self.runs)
@@ -178,6 +192,25 @@ class MembershipOptions:
     def settled(self) -> bool:
         return bool(self.done.all())
 
+    @property
+    def finished(self) -> bool:
+        return bool(self.reported.all())
+
+    def settle_from_memo(self) -> None:
+        """Run further rounds as long as every row they need is already known."""
+        while not self.settled:
+            queue = Lookaheads()
+            self.queue(queue)
+            if not queue.known(self.ens):
+                return
+            self.absorb(queue.evaluate(self.ens))
+
+    def take_settled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(runs, out, in) of revisers whose two cases have settled since last asked."""
+        ready = self.done[0::2] & self.done[1::2] & ~self.reported
+        self.reported |= ready
+        return self.revisers[ready], self.value[0::2][ready], self.value[1::2][ready]
+
     def queue_every_response(self, queue: Lookaheads) -> None:
         """Queue each case's profiles with its own labs in every combination (few labs only)."""
         for state in np.unique(self.states).tolist():
@@ -188,8 +221,11 @@ class MembershipOptions:
             combos = (np.arange(2 ** len(own))[:, None] >> np.arange(len(own))) & 1
             rows = np.repeat(self.profiles[cases][:, None, :], len(combos), axis=1)
             rows[:, :, own] = combos.astype(bool)
-            queue.add(np.repeat(self.runs[cases], len(combos)), rows.reshape(-1, rows.shape[-1]),
-                      np.repeat(self.members[cases], len(combos), axis=0))
+            queue.add(
+                np.repeat(self.runs[cases], len(combos)),
+                rows.reshape(-1, rows.shape[-1]),
+                np.repeat(self.members[cases], len(combos), axis=0),
+            )
 
     def queue(self, queue: Lookaheads) -> None:
         """Queue this round's rows: final profiles, and own labs' candidate switches."""
@@ -240,10 +276,6 @@ class MembershipOptions:
             self.profiles[np.ix_(moved, own)] = new[~still]
             self.rounds[moved] += 1
 
-    def utilities(self) -> tuple[np.ndarray, np.ndarray]:
-        """(out, in) utility of each state."""
-        return self.value[0::2], self.value[1::2]
-
 
 def _logit_choice(
     ens: Ensemble,
@@ -289,38 +321,11 @@ def _imitate(
     return new
 
 
-def _revise_position(ens: Ensemble, runs: np.ndarray, agents: np.ndarray, step: int) -> None:
-    """Each of `runs` revises its decision maker `agents` by that agent's rule."""
+def _decide_by_rule(ens: Ensemble, runs: np.ndarray, agents: np.ndarray, step: int) -> None:
+    """Revisers whose rule needs no lookahead: imitation, reinforcement, fixed."""
     current = ens.actions(runs, agents)
     new = current.copy()
     rule = ens.rule_of[agents]
-    queue = Lookaheads()
-    lab_br = np.flatnonzero((rule == ens.BEST_RESPONSE) & (agents < ens.n_labs))
-    state_br = np.flatnonzero((rule == ens.BEST_RESPONSE) & (agents >= ens.n_labs))
-    labs = LabOptions(ens, runs[lab_br], agents[lab_br], queue) if lab_br.size else None
-    states = None
-    if state_br.size:
-        states = MembershipOptions(ens, runs[state_br], agents[state_br] - ens.n_labs)
-        states.queue(queue)
-        if ens.memo.enabled:
-            states.queue_every_response(queue)
-    if len(queue):
-        result = queue.evaluate(ens)
-        if labs is not None:
-            race, pause = labs.utilities(result)
-            new[lab_br] = _logit_choice(
-                ens, runs[lab_br], agents[lab_br], step, current[lab_br], race, pause
-            )
-        if states is not None:
-            states.absorb(result)
-            while not states.settled:
-                queue = Lookaheads()
-                states.queue(queue)
-                states.absorb(queue.evaluate(ens))
-            out, join = states.utilities()
-            new[state_br] = _logit_choice(
-                ens, runs[state_br], agents[state_br], step, current[state_br], out, join
-            )
     imitating = np.flatnonzero(rule == ens.IMITATION)
     if imitating.size:
         new[imitating] = _imitate(ens, runs[imitating], agents[imitating], step, current[imitating])
@@ -339,18 +344,83 @@ def _revise_position(ens: Ensemble, runs: np.ndarray, agents: np.ndarray, step: 
     ens.set_actions(runs, agents, new, current, step)
 
 
-def revise(ens: Ensemble, step: int) -> None:
-    """Every live run's revision phase of `step` (MODEL.md section 2.1)."""
+def _decide_by_utility(
+    ens: Ensemble,
+    runs: np.ndarray,
+    agents: np.ndarray,
+    step: int,
+    race: np.ndarray,
+    pause: np.ndarray,
+) -> None:
+    """Best responders whose lookahead utilities are known: logit choice, then act."""
+    current = ens.actions(runs, agents)
+    new = _logit_choice(ens, runs, agents, step, current, race, pause)
+    ens.set_actions(runs, agents, new, current, step)
+
+
+def _revisers(ens: Ensemble, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's revisers this step in its keyed order (left-aligned), and how many."""
     keys = np.arange(ens.n_deciders)
     seeds = ens.inputs.seed_keys[:, None]
     order = np.argsort(keyed_uniform(seeds, step, keys, Purpose.ORDER), axis=-1, kind="stable")
     rate = kernel.per_batch(ens.inputs.param("revision_rate"))
-    revises = keyed_uniform(seeds, step, keys, Purpose.REVISE) < rate
-    every = np.arange(len(order))
-    for position in range(ens.n_deciders):
-        agents = order[:, position]
-        state = np.clip(agents - ens.n_labs, 0, ens.n_states - 1)
-        punished = (agents >= ens.n_labs) & (ens.punished_until[every, state] >= step)
-        acting = np.flatnonzero(revises[every, agents] & ~punished)
-        if acting.size:
-            _revise_position(ens, acting, agents[acting], step)
+    revises = np.take_along_axis(
+        keyed_uniform(seeds, step, keys, Purpose.REVISE) < rate, order, axis=1
+    )
+    # A punished state sits out the step whether or not it would have revised.
+    state = np.clip(order - ens.n_labs, 0, ens.n_states - 1)
+    punished = (order >= ens.n_labs) & (
+        np.take_along_axis(ens.punished_until, state, axis=1) >= step
+    )
+    acting = revises & ~punished
+    revisers = np.take_along_axis(order, np.argsort(~acting, axis=1, kind="stable"), axis=1)
+    return revisers, acting.sum(axis=1)
+
+
+def revise(ens: Ensemble, step: int) -> None:
+    """Every live run's revision phase of `step` (MODEL.md section 2.1).
+
+    A run's next reviser starts once the previous one has acted: rules without lookahead
+    act at once; best responders queue their rows for the round's kernel call. A state's
+    anticipation may take several rounds, during which its run waits and the others go on.
+    """
+    revisers, count = _revisers(ens, step)
+    cursor = np.zeros(len(count), dtype=np.int64)
+    waiting = np.zeros(len(count), dtype=bool)
+    anticipating: list[MembershipOptions] = []
+    while True:
+        # Free runs act through revisers that need no lookahead, up to a best responder.
+        while True:
+            free = np.flatnonzero(~waiting & (cursor < count))
+            agents = revisers[free, cursor[free]]
+            best = ens.rule_of[agents] == ens.BEST_RESPONSE
+            if best.all():
+                break
+            _decide_by_rule(ens, free[~best], agents[~best], step)
+            cursor[free[~best]] += 1
+        queue = Lookaheads()
+        is_lab = agents < ens.n_labs
+        labs = LabOptions(ens, free[is_lab], agents[is_lab], queue) if is_lab.any() else None
+        if not is_lab.all():
+            states = MembershipOptions(ens, free[~is_lab], agents[~is_lab] - ens.n_labs)
+            if ens.memo.enabled:
+                states.queue_every_response(queue)
+            anticipating.append(states)
+            waiting[free[~is_lab]] = True
+        for states in anticipating:
+            states.queue(queue)
+        if not len(queue):
+            return
+        result = queue.evaluate(ens)
+        if labs is not None:
+            _decide_by_utility(ens, labs.runs, labs.labs, step, *labs.utilities(result))
+            cursor[labs.runs] += 1
+        for states in anticipating:
+            states.absorb(result)
+            states.settle_from_memo()
+            runs, out, join = states.take_settled()
+            agents = revisers[runs, cursor[runs]]
+            _decide_by_utility(ens, runs, agents, step, out, join)
+            cursor[runs] += 1
+            waiting[runs] = False
+        anticipating = [states for states in anticipating if not states.finished]
