@@ -35,6 +35,10 @@ def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
 MAX_ENUMERATED_LABS = 2
 
 
+#: Bits of a memo key (a run and its actions in one int64); wider games are not memoised.
+KEY_BITS = 62
+
+
 class StepMemo:
     """Lookaheads already computed this step, keyed by (run, lab profile, treaty members).
 
@@ -45,7 +49,7 @@ class StepMemo:
 
     def __init__(self, n_labs: int, n_states: int, runs: int) -> None:
         width = n_labs + n_states
-        self.enabled = width + max(1, runs).bit_length() <= 62
+        self.enabled = width + max(1, runs).bit_length() <= KEY_BITS
         self.bits = np.left_shift(1, np.arange(width, dtype=np.int64)) if self.enabled else None
         self.width = width
         self.clear()

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pausegame.experiments.runs import simulate, summarise
+from pausegame.sim import ensemble, ensemble_rules
 from pausegame.sim.ensemble import run_ensemble, simulate_ensemble
 from pausegame.sim.model import PauseModel
 from pausegame.sim.parameters import ParameterError, lookup
@@ -206,6 +207,24 @@ def test_a_run_does_not_depend_on_the_runs_batched_with_it(seeds):
         assert a.seed == b.seed
         pd.testing.assert_frame_equal(a.agent_records(), b.agent_records(), check_exact=True)
         assert a.summary() == b.summary()
+
+
+def test_big_ensembles_go_in_batches_and_report_progress(monkeypatch):
+    scenario = variant("imitation", "reinforcement")
+    points = [{}, {"verification": 0.9}]
+    whole = run_ensemble(scenario, points, range(3), steps=10)
+    monkeypatch.setattr(ensemble, "BATCH_SIZE", 2)
+    told = []
+    runs = simulate_ensemble(
+        scenario, points, range(3), 10, progress=lambda done, total: told.append((done, total))
+    )
+    assert [run.summary() for run in runs] == whole
+    assert told[-1] == (6, 6) and told == sorted(told)
+
+
+def test_games_too_wide_to_memoise_are_computed_row_by_row(monkeypatch):
+    monkeypatch.setattr(ensemble_rules, "KEY_BITS", 0)
+    assert_engines_agree(load_scenario("article"), [{"lookahead": 3}], range(2), 6)
 
 
 def test_records_are_kept_only_on_request_and_bad_overrides_are_input_errors():
