@@ -58,6 +58,7 @@ class PauseModel(mesa.Model):
         self.pool = OpenSourcePool(self, OPEN_SOURCE, n_labs)
         self.deciders: list[DecisionMaker] = [*self.labs, *self.states]
         self.events: list[Event] = []
+        # Lookahead rows of the current planning state; cleared whenever that state changes.
         self._memo: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
         self.last_catastrophe_probability = 0.0
         self.survival = 1.0
@@ -91,6 +92,17 @@ class PauseModel(mesa.Model):
                 "false_alarm": "false_alarm",
             },
         )
+
+    def apply_scenario(self, scenario: Scenario) -> None:
+        """Continue the run under new parameter values for the same actors (live tweaks)."""
+        structure = scenario.structure()
+        if (structure.lab_names, structure.state_names) != (
+            self.structure.lab_names,
+            self.structure.state_names,
+        ):
+            raise ValueError("apply_scenario needs the same labs and states as the run")
+        self.game, self.params, self.structure = scenario, scenario.params, structure
+        self._memo.clear()
 
     # ----- what decision rules ask of the model -------------------------------------------
     def uniform(self, agent_key: int, purpose: Purpose) -> float:
@@ -185,7 +197,6 @@ class PauseModel(mesa.Model):
     def step(self) -> None:
         """One month: revise, grow, leak, verify, hazard, pay, Sputnik, record."""
         step = self.steps
-        self._memo.clear()
         self._revise(step)
         binding = kernel.treaty_binding(self.member, self.params)
         required = kernel.labs_required(self.member, binding, self.structure)
@@ -212,6 +223,7 @@ class PauseModel(mesa.Model):
 
         self.world = t.state
         self.observed = t.state.capability * noise
+        self._memo.clear()
         self.frontiers = kernel.state_frontiers(self.world.capability, self.structure)
         self.last_catastrophe_probability = float(t.catastrophe)
         self.survival *= 1.0 - float(t.catastrophe)

@@ -182,14 +182,10 @@ class LiveRun:
         far is kept, since it happened under the old values.
         """
         with self._lock:
-            if scenario.structure().lab_names != self.model.structure.lab_names or (
-                scenario.structure().state_names != self.model.structure.state_names
-            ):
-                raise ValueError("a live change must keep the scenario's labs and states")
-            # The model reads its parameters and structure afresh every step.
-            self.model.params = scenario.params
-            self.model.structure = scenario.structure()
-            self.model.game = scenario
+            try:
+                self.model.apply_scenario(scenario)
+            except ValueError:
+                raise ValueError("a live change must keep the scenario's labs and states") from None
             self.scenario = replace(self.scenario, params=scenario.params)
             self.generation += 1
 
