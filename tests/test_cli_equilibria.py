@@ -131,17 +131,22 @@ def test_stag_hunt_from_npy_has_two_pure_and_one_mixed_equilibrium(capsys, tmp_p
     assert interior[0]["strategies"][0] == pytest.approx([1 / 3, 2 / 3])
 
 
-def test_coalition_game(capsys, tmp_path: Path):
-    coalitions = pytest.importorskip("pausegame.experiments.coalitions")
-    # Barrett's linear game: each signatory abates; stable size is where joining stops paying.
+def test_coalition_game_with_a_threshold_has_its_known_stable_size(capsys, tmp_path: Path):
+    # Everyone gains 10 once at least 3 of 5 join; joining costs 4. Three members is stable:
+    # a fourth would pay 4 for nothing, and any of the three leaving loses 10 to save 4.
     n = 5
-    member = [k * 1.0 - 2.0 for k in range(n + 1)]
-    nonmember = [k * 1.0 for k in range(n + 1)]
-    path = tmp_path / "cartel.json"
-    path.write_text(json.dumps({"member": member, "nonmember": nonmember}), encoding="utf-8")
-    expected = coalitions.solve_coalition_game(*coalitions.load_coalition_game(path))
+    member = [(10.0 if k >= 3 else 0.0) - 4.0 if k >= 1 else 0.0 for k in range(n + 1)]
+    nonmember = [10.0 if k >= 3 else 0.0 for k in range(n)] + [0.0]
+    path = tmp_path / "threshold.json"
+    path.write_text(json.dumps({"n": n, "member_payoff": member, "nonmember_payoff": nonmember}),
+                    encoding="utf-8")
     result = json_of(capsys, "equilibria", "--coalition-game", str(path))
-    assert result["stable_coalition_sizes"] == expected["stable_coalition_sizes"]
+    assert result["stable_coalition_sizes"] == [3]
+    assert main(["equilibria", "--coalition-game", str(path)]) == 0
+    assert "Stable coalition sizes (k >= 1): 3" in capsys.readouterr().out
+    path.write_text(json.dumps({"n": n, "member_payoff": member}), encoding="utf-8")
+    assert "nonmember_payoff" in fails_with_one_line(capsys, "equilibria",
+                                                     "--coalition-game", str(path))
 
 
 @pytest.mark.parametrize(

@@ -147,12 +147,18 @@ def format_game(result: dict) -> str:
 
 
 def format_coalition_game(result: dict) -> str:
-    """A symmetric treaty game: which coalition sizes are stable."""
-    sizes = result.get("stable_coalition_sizes", [])
-    lines = [f"Stable coalition sizes: {_list([str(k) for k in sizes])}"]
-    for key, value in result.items():
-        if key != "stable_coalition_sizes" and not isinstance(value, dict | list):
-            lines.append(f"{key.replace('_', ' ')}: {value}")
+    """A symmetric treaty game: which coalition sizes are stable, and which meet each condition."""
+    def sizes(key: str) -> str:
+        return _list([str(k) for k in result.get(key, [])])
+
+    lines = [f"Symmetric participation game of {result.get('n', '?')} players",
+             f"Stable coalition sizes (k >= 1): {sizes('stable_coalition_sizes')}"]
+    if "internally_stable" in result:
+        lines.append(f"  internally stable (no member gains by leaving): "
+                     f"{sizes('internally_stable')}")
+    if "externally_stable" in result:
+        lines.append(f"  externally stable (no outsider gains by joining): "
+                     f"{sizes('externally_stable')}")
     return "\n".join(lines)
 
 
