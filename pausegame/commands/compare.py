@@ -105,6 +105,8 @@ def format_comparison(result: dict) -> str:
         ("at a start-stable treaty", [_percent(r["share_at_start_stable_treaty"]) for r in runs]),
         ("at a stable treaty (end)", [_percent(r["share_at_stable_treaty"]) for r in runs]),
         ("at a lab equilibrium (end)", [_percent(r["share_at_lab_equilibrium"]) for r in runs]),
+        ("global pause stable (end)",
+         [_percent(r["share_global_pause_stable_at_end"]) for r in runs]),
         ("mean regret, $B", [_number(r["mean_regret"]) for r in runs]),
         ("mean states' welfare, $B", [_number(r["mean_state_welfare"]) for r in runs]),
         ("mean labs' welfare, $B", [_number(r["mean_lab_welfare"]) for r in runs]),

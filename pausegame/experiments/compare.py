@@ -110,6 +110,7 @@ def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict
     return {
         "at_stable_treaty": bool(here.stable and here.profile == profile),
         "at_lab_equilibrium": regret <= tol,
+        "global_pause_stable": analysis.global_pause_stable,
         "regret": regret,
         "members": _names(structure.state_names, final.members),
         "pausing_labs": _names(structure.lab_names, final.pausing),
@@ -173,6 +174,8 @@ def compare_scenario(label: str, scenario: Scenario, seeds: Sequence[int], steps
                                              len(survivors)),
             "share_at_lab_equilibrium": _share(sum(d["at_lab_equilibrium"] for d in distances),
                                                len(survivors)),
+            "share_global_pause_stable_at_end": _share(
+                sum(d["global_pause_stable"] for d in distances), len(survivors)),
             "lab_equilibria_reached": [
                 {"members": list(members), "pausing_labs": list(pausing),
                  "share": _share(count, len(survivors))}

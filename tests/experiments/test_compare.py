@@ -77,6 +77,7 @@ def test_distance_from_equilibrium_is_measured_in_the_final_states_game():
     here = analysis.treaties[treaty.set_index(analysis.start_members)]
     stable_here = here.stable and here.profile == tuple(int(a) for a in analysis.start_profile)
     assert runs["share_at_stable_treaty"] == float(stable_here)
+    assert runs["share_global_pause_stable_at_end"] == float(analysis.global_pause_stable)
     assert result["equilibria"]["global_pause_stable"] == report["global_pause_stable"]
     assert [t["members"] for t in result["equilibria"]["stable_treaties"]] == [
         t["members"] for t in report["stable_treaties"]]
@@ -92,6 +93,7 @@ def test_agents_find_the_global_pause_when_it_is_the_stable_treaty():
     assert runs["outcome_shares"]["global_pause"] * runs["seeds"] == survivors
     assert runs["share_at_stable_treaty"] == 1.0
     assert runs["share_at_start_stable_treaty"] == 1.0
+    assert runs["share_global_pause_stable_at_end"] == 1.0
     assert runs["mean_regret"] == pytest.approx(0.0, abs=1e-9)
 
 
@@ -102,6 +104,7 @@ def test_without_verification_agents_stay_out_of_the_treaty():
     runs = result["runs"]
     for entry in runs["lab_equilibria_reached"]:
         assert entry["members"] == []
+    assert runs["share_global_pause_stable_at_end"] in (0.0, None)
 
 
 def test_compare_reports_every_scenario_with_shares_that_add_up():
@@ -120,7 +123,7 @@ def test_compare_reports_every_scenario_with_shares_that_add_up():
         assert set(runs["outcome_shares"]) == set(OUTCOMES)
         assert sum(runs["outcome_shares"].values()) == pytest.approx(1.0)
         for key in ("share_at_stable_treaty", "share_at_lab_equilibrium",
-                    "share_at_start_stable_treaty"):
+                    "share_at_start_stable_treaty", "share_global_pause_stable_at_end"):
             assert runs[key] is None or 0.0 <= runs[key] <= 1.0
         assert runs["mean_regret"] is None or runs["mean_regret"] >= 0.0
         assert 0.0 <= runs["mean_cumulative_catastrophe_probability"] <= 1.0
