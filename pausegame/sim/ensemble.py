@@ -15,8 +15,9 @@ import numpy as np
 
 from pausegame.sim import kernel
 from pausegame.sim.ensemble_inputs import RunInputs, batch_key, run_inputs
+from pausegame.sim.ensemble_lookahead import StepMemo
 from pausegame.sim.ensemble_records import EnsembleRun, Recorder
-from pausegame.sim.ensemble_rules import StepMemo, revise
+from pausegame.sim.ensemble_rules import revise
 from pausegame.sim.model import OPEN_SOURCE, Event
 from pausegame.sim.randomness import WORLD, Purpose, keyed_normal, keyed_uniform
 from pausegame.sim.scenario import Scenario
@@ -25,6 +26,13 @@ from pausegame.sim.scenario import Scenario
 BATCH_SIZE = 2048
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+
+#: The live runs' arrays, each with the run axis first; finished runs are dropped from all.
+RUN_ARRAYS = (
+    "capability", "open_source", "loss_multiplier", "observed", "frontiers", "pausing",
+    "member", "punished_until", "lab_payoff", "lab_total", "state_payoff", "state_total",
+    "action_values", "survival", "hazard_totals", "crossed", "first_threshold",
+)  # fmt: skip
 
 
 class Ensemble:
@@ -73,6 +81,7 @@ class Ensemble:
         self.finished: list[EnsembleRun | None] = [None] * runs
         self.steps_done = 0
         self.memo = StepMemo(self.n_labs, self.n_states, runs)
+        self._structures: dict[int, kernel.Structure] = {}
 
     # ----- what the revision phase asks --------------------------------------------------
     def actions(self, runs: np.ndarray, agents: np.ndarray) -> np.ndarray:
@@ -195,16 +204,14 @@ class Ensemble:
         self.state_total = self.state_total + state_pay
         learners = np.flatnonzero(self.rule_of == self.REINFORCEMENT)
         if learners.size:
+            # Reinforcement: the value of the action each learner now plays moves toward its
+            # realised payoff (a state's action is read after any trigger punishment).
             rate = kernel.per_batch(self.inputs.param("learning_rate"))
             payoff = np.concatenate([self.lab_payoff, self.state_payoff], axis=1)[:, learners]
-            played = self.actions(np.arange(len(self.ids))[:, None], learners[None, :])
-            played = played.astype(np.int64)
-            values = np.take_along_axis(self.action_values[:, learners], played[..., None], axis=2)[
-                ..., 0
-            ]
-            values = values + rate * (payoff - values)
-            rows = np.arange(len(self.ids))[:, None]
-            self.action_values[rows, learners[None, :], played] = values
+            rows, agents = np.arange(len(self.ids))[:, None], learners[None, :]
+            played = self.actions(rows, agents).astype(np.int64)
+            values = self.action_values[rows, agents, played]
+            self.action_values[rows, agents, played] = values + rate * (payoff - values)
         return home_hazard
 
     def _trigger(self, step: int, run: int, offender: int) -> None:
@@ -244,25 +251,7 @@ class Ensemble:
         keep = np.setdiff1d(np.arange(len(self.ids)), runs)
         self.inputs = self.inputs.take(keep)
         self.ids = self.ids[keep]
-        for name in (
-            "capability",
-            "open_source",
-            "loss_multiplier",
-            "observed",
-            "frontiers",
-            "pausing",
-            "member",
-            "punished_until",
-            "lab_payoff",
-            "lab_total",
-            "state_payoff",
-            "state_total",
-            "action_values",
-            "survival",
-            "hazard_totals",
-            "crossed",
-            "first_threshold",
-        ):
+        for name in RUN_ARRAYS:
             setattr(self, name, getattr(self, name)[keep])
 
     def _outcome(self, r: int, steps_run: int, catastrophe_step: int | None) -> EnsembleRun:
@@ -278,7 +267,7 @@ class Ensemble:
             point=self.inputs.points[r],
             seed=self.inputs.seeds[r],
             steps=steps_run,
-            structure=self.all_inputs.structure,
+            structure=self._structure(self.inputs.points[r]),
             pausing=self.pausing[r].copy(),
             member=self.member[r].copy(),
             capability=self.capability[r].copy(),
@@ -295,6 +284,13 @@ class Ensemble:
             records=self.recorder,
             record_index=int(self.ids[r]),
         )
+
+    def _structure(self, point: int) -> kernel.Structure:
+        """A parameter point's own actors (what a single run of it holds), built once."""
+        if point not in self._structures:
+            game = self.all_inputs.games[self.all_inputs.points.index(point)]
+            self._structures[point] = game.structure()
+        return self._structures[point]
 
     def run(self, steps: int, on_step: Callable[[int], None] | None = None) -> list[EnsembleRun]:
         """Advance `steps` months or until every run has ended; every run's outcome, in order."""

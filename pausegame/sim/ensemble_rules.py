@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pausegame.sim import kernel
+from pausegame.sim.ensemble_lookahead import Lookaheads
 from pausegame.sim.randomness import Purpose, keyed_uniform
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
     """Logit (Fermi) probability of taking an option `advantage` better; 1/2 at no advantage."""
     with np.errstate(over="ignore"):
-        return np.where(advantage != 0, kernel.sigmoid(np.float64(beta) * advantage), 0.5)
+        scaled = np.asarray(beta, dtype=np.float64) * advantage
+        return np.where(advantage != 0, kernel.sigmoid(scaled), 0.5)
 
 
 #: A best-responding state's own labs are enumerated in every combination up to this many
@@ -33,115 +35,6 @@ def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
 #: anticipation settles in one kernel call; a state with more labs goes round by round,
 #: its run waiting while the other runs' decisions share the same calls.
 MAX_ENUMERATED_LABS = 2
-
-
-#: Bits of a memo key (a run and its actions in one int64); wider games are not memoised.
-KEY_BITS = 62
-
-
-class StepMemo:
-    """Lookaheads already computed this step, keyed by (run, lab profile, treaty members).
-
-    Within a step a run's planning state is fixed, so a row asked for again (the current
-    profile is a candidate of every decision) is looked up instead of recomputed; the
-    kernel is batch-invariant, so a looked-up row equals a fresh one.
-    """
-
-    def __init__(self, n_labs: int, n_states: int, runs: int) -> None:
-        width = n_labs + n_states
-        self.enabled = width + max(1, runs).bit_length() <= KEY_BITS
-        self.bits = np.left_shift(1, np.arange(width, dtype=np.int64)) if self.enabled else None
-        self.width = width
-        self.clear()
-
-    def clear(self) -> None:
-        """Forget every row: the planning state moved on."""
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.lab: np.ndarray | None = None
-        self.state: np.ndarray | None = None
-
-    def key(self, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray) -> np.ndarray:
-        """One integer per row: the run in the high bits, the actions below."""
-        actions = np.concatenate([pausing, member], axis=1).astype(np.int64)
-        return (runs.astype(np.int64) << self.width) | (actions @ self.bits)
-
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(found, where) for each key."""
-        where = np.searchsorted(self.keys, keys)
-        found = where < len(self.keys)
-        found[found] = self.keys[where[found]] == keys[found]
-        return found, where
-
-    def add(self, keys: np.ndarray, lab: np.ndarray, state: np.ndarray) -> None:
-        """Remember new rows (keys not yet known)."""
-        keys = np.concatenate([self.keys, keys])
-        order = np.argsort(keys, kind="stable")
-        self.keys = keys[order]
-        self.lab = lab[order] if self.lab is None else np.concatenate([self.lab, lab])[order]
-        self.state = (
-            state[order] if self.state is None else np.concatenate([self.state, state])[order]
-        )
-
-
-class Lookaheads:
-    """Lookahead rows (run, lab profile, treaty members) collected for one kernel call."""
-
-    def __init__(self) -> None:
-        self._runs: list[np.ndarray] = []
-        self._pausing: list[np.ndarray] = []
-        self._member: list[np.ndarray] = []
-        self._size = 0
-
-    def add(self, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray) -> slice:
-        """Queue rows; returns where their results will be in `evaluate`'s answer."""
-        start = self._size
-        self._runs.append(runs)
-        self._pausing.append(pausing)
-        self._member.append(member)
-        self._size += len(runs)
-        return slice(start, self._size)
-
-    def __len__(self) -> int:
-        return self._size
-
-    def known(self, ens: Ensemble) -> bool:
-        """Whether every queued row is in the step's memo (evaluating needs no kernel call)."""
-        if not self._size or not ens.memo.enabled:
-            return not self._size
-        keys = ens.memo.key(
-            np.concatenate(self._runs), np.concatenate(self._pausing), np.concatenate(self._member)
-        )
-        return bool(ens.memo.find(keys)[0].all())
-
-    def evaluate(self, ens: Ensemble) -> kernel.Lookahead:
-        """Every queued row's lookahead from its run's public state, new rows in one call."""
-        runs = np.concatenate(self._runs)
-        pausing, member = np.concatenate(self._pausing), np.concatenate(self._member)
-        memo = ens.memo
-        if not memo.enabled:
-            return _lookahead(ens, runs, pausing, member)
-        keys = memo.key(runs, pausing, member)
-        found, _ = memo.find(keys)
-        if not found.all():
-            new_keys, first = np.unique(keys[~found], return_index=True)
-            fresh = np.flatnonzero(~found)[first]
-            result = _lookahead(ens, runs[fresh], pausing[fresh], member[fresh])
-            memo.add(new_keys, result.lab, result.state)
-        _, where = memo.find(keys)
-        return kernel.Lookahead(memo.lab[where], memo.state[where], np.zeros(0))
-
-
-def _lookahead(
-    ens: Ensemble, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray
-) -> kernel.Lookahead:
-    """The kernel's lookahead of rows, each from its own run's planning state."""
-    params, structure = ens.inputs.rows(runs)
-    state = kernel.WorldState(
-        ens.observed[runs], ens.open_source[runs], ens.world_step, ens.loss_multiplier[runs]
-    )
-    return kernel.lookahead(
-        state, pausing, member, structure, params, params.lookahead, params.discount
-    )
 
 
 class LabOptions:

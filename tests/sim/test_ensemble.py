@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pausegame.experiments.runs import simulate, summarise
-from pausegame.sim import ensemble, ensemble_rules
+from pausegame.sim import ensemble, ensemble_lookahead
 from pausegame.sim.ensemble import run_ensemble, simulate_ensemble
 from pausegame.sim.model import PauseModel
 from pausegame.sim.parameters import ParameterError, lookup
@@ -223,7 +223,7 @@ def test_big_ensembles_go_in_batches_and_report_progress(monkeypatch):
 
 
 def test_games_too_wide_to_memoise_are_computed_row_by_row(monkeypatch):
-    monkeypatch.setattr(ensemble_rules, "KEY_BITS", 0)
+    monkeypatch.setattr(ensemble_lookahead, "KEY_BITS", 0)
     assert_engines_agree(load_scenario("article"), [{"lookahead": 3}], range(2), 6)
 
 
