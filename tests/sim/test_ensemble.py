@@ -7,6 +7,7 @@ the slow one, so sizes are chosen to keep the file under a minute on two cores.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -44,11 +45,15 @@ LEVERS: list[dict[str, object]] = [
 ]
 
 
-def variant(lab_rule: str, state_rule: str, extra: str = "") -> Scenario:
-    """The article's actors under other decision rules, written as a scenario file."""
-    text = ARTICLE_TEXT.replace('lab = "best_response"', f'lab = "{lab_rule}"')
-    text = text.replace('state = "best_response"', f'state = "{state_rule}"')
-    return parse_scenario(text + extra, origin=f"{lab_rule}-{state_rule}")
+def variant(lab_rule: str, state_rule: str) -> Scenario:
+    """The article's actors under other decision rules."""
+    return dataclasses.replace(load_scenario("article"), lab_rule=lab_rule, state_rule=state_rule)
+
+
+def edited(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced, failing loudly if the scenario file no longer has `old`."""
+    assert old in text, f"the article scenario no longer contains {old!r}"
+    return text.replace(old, new)
 
 
 def assert_engines_agree(
@@ -137,11 +142,13 @@ def test_learning_and_fixed_rules_equal_the_mesa_models(lab_rule: str, state_rul
 def test_per_actor_rules_and_a_state_without_labs_equal_the_mesa_models():
     # A committed lab, a learning lab, and a member state with no labs of its own (its
     # anticipation has nothing to anticipate).
-    text = ARTICLE_TEXT.replace(
-        'name = "Baidu"\nstate = "China"', 'name = "Baidu"\nstate = "China"\nrule = "reinforcement"'
+    text = edited(
+        ARTICLE_TEXT,
+        'name = "Baidu"\nstate = "China"',
+        'name = "Baidu"\nstate = "China"\nrule = "reinforcement"',
     )
-    text = text.replace(
-        'name = "Anthropic"\nstate = "US"', 'name = "Anthropic"\nstate = "US"\nrule = "fixed"'
+    text = edited(
+        text, 'name = "Anthropic"\nstate = "US"', 'name = "Anthropic"\nstate = "US"\nrule = "fixed"'
     )
     text += '\n[[states]]\nname = "India"\ntransparency = 0.6\nmember = true\n'
     scenario = parse_scenario(text, origin="mixed")
