@@ -98,14 +98,14 @@ def event_kinds(models: Sequence[PauseModel]) -> Counter:
 
 @pytest.mark.slow
 def test_article_runs_equal_the_mesa_models():
-    models = assert_engines_agree(load_scenario("article"), [{}], range(32), 30)
+    models = assert_engines_agree(load_scenario("article"), [{}], range(48), 40)
     kinds = event_kinds(models)
     assert kinds["pause"] and kinds["join"] and kinds["leave"]
 
 
 @pytest.mark.slow
 def test_strong_verification_runs_equal_the_mesa_models():
-    assert_engines_agree(load_scenario("strong-verification"), [{}], range(8), 30)
+    assert_engines_agree(load_scenario("strong-verification"), [{}], range(16), 30)
 
 
 @pytest.mark.slow
