@@ -69,8 +69,10 @@ def test_leading_lab_racing_crosses_the_threshold_in_15_to_21_months():
 
 def test_strong_verification_makes_the_global_pause_stable_and_agents_reach_it(runs):
     """Verification and leakage are the levers: the global pause holds once risk is near."""
-    game, _ = analyse_scenario(load_scenario("strong-verification"), at_step=24)
-    assert game.global_pause_stable
+    for at_step in (None, 24):
+        game, _ = analyse_scenario(load_scenario("strong-verification"), at_step=at_step)
+        assert game.global_pause_stable
+        assert [t.members.all() for t in game.stable] == [True]
     n_deciders = len(runs["strong-verification"][0]["agents"])
     reached = [pausing_count(s) >= n_deciders - 1 for s in runs["strong-verification"]]
     assert np.mean(reached) >= 0.6

@@ -229,12 +229,13 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "state_loss",
-        2000.0,
+        5000.0,
         0.0,
         1.0e7,
         "$B",
         "catastrophe loss as a state perceives it, at 2024 market size",
-        "assumed: ten times a lab's; scales with the market",
+        "assumed: 25 times a lab's (labs internalise little of the social loss); scales"
+        " with the market",
         "Hazard and loss",
     ),
     Parameter(
