@@ -4,7 +4,7 @@
 seed, steps, traces) whose row depends on nothing else, so a run gives the same row in
 any process, on any machine. An engine maps a list of `RunSpec`s to their rows; `mesa`
 runs them one by one through the Mesa model. A batched engine can be added to `ENGINES`
-with the same signature.
+with the same signature, turning each run's summary into its row with `summary_row`.
 """
 
 from __future__ import annotations
@@ -74,10 +74,17 @@ def run_one(scenario: str, overrides: Mapping[str, float | int], seed: int, step
     base = _base(scenario)
     game = base.with_overrides(dict(overrides)) if overrides else base
     model = simulate(game, seed, steps)
-    summary = summarise(model)
+    row = summary_row(summarise(model), overrides, seed, steps)
+    return row, (model.step_records() if traces else None)
+
+
+def summary_row(summary: dict, overrides: Mapping[str, float | int], seed: int,
+                steps: int) -> dict:
+    """A run's result row from its summary (the dict `runs.summarise` gives): any engine that
+    produces such summaries produces the same rows."""
     labs = [a for a in summary["agents"] if a["kind"] == "lab"]
     states = [a for a in summary["agents"] if a["kind"] == "state"]
-    row = {
+    return {
         **overrides,
         "seed": seed,
         "scenario": summary["scenario"],
@@ -98,7 +105,6 @@ def run_one(scenario: str, overrides: Mapping[str, float | int], seed: int, step
         "false_alarms": summary["false_alarms"],
         **{f"pausing.{a['name']}": a["action"] == "pause" for a in summary["agents"]},
     }
-    return row, (model.step_records() if traces else None)
 
 
 def mesa_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[RunOutput]:
