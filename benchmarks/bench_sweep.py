@@ -66,7 +66,7 @@ def sweep_rows(seeds: int, steps: int, workers: int) -> pd.DataFrame:
     """Run the sweep into a temporary folder and read its rows back."""
     spec = parse_sweep_spec(sweep_spec_text(seeds, steps))
     with tempfile.TemporaryDirectory() as folder:
-        run_sweep(spec, Path(folder), workers=workers, progress=False)
+        run_sweep(spec, Path(folder), workers=workers, engine="mesa", progress=False)
         return pd.read_parquet(folder)
 
 

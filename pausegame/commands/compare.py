@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.experiments import treaty
-from pausegame.experiments.compare import compare
+from pausegame.experiments.compare import ENGINES, compare
 from pausegame.experiments.progress import Progress
 from pausegame.experiments.runs import OUTCOMES
 from pausegame.sim.parameters import Parameter
@@ -35,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="how the labs' play of each G(S) is chosen (see `equilibria`)")
     parser.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
                         help="draw outcome shares and equilibrium distance per scenario")
+    parser.add_argument("--engine", choices=list(ENGINES), default="ensemble",
+                        help="how runs are computed: ensemble (all seeds at once, the default) "
+                        "or mesa (one model per seed); both give the same runs")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=main)
@@ -47,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
         raise InputError(
             f"--plot {args.plot}: the file name must end in {' or '.join(PLOT_SUFFIXES)}")
     progress = Progress(seeds * len(args.scenarios), label="compare", enabled=not args.quiet)
-    result = compare(args.scenarios, seeds, steps, args.selection,
+    result = compare(args.scenarios, seeds, steps, args.selection, ENGINES[args.engine],
                      progress=lambda spec, done, total: progress.advance(1))
     progress.close()
     if args.plot is not None:

@@ -28,8 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--traces", action="store_true",
                         help=f"also keep per-step records of every run (in DIR/{TRACES})")
-    parser.add_argument("--engine", choices=sorted(ENGINES), default="mesa",
-                        help="how runs are computed (default: mesa)")
+    parser.add_argument("--engine", choices=list(ENGINES), default="ensemble",
+                        help="how runs are computed: ensemble (many runs at once, the default) "
+                        "or mesa (one model per run); both give the same rows")
     parser.add_argument("--batch-size", type=_positive, default=None, metavar="N",
                         help="runs per committed part file (default: about 1/20 of the sweep)")
     parser.add_argument("--chunk-size", type=_positive, default=None, metavar="N",

@@ -41,8 +41,16 @@ class SweepResult:
         return self.skipped + self.ran == self.total
 
 
-def default_chunk_size(pending: int, capacity: int) -> int:
-    """Runs per task: several tasks per worker for balance, few runs each for quick progress."""
+def default_chunk_size(pending: int, capacity: int, engine: str = "mesa",
+                       batch_size: int = 2000) -> int:
+    """Runs per task: several tasks per worker for balance, few runs each for quick progress.
+
+    The ensemble engine's cost per run falls as it advances more runs together (levelling
+    off at several hundred), so it gets big chunks: an equal share per worker, at most 512
+    runs and at most a part file's worth, so that commits stay as frequent as asked.
+    """
+    if engine == "ensemble":
+        return max(1, min(512, batch_size, -(-pending // capacity)))
     return max(1, min(4, pending // (capacity * 8)))
 
 
@@ -52,7 +60,7 @@ def default_batch_size(total: int) -> int:
 
 
 def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
-              scheduler: str | None = None, engine: str = "mesa",
+              scheduler: str | None = None, engine: str = "ensemble",
               batch_size: int | None = None, chunk_size: int | None = None,
               flush_seconds: float = FLUSH_SECONDS, progress: bool = True) -> SweepResult:
     """Run every (point, seed) of `spec` not yet committed in `out`; commit rows in batches.
@@ -75,7 +83,8 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
                   "its rows will mix two versions (see the sessions in its manifest)",
                   file=sys.stderr)
         pending = spec.run_count - len(finished)
-        chunk = chunk_size or default_chunk_size(pending, executor.capacity)
+        batch = batch_size or default_batch_size(spec.run_count)
+        chunk = chunk_size or default_chunk_size(pending, executor.capacity, engine, batch)
         tasks: Iterator[Task] = (
             (engine, spec.scenario_text, runs, spec.traces)
             for runs in itertools.batched(
@@ -83,8 +92,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
         )
         bar = Progress(spec.run_count, len(finished), enabled=progress and pending > 0)
         try:
-            _execute(executor.results(tasks), store, bar, batch_size
-                     or default_batch_size(spec.run_count), flush_seconds)
+            _execute(executor.results(tasks), store, bar, batch, flush_seconds)
         finally:
             bar.close()
             store.close()

@@ -3,8 +3,8 @@
 `run_one` is the unit of work: a top-level, picklable function of (scenario, overrides,
 seed, steps, traces) whose row depends on nothing else, so a run gives the same row in
 any process, on any machine. An engine maps a list of `RunSpec`s to their rows; `mesa`
-runs them one by one through the Mesa model. A batched engine can be added to `ENGINES`
-with the same signature, turning each run's summary into its row with `summary_row`.
+runs them one by one through the Mesa model; `ensemble` advances a whole chunk together
+through the ensemble engine and gives the same rows (both go through `summary_row`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from pausegame.experiments.runs import simulate, summarise
 from pausegame.experiments.sweep_spec import RunSpec, SweepSpec, base_scenario, override_kind
+from pausegame.sim.ensemble import simulate_runs
 from pausegame.sim.model import OPEN_SOURCE
 from pausegame.sim.scenario import Scenario
 
@@ -118,7 +119,32 @@ def mesa_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[Ru
     return outputs
 
 
-ENGINES: dict[str, Engine] = {"mesa": mesa_engine}
+def ensemble_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[RunOutput]:
+    """Advance the chunk's runs together through the ensemble engine: the rows `mesa` gives."""
+    points: dict[int, int] = {}  # point id -> index in `overrides`
+    overrides: list[Mapping[str, float | int]] = []
+    for run in runs:
+        if run.point_id not in points:
+            points[run.point_id] = len(overrides)
+            overrides.append(run.overrides)
+    outputs: dict[int, RunOutput] = {}
+    for steps in sorted({run.steps for run in runs}):
+        chunk = [run for run in runs if run.steps == steps]
+        pairs = [(points[run.point_id], run.seed) for run in chunk]
+        finished = simulate_runs(_base(scenario), overrides, pairs, steps, records=traces)
+        for run, result in zip(chunk, finished, strict=True):
+            trace = result.step_records() if traces else None
+            if trace is not None:
+                trace.insert(0, "run_id", run.run_id)
+            row = summary_row(result.summary(), run.overrides, run.seed, run.steps)
+            outputs[run.run_id] = RunOutput(
+                {"run_id": run.run_id, "point_id": run.point_id, **row}, trace
+            )
+    return [outputs[run.run_id] for run in runs]
+
+
+#: The first engine is the default: `ensemble` gives the same rows as `mesa`, much faster.
+ENGINES: dict[str, Engine] = {"ensemble": ensemble_engine, "mesa": mesa_engine}
 
 
 def execute_chunk(engine: str, scenario: str, runs: Sequence[RunSpec],
