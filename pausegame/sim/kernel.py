@@ -115,7 +115,15 @@ def power(base: Any, exponent: Any) -> Array:
     on how many runs are batched together. Routing every power through the array loop keeps
     the kernel batch-invariant, so the engines agree exactly.
     """
-    return np.power(np.asarray(base, dtype=np.float64), np.asarray(exponent, dtype=np.float64))
+    base = np.asarray(base, dtype=np.float64)
+    exponent = np.asarray(exponent, dtype=np.float64)
+    shape = np.broadcast_shapes(base.shape, exponent.shape)
+    # Same-shape contiguous operands: no 0-d or scalar-exponent shortcut (square, sqrt)
+    # is taken for some batches and not others.
+    flat_base, flat_exponent = (
+        np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1) for v in (base, exponent)
+    )
+    return np.power(flat_base, flat_exponent).reshape(shape)
 
 
 def grow(capability: Array, pausing: Array, p: Any) -> Array:
