@@ -1,38 +1,31 @@
 """The article scenario's calibration targets (MODEL.md section 6), over many seeds.
 
 The measured numbers are quoted in the README's "Calibration" section; these tests hold
-the model to the targets, with margins, so a change that breaks a target fails here.
+the model to the targets, with margins, so a change that breaks a target fails here. Runs
+go through the ensemble engine, whose results equal the Mesa model's run for run
+(tests/sim/test_ensemble.py), so 100 seeds take seconds.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
 
-from pausegame.experiments.runs import simulate, summarise
 from pausegame.experiments.treaty import analyse_scenario
 from pausegame.sim import kernel
+from pausegame.sim.ensemble import run_ensemble
 from pausegame.sim.model import OPEN_SOURCE
 from pausegame.sim.scenario import load_scenario
 
-SEEDS = range(24)
-
-
-def _summary(job: tuple[str, int]) -> dict:
-    name, seed = job
-    return summarise(simulate(load_scenario(name), seed))
+SEEDS = range(100)
 
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, list[dict]]:
-    jobs = [(name, seed) for name in ("article", "strong-verification") for seed in SEEDS]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        summaries = list(pool.map(_summary, jobs))
     return {
-        name: [s for (n, _), s in zip(jobs, summaries, strict=True) if n == name]
+        name: run_ensemble(load_scenario(name), [{}], SEEDS)
         for name in ("article", "strong-verification")
     }
 
