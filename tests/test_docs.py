@@ -38,3 +38,12 @@ def test_quick_start_commands_exist():
     assert "make run" in README and "make test" in README
     makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+
+
+def test_readme_sweep_spec_is_valid():
+    from pausegame.experiments.sweep_spec import parse_sweep_spec
+
+    spec = re.search(r"### The spec\n\n```toml\n(.*?)```", README, re.S)
+    assert spec, "README lost its sweep spec example"
+    parsed = parse_sweep_spec(spec.group(1))
+    assert parsed.run_count == 5 * 5 * 20 * 8
