@@ -19,9 +19,15 @@ if TYPE_CHECKING:
     from pausegame.sim.model import PauseModel
 
 
-def choice_probability(beta: float, advantage: float) -> float:
-    """Logit (Fermi) probability of taking the option whose utility advantage is `advantage`."""
-    return float(sigmoid(np.float64(beta) * advantage)) if advantage != 0 else 0.5
+def choice_probability(beta: object, advantage: object) -> np.ndarray:
+    """Logit (Fermi) probability of taking an option `advantage` better; 1/2 at no advantage.
+
+    Vectorised: the Mesa agents pass one advantage, the ensemble engine many at once.
+    """
+    advantage = np.asarray(advantage, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        scaled = np.asarray(beta, dtype=np.float64) * advantage
+        return np.where(advantage != 0, sigmoid(scaled), 0.5)
 
 
 class DecisionRule:
@@ -62,7 +68,7 @@ class BestResponse(DecisionRule):
             race, pause = model.membership_utilities(agent.index)
         if race == pause:
             return agent.pausing
-        probability = choice_probability(model.params.logit_beta, pause - race)
+        probability = float(choice_probability(model.params.logit_beta, pause - race))
         return bool(model.uniform(agent.key, Purpose.CHOICE) < probability)
 
 
@@ -84,7 +90,7 @@ class Imitation(DecisionRule):
         if partner.pausing == agent.pausing:
             return agent.pausing
         advantage = partner.last_payoff - agent.last_payoff
-        probability = choice_probability(model.params.logit_beta, advantage)
+        probability = float(choice_probability(model.params.logit_beta, advantage))
         if model.uniform(agent.key, Purpose.CHOICE) < probability:
             return partner.pausing
         return agent.pausing
@@ -103,7 +109,7 @@ class Reinforcement(DecisionRule):
         race, pause = agent.action_values
         if race == pause:
             return agent.pausing
-        probability = choice_probability(model.params.logit_beta, pause - race)
+        probability = float(choice_probability(model.params.logit_beta, pause - race))
         return bool(model.uniform(agent.key, Purpose.CHOICE) < probability)
 
     def observe(self, agent: DecisionMaker, payoff: float) -> None:

@@ -164,12 +164,9 @@ class Ensemble:
 
     def _observation_factor(self, step: int, required: np.ndarray) -> np.ndarray:
         """Multiplicative noise on what others see of uninspected, closed labs (mean one)."""
-        sd = kernel.per_batch(
-            self.inputs.param("observation_noise") * (1.0 - self.inputs.param("verification"))
-        )
         z = keyed_normal(self.inputs.seed_keys[:, None], step, np.arange(self.n_labs))
-        factor = np.exp(sd * z - 0.5 * sd * sd)
-        return np.where(required | self.inputs.structure.open_weights, 1.0, factor)
+        exact = required | self.inputs.structure.open_weights
+        return kernel.observation_factor(z, exact, self.inputs.params)
 
     def _settle(
         self,

@@ -15,19 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pausegame.agents.rules import choice_probability
 from pausegame.sim import kernel
 from pausegame.sim.ensemble_lookahead import Lookaheads
 from pausegame.sim.randomness import Purpose, keyed_uniform
 
 if TYPE_CHECKING:
     from pausegame.sim.ensemble import Ensemble
-
-
-def choice_probability(beta: object, advantage: np.ndarray) -> np.ndarray:
-    """Logit (Fermi) probability of taking an option `advantage` better; 1/2 at no advantage."""
-    with np.errstate(over="ignore"):
-        scaled = np.asarray(beta, dtype=np.float64) * advantage
-        return np.where(advantage != 0, kernel.sigmoid(scaled), 0.5)
 
 
 #: A best-responding state's own labs are enumerated in every combination up to this many

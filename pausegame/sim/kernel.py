@@ -203,6 +203,16 @@ def hazard(capability: Array, open_source: Array, pausing: Array, safety: Array,
     return np.concatenate([labs, np.asarray(pool)[..., None]], axis=-1)
 
 
+def observation_factor(z: Array, exact: Array, p: Any) -> Array:
+    """What others see of each lab's capability, as a factor on the true value.
+
+    Mean-one log-normal noise of log-sd `observation_noise x (1 - verification)`, from
+    standard normal draws `z`; 1 where the lab is seen exactly (inspected or open weights).
+    """
+    sd = per_batch(p.observation_noise * (1.0 - p.verification))
+    return np.where(exact, 1.0, np.exp(sd * z - 0.5 * sd * sd))
+
+
 def catastrophe_probability(hazards: Array) -> Array:
     """H = 1 - prod(1 - h_j): the chance that at least one actor causes a catastrophe."""
     return 1.0 - np.prod(1.0 - hazards, axis=-1)

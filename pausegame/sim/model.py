@@ -254,10 +254,8 @@ class PauseModel(mesa.Model):
 
     def _observation_factor(self, step: int, required: np.ndarray) -> np.ndarray:
         """Multiplicative noise on what others see of uninspected, closed labs (mean one)."""
-        sd = self.params.observation_noise * (1.0 - self.params.verification)
         z = keyed_normal(self.seed, step, np.arange(self.structure.n_labs))
-        factor = np.exp(sd * z - 0.5 * sd * sd)
-        return np.where(required | self.structure.open_weights, 1.0, factor)
+        return kernel.observation_factor(z, required | self.structure.open_weights, self.params)
 
     def _settle(self, step, t, required, detected, false_alarm, lab_pay, state_pay) -> None:
         violators = required & ~self.pausing
