@@ -66,3 +66,14 @@ def test_readable_summary_and_plot(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Outcome:" in text and "Hazard by source" in text and "Who paused when" in text
     assert plot.stat().st_size > 10_000
+
+
+def test_records_get_ordinary_file_permissions(tmp_path, capsys):
+    import os
+
+    path = tmp_path / "r.parquet"
+    assert main(["run", "--steps", "2", "--out", str(path)]) == 0
+    capsys.readouterr()
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask

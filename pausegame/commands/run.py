@@ -101,10 +101,18 @@ def write_records(result: RunResult, path: Path) -> None:
                 frame.to_csv(temporary, index=False)
             else:
                 frame.to_parquet(temporary, index=False)
+            # mkstemp makes the file private; give it the permissions a plain open() would.
+            os.chmod(temporary, 0o666 & ~_umask())
             os.replace(temporary, target)
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def format_summary(summary: dict) -> str:
