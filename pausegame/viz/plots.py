@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -32,6 +33,10 @@ def run_figure(result: RunResult, threshold: float) -> plt.Figure:
     capability.axhline(threshold, color="red", lw=1, ls=":", label="self-improvement threshold")
     capability.set_ylabel("capability")
     capability.set_yscale("log")
+    # Capability is an index near 1: plain numbers read better than powers of ten.
+    plain = matplotlib.ticker.FormatStrFormatter("%.2g")
+    capability.yaxis.set_major_formatter(plain)
+    capability.yaxis.set_minor_formatter(plain)
     capability.legend(loc="upper left", fontsize=7, ncol=2)
     hazard.plot(steps["step"], steps["catastrophe_probability"], label="per step")
     hazard.plot(steps["step"], steps["cumulative_catastrophe_probability"], label="cumulative")
