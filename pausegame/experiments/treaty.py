@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from pausegame.agents.anticipation import settle_own_labs
 from pausegame.errors import InputError
 from pausegame.experiments import games
 from pausegame.sim import kernel
@@ -184,25 +185,14 @@ def _least_regret(game: LabGame) -> Selection:
 def anticipated_profile(
     game: LabGame, start: tuple[int, ...], own: np.ndarray
 ) -> tuple[int, ...]:
-    """The agents' anticipation: `own` labs revise together by strict best response.
+    """The agents' anticipation (`settle_own_labs`) read off G(S); other labs keep `start`."""
+    by_profile = np.moveaxis(game.payoffs, 0, -1)  # (2, ..., 2, L)
 
-    Up to one round per own lab, stopping when none wants to move; every other lab keeps its
-    action in `start`. This is `PauseModel.anticipated_lab_response` read off G(S).
-    """
-    profile = np.array(start)
-    for _ in range(len(own)):
-        new = profile.copy()
-        for lab in own:
-            race = list(profile)
-            race[lab] = RACE
-            pause = list(profile)
-            pause[lab] = PAUSE
-            gain = game.payoffs[(lab, *pause)] - game.payoffs[(lab, *race)]
-            new[lab] = PAUSE if gain > 0 else RACE if gain < 0 else profile[lab]
-        if np.array_equal(new, profile):
-            break
-        profile = new
-    return tuple(int(a) for a in profile)
+    def utilities(candidates: np.ndarray) -> np.ndarray:
+        return by_profile[tuple(np.moveaxis(candidates.astype(np.intp), -1, 0))]
+
+    settled = settle_own_labs(np.array([start], dtype=bool), own, utilities)
+    return tuple(int(a) for a in settled[0])
 
 
 def select(game: LabGame, rule: str, start: tuple[int, ...]) -> Selection:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pausegame.agents.actors import DecisionMaker, LabAgent, OpenSourcePool, StateAgent
+from pausegame.agents.anticipation import settle_own_labs
 from pausegame.agents.rules import make_rule
 from pausegame.sim import kernel
 from pausegame.sim.randomness import WORLD, Purpose, keyed_normal, keyed_uniform
@@ -161,29 +162,14 @@ class PauseModel(mesa.Model):
     def anticipated_lab_response(self, members: np.ndarray, state: int) -> np.ndarray:
         """Each membership row's lab profile after the state's own labs best-respond to it.
 
-        Own labs revise together by strict best response until none wants to move (at most
-        one round per lab); other labs keep their actions. `members` is (M, S); returns (M, L).
+        `members` is (M, S); returns (M, L). See `settle_own_labs` for the rule.
         """
         own = np.flatnonzero(self.structure.lab_state == state)
-        profile = np.repeat(self.pausing[None, :], len(members), axis=0)
-        if own.size == 0:
-            return profile
-        for _ in range(own.size):
-            # candidates[m, j, a]: membership m, own lab j switched to action a.
-            candidates = np.repeat(profile[:, None, None, :], own.size, axis=1).repeat(2, axis=2)
-            for j, lab in enumerate(own):
-                candidates[:, j, 0, lab] = False
-                candidates[:, j, 1, lab] = True
-            utility = self._lookahead(candidates, members[:, None, None, :]).lab
-            gains = np.stack(
-                [utility[:, j, 1, lab] - utility[:, j, 0, lab] for j, lab in enumerate(own)], axis=1
-            )
-            new = profile.copy()
-            new[:, own] = np.where(gains > 0, True, np.where(gains < 0, False, profile[:, own]))
-            if np.array_equal(new, profile):
-                break
-            profile = new
-        return profile
+        profiles = np.repeat(self.pausing[None, :], len(members), axis=0)
+        in_treaty = members[:, None, None, :]  # one row per candidate profile
+        return settle_own_labs(
+            profiles, own, lambda candidates: self._lookahead(candidates, in_treaty).lab
+        )
 
     def membership_utilities(self, state: int) -> tuple[float, float]:
         """State `state`'s lookahead utility out of and in the treaty, labs anticipated."""
