@@ -54,9 +54,14 @@ def default_chunk_size(pending: int, capacity: int, engine: str = "mesa",
     return max(1, min(4, pending // (capacity * 8)))
 
 
-def default_batch_size(total: int) -> int:
-    """Runs per part file: about twenty parts per sweep, each of 10 to 2,000 runs."""
-    return max(10, min(2000, total // 20))
+def default_batch_size(total: int, engine: str = "mesa") -> int:
+    """Runs per part file: about twenty parts per sweep, each of 10 to 2,000 runs.
+
+    The ensemble engine runs a hundred runs in seconds and gets faster the more it batches,
+    so its parts hold at least 100 runs.
+    """
+    smallest = 100 if engine == "ensemble" else 10
+    return max(smallest, min(2000, total // 20))
 
 
 def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
@@ -83,7 +88,7 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
                   "its rows will mix two versions (see the sessions in its manifest)",
                   file=sys.stderr)
         pending = spec.run_count - len(finished)
-        batch = batch_size or default_batch_size(spec.run_count)
+        batch = batch_size or default_batch_size(spec.run_count, engine)
         chunk = chunk_size or default_chunk_size(pending, executor.capacity, engine, batch)
         tasks: Iterator[Task] = (
             (engine, spec.scenario_text, runs, spec.traces)
