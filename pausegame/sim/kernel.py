@@ -117,12 +117,14 @@ def power(base: Any, exponent: Any) -> Array:
     """
     base = np.asarray(base, dtype=np.float64)
     exponent = np.asarray(exponent, dtype=np.float64)
-    shape = np.broadcast_shapes(base.shape, exponent.shape)
+    shape = base.shape
+    if exponent.shape != shape:
+        shape = np.broadcast_shapes(shape, exponent.shape)
+        base, exponent = np.broadcast_to(base, shape), np.broadcast_to(exponent, shape)
     # Same-shape contiguous operands: no 0-d or scalar-exponent shortcut (square, sqrt)
     # is taken for some batches and not others.
-    flat_base, flat_exponent = (
-        np.ascontiguousarray(np.broadcast_to(v, shape)).reshape(-1) for v in (base, exponent)
-    )
+    flat_base = np.ascontiguousarray(base).reshape(-1)
+    flat_exponent = np.ascontiguousarray(exponent).reshape(-1)
     return np.power(flat_base, flat_exponent).reshape(shape)
 
 
@@ -258,6 +260,39 @@ def rivalry_payoff(frontiers: Array, structure: Structure, p: Any) -> Array:
     return per_batch(p.rivalry) * (structure.rivalry * gaps).sum(-1)
 
 
+@dataclass(frozen=True)
+class ProfileTerms:
+    """What a step owes to the action profile alone; a lookahead computes it once."""
+
+    pausing: Array  # (..., L) bool
+    member: Array  # (..., S) bool
+    required: Array  # (..., L) bool
+    detection: Array  # (..., L)
+    false_alarm: Array  # (..., L)
+    sanction_factor: Array  # (..., L) 1 + sanction for labs of non-members of a binding treaty
+    affinity: Array  # (..., L) pause affinity earned this step
+    verification_cost: Array  # (..., S) inspection cost paid this step
+
+
+def profile_terms(pausing: Array, member: Array, structure: Structure, p: Any) -> ProfileTerms:
+    """The profile's treaty obligations, inspection odds and fixed payoff terms."""
+    pausing = np.asarray(pausing, dtype=bool)
+    member = np.asarray(member, dtype=bool)
+    binding = treaty_binding(member, p)
+    required = labs_required(member, binding, structure)
+    sanctioned = binding[..., None] & ~member[..., structure.lab_state]
+    return ProfileTerms(
+        pausing=pausing,
+        member=member,
+        required=required,
+        detection=detection_probability(required, pausing, structure, p),
+        false_alarm=false_alarm_probability(required, pausing, p),
+        sanction_factor=1.0 + per_batch(p.sanction) * sanctioned,
+        affinity=np.where(pausing, structure.affinity, 0.0),
+        verification_cost=per_batch(p.verification_cost) * member,
+    )
+
+
 def transition(
     state: WorldState,
     pausing: Array,
@@ -265,20 +300,21 @@ def transition(
     structure: Structure,
     p: Any,
     observation: Array | None = None,
+    terms: ProfileTerms | None = None,
 ) -> Transition:
     """Advance one step under a profile: growth, leakage, odds, hazard, payoffs before draws.
 
     `observation`, when given, multiplies each lab's capability into what others see of it;
     the seen value decides whether a crossing is visible (the Sputnik moment) and feeds
-    rivalry. Expected mode leaves it out: everything is seen as it is.
+    rivalry. Expected mode leaves it out: everything is seen as it is. `terms` may carry
+    `profile_terms(pausing, member, ...)` computed beforehand.
     """
-    pausing = np.asarray(pausing, dtype=bool)
-    member = np.asarray(member, dtype=bool)
+    if terms is None:
+        terms = profile_terms(pausing, member, structure, p)
+    pausing = terms.pausing
     capability = grow(state.capability, pausing, p)
     open_source = leak(state.open_source, capability, pausing, structure.open_weights, p)
     step = np.asarray(state.step) + 1
-    binding = treaty_binding(member, p)
-    required = labs_required(member, binding, structure)
     theta = per_batch(p.rsi_threshold)
     seen = capability if observation is None else capability * observation
     # A crossing counts once it is real and others can see it (noise can hide, not invent it).
@@ -289,21 +325,20 @@ def transition(
     hazards = hazard(capability, open_source, pausing, structure.safety, p)
     growth = capability - state.capability
     revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p)
-    sanctioned = binding[..., None] & ~member[..., structure.lab_state]
-    compute = per_batch(p.compute_cost) * growth * (1.0 + per_batch(p.sanction) * sanctioned)
-    lab_base = revenue - compute + np.where(pausing, structure.affinity, 0.0)
+    compute = per_batch(p.compute_cost) * growth * terms.sanction_factor
+    lab_base = revenue - compute + terms.affinity
     home_revenue = (np.where(structure.home, revenue[..., None, :], 0.0)).sum(-1)
     state_base = (
         home_revenue
         + rivalry_payoff(state_frontiers(seen, structure), structure, p)
-        - per_batch(p.verification_cost) * member
+        - terms.verification_cost
     )
     return Transition(
         state=WorldState(capability, open_source, step, loss_multiplier),
         growth=growth,
-        required=required,
-        detection=detection_probability(required, pausing, structure, p),
-        false_alarm=false_alarm_probability(required, pausing, p),
+        required=terms.required,
+        detection=terms.detection,
+        false_alarm=terms.false_alarm,
         hazard=hazards,
         catastrophe=catastrophe_probability(hazards),
         revenue=revenue,
@@ -381,8 +416,9 @@ def lookahead(
     weight = np.ones(shape)
     lab_total = np.zeros((*shape, structure.n_labs))
     state_total = np.zeros((*shape, structure.n_states))
+    terms = profile_terms(pausing, member, structure, p)  # the profile is held: compute once
     for _ in range(int(horizon)):
-        t = transition(current, pausing, member, structure, p)
+        t = transition(current, pausing, member, structure, p, terms=terms)
         # The loss multiplier in force is the one before this step's crossing is seen.
         lab_u, state_u = expected_payoffs(t, structure, p, current.loss_multiplier)
         lab_total += per_batch(weight * survival) * lab_u
