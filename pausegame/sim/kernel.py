@@ -227,8 +227,11 @@ def lab_revenue(
     step: Array,
     safety: Array,
     p: Any,
+    growth: Array | None = None,
 ) -> Array:
     """Market share by capability^alpha (the pool takes share unpaid) plus the safety market.
+
+    `growth`, when given, is `market_growth(step, p.market_cagr)` already computed.
 
     Pausing labs split the AI-safety market in proportion to their safety.
     """
@@ -239,7 +242,9 @@ def lab_revenue(
     share = np.divide(
         weight, total[..., None], out=np.zeros_like(weight), where=total[..., None] > 0
     )
-    market = market_per_step(step, p.market_2024, p.market_cagr)
+    if growth is None:
+        growth = market_growth(step, p.market_cagr)
+    market = p.market_2024 * growth / 12.0
     safety_weight = np.where(pausing, safety, 0.0)
     safety_total = safety_weight.sum(-1, keepdims=True)
     safety_share = np.divide(
@@ -324,7 +329,8 @@ def transition(
     )
     hazards = hazard(capability, open_source, pausing, structure.safety, p)
     growth = capability - state.capability
-    revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p)
+    stakes = market_growth(step, p.market_cagr)
+    revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p, stakes)
     compute = per_batch(p.compute_cost) * growth * terms.sanction_factor
     lab_base = revenue - compute + terms.affinity
     home_revenue = (np.where(structure.home, revenue[..., None, :], 0.0)).sum(-1)
@@ -342,7 +348,7 @@ def transition(
         hazard=hazards,
         catastrophe=catastrophe_probability(hazards),
         revenue=revenue,
-        stakes=market_growth(step, p.market_cagr),
+        stakes=stakes,
         lab_base=lab_base,
         state_base=state_base,
     )
