@@ -77,9 +77,15 @@ def ensemble_sweep_rows(seeds: int, steps: int, workers: int) -> pd.DataFrame:
 
 def batch_run_rows(seeds: int, steps: int, processes: int) -> pd.DataFrame:
     """`mesa.batch_run` over the same runs: one row per run, from the last step's records."""
-    records = batch_run(BatchPauseModel, parameters={"verification": VERIFICATION},
-                        number_processes=processes, rng=list(range(seeds)), max_steps=steps,
-                        data_collection_period=-1, display_progress=False)
+    records = batch_run(
+        BatchPauseModel,
+        parameters={"verification": VERIFICATION},
+        number_processes=processes,
+        rng=list(range(seeds)),
+        max_steps=steps,
+        data_collection_period=-1,
+        display_progress=False,
+    )
     frame = pd.DataFrame(records).drop_duplicates("RunId")
     return frame.assign(seed=frame["iteration"])  # rng[i] is seed i
 
@@ -89,8 +95,9 @@ def agree(sweep: pd.DataFrame, batch: pd.DataFrame) -> bool:
     key = ["verification", "seed"]
     left = sweep.set_index(key)["cumulative_catastrophe_probability"].sort_index()
     right = batch.set_index(key)["cumulative_catastrophe_probability"].sort_index()
-    return left.index.equals(right.index) and bool(np.array_equal(left.to_numpy(),
-                                                                  right.to_numpy()))
+    return left.index.equals(right.index) and bool(
+        np.array_equal(left.to_numpy(), right.to_numpy())
+    )
 
 
 def main() -> None:
@@ -99,9 +106,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=60, help="steps per run (default 60)")
     args = parser.parse_args()
     runs = len(VERIFICATION) * args.seeds
-    print(f"{runs} runs of the article scenario ({len(VERIFICATION)} verification values x "
-          f"{args.seeds} seeds), {args.steps} steps each; {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"{runs} runs of the article scenario ({len(VERIFICATION)} verification values x "
+        f"{args.seeds} seeds), {args.steps} steps each; {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     wall: dict[str, float] = {}
     cpu: dict[str, float] = {}
     frames: dict[str, pd.DataFrame] = {}
@@ -115,9 +125,12 @@ def main() -> None:
         ("pausegame sweep --engine ensemble, 2 workers", ensemble_sweep_rows, 2),
     ):
         wall[label], cpu[label], frames[label] = measure(
-            lambda rows=rows, workers=workers: rows(args.seeds, args.steps, workers))
-        print(f"  {label:<46} {wall[label]:8.1f} {runs / wall[label]:7.2f} "
-              f"{cpu[label] / runs:10.3f}", flush=True)
+            lambda rows=rows, workers=workers: rows(args.seeds, args.steps, workers)
+        )
+        print(
+            f"  {label:<46} {wall[label]:8.1f} {runs / wall[label]:7.2f} {cpu[label] / runs:10.3f}",
+            flush=True,
+        )
     one, two, batch_one, batch_two, ensemble = wall.values()
     print(f"\nensemble engine, 2 workers / batch_run, 2 processes: {batch_two / ensemble:.1f}x")
     print("ratios of runs per second, wall clock (above 1: the first is faster):")

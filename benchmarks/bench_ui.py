@@ -29,8 +29,13 @@ def animated_steps(runs: int, steps: int) -> dict[str, list[float]]:
     """Per-step milliseconds of each part of an animated step, over whole runs."""
     scenario = load_scenario("article")
     where = layout_for(scenario)
-    parts: dict[str, list[float]] = {"model step": [], "lab game": [], "views": [],
-                                      "compare charts": [], "total": []}
+    parts: dict[str, list[float]] = {
+        "model step": [],
+        "lab game": [],
+        "views": [],
+        "compare charts": [],
+        "total": [],
+    }
     for seed in range(runs):
         run = LiveRun(scenario, seed=seed)
         pinned = run.view().history
@@ -47,9 +52,13 @@ def animated_steps(runs: int, steps: int) -> dict[str, list[float]]:
             charts.compare_coalition_chart(pinned, view.history)
             charts.compare_catastrophe_chart(pinned, view.history)
             done = time.perf_counter()
-            for name, seconds in (("model step", stepped - began), ("lab game", analysed - stepped),
-                                  ("views", drawn - analysed), ("compare charts", done - drawn),
-                                  ("total", done - began)):
+            for name, seconds in (
+                ("model step", stepped - began),
+                ("lab game", analysed - stepped),
+                ("views", drawn - analysed),
+                ("compare charts", done - drawn),
+                ("total", done - began),
+            ):
                 parts[name].append(1000 * seconds)
     return parts
 
@@ -127,16 +136,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--play-seconds", type=float, default=3.0)
     args = parser.parse_args(argv)
     parts = animated_steps(args.runs, args.steps)
-    print(f"article scenario, {args.runs} runs x up to {args.steps} steps "
-          f"({len(parts['total'])} animated steps)")
+    print(
+        f"article scenario, {args.runs} runs x up to {args.steps} steps "
+        f"({len(parts['total'])} animated steps)"
+    )
     for name, values in parts.items():
         print(f"  {name + ':':<16} {describe(values)}")
     verdict = "within" if statistics.median(parts["total"]) < BUDGET_MS else "OVER"
     print(f"  one animated step is {verdict} the {BUDGET_MS:.0f} ms budget")
     print(f"  treaty game (only while the run stands still): median {treaty_game_ms():6.1f} ms")
     per_month, interval = play_ms_per_month(args.play_seconds)
-    print(f"  Play through the Solara page at top speed: {per_month:6.1f} ms per month "
-          f"(the timer allows one month per {interval:.0f} ms)")
+    print(
+        f"  Play through the Solara page at top speed: {per_month:6.1f} ms per month "
+        f"(the timer allows one month per {interval:.0f} ms)"
+    )
     clicks = page_clicks(args.clicks)
     print(f"  Step click to re-rendered Solara page (incl. treaty game): {describe(clicks)}")
 

@@ -42,9 +42,18 @@ def strong_scenario(tmp_path: Path) -> Path:
 
 def test_scenario_json_has_the_documented_fields(capsys):
     report = json_of(capsys, "equilibria")
-    for key in ("players", "pure_equilibria", "mixed_equilibria", "social_optimum",
-                "price_of_anarchy", "price_of_stability", "stable_treaties",
-                "global_pause_stable", "selection", "lab_game_members"):
+    for key in (
+        "players",
+        "pure_equilibria",
+        "mixed_equilibria",
+        "social_optimum",
+        "price_of_anarchy",
+        "price_of_stability",
+        "stable_treaties",
+        "global_pause_stable",
+        "selection",
+        "lab_game_members",
+    ):
         assert key in report, key
     assert report["scenario"] == "article"
     assert report["at_step"] == 0 and report["seed"] is None
@@ -57,14 +66,21 @@ def test_scenario_json_has_the_documented_fields(capsys):
     for row in report["mixed_equilibria"]:
         assert {"strategies", "regret"} <= set(row)
     for treaty in report["stable_treaties"]:
-        assert {"members", "pausing_labs", "welfare", "catastrophe_probability",
-                "violators", "empty"} <= set(treaty)
+        assert {
+            "members",
+            "pausing_labs",
+            "welfare",
+            "catastrophe_probability",
+            "violators",
+            "empty",
+        } <= set(treaty)
         assert set(treaty["pausing_labs"]) <= set(report["players"])
         assert 0.0 <= treaty["catastrophe_probability"] <= 1.0
 
 
-def test_a_scenario_file_with_perfect_verification_has_a_stable_global_pause(capsys,
-                                                                              strong_scenario):
+def test_a_scenario_file_with_perfect_verification_has_a_stable_global_pause(
+    capsys, strong_scenario
+):
     report = json_of(capsys, "equilibria", "--scenario", str(strong_scenario))
     assert report["global_pause_stable"] is True
     full = [t for t in report["stable_treaties"] if t["members"] == ["North", "South"]]
@@ -77,9 +93,18 @@ def test_a_scenario_file_with_perfect_verification_has_a_stable_global_pause(cap
 
 
 def test_overrides_and_selection_rules_reach_the_analysis(capsys, strong_scenario):
-    report = json_of(capsys, "equilibria", "--scenario", str(strong_scenario),
-                     "--set", "verification=0", "--set", "verification_cost=1",
-                     "--selection", "welfare")
+    report = json_of(
+        capsys,
+        "equilibria",
+        "--scenario",
+        str(strong_scenario),
+        "--set",
+        "verification=0",
+        "--set",
+        "verification_cost=1",
+        "--selection",
+        "welfare",
+    )
     assert report["selection"] == "welfare"
     assert [t["members"] for t in report["stable_treaties"]] == [[]]
     assert report["stable_treaties"][0]["empty"] is True
@@ -87,8 +112,9 @@ def test_overrides_and_selection_rules_reach_the_analysis(capsys, strong_scenari
 
 
 def test_analysis_from_a_step_of_a_run(capsys):
-    report = json_of(capsys, "equilibria", "--at-step", "5", "--seed", "3",
-                     "--selection", "anticipation")
+    report = json_of(
+        capsys, "equilibria", "--at-step", "5", "--seed", "3", "--selection", "anticipation"
+    )
     assert report["seed"] == 3
     assert report["at_step"] == 5 or report["catastrophe_step"] is not None
     assert report["selection"] == "anticipation"
@@ -125,8 +151,7 @@ def test_stag_hunt_from_npy_has_two_pure_and_one_mixed_equilibrium(capsys, tmp_p
     np.save(path, np.array([[[2.0, 3.0], [0.0, 4.0]], [[2.0, 0.0], [3.0, 4.0]]]))
     result = json_of(capsys, "equilibria", "--game", str(path))
     assert [row["profile"] for row in result["pure_equilibria"]] == [[0, 0], [1, 1]]
-    interior = [row for row in result["mixed_equilibria"]
-                if 0.0 < row["strategies"][0][0] < 1.0]
+    interior = [row for row in result["mixed_equilibria"] if 0.0 < row["strategies"][0][0] < 1.0]
     assert len(interior) == 1
     assert interior[0]["strategies"][0] == pytest.approx([1 / 3, 2 / 3])
 
@@ -138,15 +163,18 @@ def test_coalition_game_with_a_threshold_has_its_known_stable_size(capsys, tmp_p
     member = [(10.0 if k >= 3 else 0.0) - 4.0 if k >= 1 else 0.0 for k in range(n + 1)]
     nonmember = [10.0 if k >= 3 else 0.0 for k in range(n)] + [0.0]
     path = tmp_path / "threshold.json"
-    path.write_text(json.dumps({"n": n, "member_payoff": member, "nonmember_payoff": nonmember}),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"n": n, "member_payoff": member, "nonmember_payoff": nonmember}),
+        encoding="utf-8",
+    )
     result = json_of(capsys, "equilibria", "--coalition-game", str(path))
     assert result["stable_coalition_sizes"] == [3]
     assert main(["equilibria", "--coalition-game", str(path)]) == 0
     assert "Stable coalition sizes (k >= 1): 3" in capsys.readouterr().out
     path.write_text(json.dumps({"n": n, "member_payoff": member}), encoding="utf-8")
-    assert "nonmember_payoff" in fails_with_one_line(capsys, "equilibria",
-                                                     "--coalition-game", str(path))
+    assert "nonmember_payoff" in fails_with_one_line(
+        capsys, "equilibria", "--coalition-game", str(path)
+    )
 
 
 @pytest.mark.parametrize(
@@ -176,17 +204,22 @@ def test_bad_game_files_are_one_line_and_exit_2(capsys, tmp_path: Path):
     not_game.write_text("[1, 2, 3]", encoding="utf-8")
     for path in (shape, nan, not_game):
         fails_with_one_line(capsys, "equilibria", "--game", str(path))
-    assert "--set" in fails_with_one_line(capsys, "equilibria", "--game", str(shape),
-                                          "--set", "verification=0.5")
+    assert "--set" in fails_with_one_line(
+        capsys, "equilibria", "--game", str(shape), "--set", "verification=0.5"
+    )
 
 
 def test_too_many_labs_is_one_line_and_exit_2(capsys, tmp_path: Path):
-    labs = "\n".join(f'[[labs]]\nname = "L{i}"\nstate = "A"\ncapability = 0.3\nsafety = 0.2\n'
-                     for i in range(18))
+    labs = "\n".join(
+        f'[[labs]]\nname = "L{i}"\nstate = "A"\ncapability = 0.3\nsafety = 0.2\n' for i in range(18)
+    )
     path = tmp_path / "crowd.toml"
-    path.write_text('name = "crowd"\ndescription = "Too many labs."\n'
-                    '[[states]]\nname = "A"\ntransparency = 0.5\n'
-                    '[[states]]\nname = "B"\ntransparency = 0.5\n' + labs, encoding="utf-8")
+    path.write_text(
+        'name = "crowd"\ndescription = "Too many labs."\n'
+        '[[states]]\nname = "A"\ntransparency = 0.5\n'
+        '[[states]]\nname = "B"\ntransparency = 0.5\n' + labs,
+        encoding="utf-8",
+    )
     assert "over the limit" in fails_with_one_line(capsys, "equilibria", "--scenario", str(path))
 
 
@@ -196,9 +229,14 @@ def test_compare_json_text_plot_and_progress(capsys, tmp_path: Path):
     assert [s["scenario"] for s in result["scenarios"]] == specs
     for entry in result["scenarios"]:
         assert {"stable_treaties", "global_pause_stable", "social_optimum"} <= set(
-            entry["equilibria"])
-        assert {"outcome_shares", "share_at_stable_treaty", "mean_regret",
-                "mean_state_welfare"} <= set(entry["runs"])
+            entry["equilibria"]
+        )
+        assert {
+            "outcome_shares",
+            "share_at_stable_treaty",
+            "mean_regret",
+            "mean_state_welfare",
+        } <= set(entry["runs"])
     plot = tmp_path / "compare.png"
     assert main(["compare", *specs, "--seeds", "2", "--steps", "4", "--plot", str(plot)]) == 0
     captured = capsys.readouterr()

@@ -15,15 +15,15 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def test_parameter_table_is_generated_from_the_declarations():
-    block = re.search(r"<!-- parameter-table.*?-->\n(.*?)\n<!-- end parameter-table -->",
-                      README, re.S)
+    block = re.search(
+        r"<!-- parameter-table.*?-->\n(.*?)\n<!-- end parameter-table -->", README, re.S
+    )
     assert block, "README lost its parameter table"
     assert block.group(1).strip() == parameter_table(markdown=True).strip()
 
 
 COMMANDS = [
-    line.split("#")[0].strip()
-    for line in re.findall(r"^\.venv/bin/pausegame .*$", README, re.M)
+    line.split("#")[0].strip() for line in re.findall(r"^\.venv/bin/pausegame .*$", README, re.M)
 ]
 
 

@@ -20,24 +20,43 @@ PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "compare", help="compare scenarios: equilibria beside the agents' outcomes",
+        "compare",
+        help="compare scenarios: equilibria beside the agents' outcomes",
         description="For each scenario: its stable treaties and social optimum, and how N seeded "
         "runs end (outcome shares, welfare, risk, distance from equilibrium). A scenario is a "
         "built-in name, a TOML path, or either with overrides: NAME:param=value,param=value "
         "(e.g. article:verification=0.95,leak_pause=0).",
     )
-    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                        help="NAME, PATH, or NAME:param=value,param=value")
-    parser.add_argument("--seeds", default="20",
-                        help="runs per scenario, seeds 0..N-1 (default 20)")
+    parser.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="NAME, PATH, or NAME:param=value,param=value",
+    )
+    parser.add_argument(
+        "--seeds", default="20", help="runs per scenario, seeds 0..N-1 (default 20)"
+    )
     parser.add_argument("--steps", default=None, help="months per run (default: each scenario's)")
-    parser.add_argument("--selection", choices=treaty.SELECTIONS, default="dynamics",
-                        help="how the labs' play of each G(S) is chosen (see `equilibria`)")
-    parser.add_argument("--plot", type=Path, default=None, metavar="FILE.png",
-                        help="draw outcome shares and equilibrium distance per scenario")
-    parser.add_argument("--engine", choices=list(ENGINES), default="ensemble",
-                        help="how runs are computed: ensemble (all seeds at once, the default) "
-                        "or mesa (one model per seed); both give the same runs")
+    parser.add_argument(
+        "--selection",
+        choices=treaty.SELECTIONS,
+        default="dynamics",
+        help="how the labs' play of each G(S) is chosen (see `equilibria`)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="FILE.png",
+        help="draw outcome shares and equilibrium distance per scenario",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=list(ENGINES),
+        default="ensemble",
+        help="how runs are computed: ensemble (all seeds at once, the default) "
+        "or mesa (one model per seed); both give the same runs",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=main)
@@ -48,10 +67,17 @@ def main(args: argparse.Namespace) -> int:
     steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
     if args.plot is not None and args.plot.suffix.lower() not in PLOT_SUFFIXES:
         raise InputError(
-            f"--plot {args.plot}: the file name must end in {' or '.join(PLOT_SUFFIXES)}")
+            f"--plot {args.plot}: the file name must end in {' or '.join(PLOT_SUFFIXES)}"
+        )
     progress = Progress(seeds * len(args.scenarios), label="compare", enabled=not args.quiet)
-    result = compare(args.scenarios, seeds, steps, args.selection, ENGINES[args.engine],
-                     progress=lambda spec, done, total: progress.advance(1))
+    result = compare(
+        args.scenarios,
+        seeds,
+        steps,
+        args.selection,
+        ENGINES[args.engine],
+        progress=lambda spec, done, total: progress.advance(1),
+    )
     progress.close()
     if args.plot is not None:
         args.plot.parent.mkdir(parents=True, exist_ok=True)
@@ -83,38 +109,60 @@ def format_comparison(result: dict) -> str:
     for number, entry in enumerate(result["scenarios"], start=1):
         eq = entry["equilibria"]
         lines.append(f"[{number}] {entry['scenario']}")
-        lines.append("    stable treaties: " + ("; ".join(
-            f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])}"
-            + (f", cheating {_list(t['violators'])}" if t["violators"] else "")
-            for t in eq["stable_treaties"]) or "none"))
+        lines.append(
+            "    stable treaties: "
+            + (
+                "; ".join(
+                    f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])}"
+                    + (f", cheating {_list(t['violators'])}" if t["violators"] else "")
+                    for t in eq["stable_treaties"]
+                )
+                or "none"
+            )
+        )
         lines.append(f"    global pause stable: {'yes' if eq['global_pause_stable'] else 'no'}")
         optimum = eq["social_optimum"]
-        lines.append(f"    states' optimum: members {_list(optimum['members'])}, pausing "
-                     f"{_list(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)")
+        lines.append(
+            f"    states' optimum: members {_list(optimum['members'])}, pausing "
+            f"{_list(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)"
+        )
         if eq["selection_matters"]:
-            lines.append("    the selection rule matters for: "
-                         + "; ".join(_list(m, "empty") for m in eq["selection_matters"]))
+            lines.append(
+                "    the selection rule matters for: "
+                + "; ".join(_list(m, "empty") for m in eq["selection_matters"])
+            )
     first = result["scenarios"][0]["runs"]
-    lines += ["", f"Runs: {result['seeds']} seeds each, {first['steps']} months. Shares at a "
-              "treaty or equilibrium are of the runs without a catastrophe: 'start-stable' = a "
-              "stable treaty listed above with its labs' play; '(end)' = judged in the game "
-              "seen from the run's final state."]
+    lines += [
+        "",
+        f"Runs: {result['seeds']} seeds each, {first['steps']} months. Shares at a "
+        "treaty or equilibrium are of the runs without a catastrophe: 'start-stable' = a "
+        "stable treaty listed above with its labs' play; '(end)' = judged in the game "
+        "seen from the run's final state.",
+    ]
     rows: list[tuple[str, list[str]]] = []
     runs = [entry["runs"] for entry in result["scenarios"]]
     for outcome in OUTCOMES:
-        rows.append((f"ends in {outcome.replace('_', ' ')}",
-                     [_percent(r["outcome_shares"][outcome]) for r in runs]))
+        rows.append(
+            (
+                f"ends in {outcome.replace('_', ' ')}",
+                [_percent(r["outcome_shares"][outcome]) for r in runs],
+            )
+        )
     rows += [
         ("at a start-stable treaty", [_percent(r["share_at_start_stable_treaty"]) for r in runs]),
         ("at a stable treaty (end)", [_percent(r["share_at_stable_treaty"]) for r in runs]),
         ("at a lab equilibrium (end)", [_percent(r["share_at_lab_equilibrium"]) for r in runs]),
-        ("global pause stable (end)",
-         [_percent(r["share_global_pause_stable_at_end"]) for r in runs]),
+        (
+            "global pause stable (end)",
+            [_percent(r["share_global_pause_stable_at_end"]) for r in runs],
+        ),
         ("mean regret, $B", [_number(r["mean_regret"]) for r in runs]),
         ("mean states' welfare, $B", [_number(r["mean_state_welfare"]) for r in runs]),
         ("mean labs' welfare, $B", [_number(r["mean_lab_welfare"]) for r in runs]),
-        ("mean P(catastrophe)", [_percent(r["mean_cumulative_catastrophe_probability"])
-                                 for r in runs]),
+        (
+            "mean P(catastrophe)",
+            [_percent(r["mean_cumulative_catastrophe_probability"]) for r in runs],
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     header = " " * width + "".join(f"{f'[{n}]':>10}" for n in range(1, len(runs) + 1))
@@ -123,9 +171,14 @@ def format_comparison(result: dict) -> str:
         lines.append(name.ljust(width) + "".join(f"{cell:>10}" for cell in cells))
     for number, r in enumerate(runs, start=1):
         if r["lab_equilibria_reached"]:
-            lines.append(f"[{number}] lab equilibria reached: " + "; ".join(
-                f"{{{_list(e['members'], 'empty')}}} pausing {_list(e['pausing_labs'])} "
-                f"{_percent(e['share'])}" for e in r["lab_equilibria_reached"][:4]))
+            lines.append(
+                f"[{number}] lab equilibria reached: "
+                + "; ".join(
+                    f"{{{_list(e['members'], 'empty')}}} pausing {_list(e['pausing_labs'])} "
+                    f"{_percent(e['share'])}"
+                    for e in r["lab_equilibria_reached"][:4]
+                )
+            )
     return "\n".join(lines)
 
 
@@ -145,19 +198,31 @@ def plot_comparison(result: dict, path: Path) -> None:
         axes.bar(positions, shares, bottom=bottom, label=outcome.replace("_", " "), width=0.6)
         bottom = [b + s for b, s in zip(bottom, shares, strict=True)]
     stable = [e["runs"]["share_at_stable_treaty"] for e in entries]
-    axes.scatter([p for p, s in zip(positions, stable, strict=True) if s is not None],
-                 [s for s in stable if s is not None], color="black", marker="D", zorder=3,
-                 label="at a stable treaty (of survivors)")
+    axes.scatter(
+        [p for p, s in zip(positions, stable, strict=True) if s is not None],
+        [s for s in stable if s is not None],
+        color="black",
+        marker="D",
+        zorder=3,
+        label="at a stable treaty (of survivors)",
+    )
     axes.set_xticks(list(positions))
     axes.set_xticklabels(
-        [f"[{n}]" + (" *" if e["equilibria"]["global_pause_stable"] else "")
-         for n, e in enumerate(entries, start=1)])
+        [
+            f"[{n}]" + (" *" if e["equilibria"]["global_pause_stable"] else "")
+            for n, e in enumerate(entries, start=1)
+        ]
+    )
     axes.set_ylim(0, 1.05)
     axes.set_ylabel(f"share of {result['seeds']} runs")
     axes.set_title("Outcomes by scenario (* = global pause stable)")
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    figure.text(0.01, 0.01, "  ".join(f"[{n}] {e['scenario']}"
-                                      for n, e in enumerate(entries, start=1)), fontsize=7)
+    figure.text(
+        0.01,
+        0.01,
+        "  ".join(f"[{n}] {e['scenario']}" for n, e in enumerate(entries, start=1)),
+        fontsize=7,
+    )
     figure.tight_layout(rect=(0, 0.05, 1, 1))
     figure.savefig(path)
     plt.close(figure)

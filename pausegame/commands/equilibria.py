@@ -18,27 +18,43 @@ SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "equilibria", help="stable treaties, lab equilibria and prices of anarchy",
+        "equilibria",
+        help="stable treaties, lab equilibria and prices of anarchy",
         description="Solve the scenario's two-level game (lab games G(S) under every treaty S, "
         "and the treaty game on top), or any game given as a payoff tensor (--game) or as "
         "member/non-member payoffs by coalition size (--coalition-game).",
     )
     add_scenario_options(parser)
-    parser.add_argument("--at-step", default=None, metavar="T",
-                        help="analyse from month T of run --seed instead of the scenario's start")
+    parser.add_argument(
+        "--at-step",
+        default=None,
+        metavar="T",
+        help="analyse from month T of run --seed instead of the scenario's start",
+    )
     parser.add_argument("--seed", default="0", help="the run's seed for --at-step (default 0)")
     parser.add_argument(
-        "--selection", choices=treaty.SELECTIONS, default=None,
+        "--selection",
+        choices=treaty.SELECTIONS,
+        default=None,
         help="which play of G(S) the labs are assumed to settle on: dynamics (best-response "
         "dynamics from the current profile; default), welfare (the labs' best pure equilibrium), "
         "worst (their worst), anticipation (only the deciding state's labs respond, as agents do)",
     )
-    parser.add_argument("--game", default=None, metavar="FILE.npy|FILE.json",
-                        help="solve this payoff tensor payoffs[i, a_1, ..., a_N] instead")
-    parser.add_argument("--coalition-game", default=None, metavar="FILE.json",
-                        help="find the stable coalition sizes of this symmetric treaty game")
-    parser.add_argument("--no-mixed", action="store_true",
-                        help="skip the search for mixed equilibria")
+    parser.add_argument(
+        "--game",
+        default=None,
+        metavar="FILE.npy|FILE.json",
+        help="solve this payoff tensor payoffs[i, a_1, ..., a_N] instead",
+    )
+    parser.add_argument(
+        "--coalition-game",
+        default=None,
+        metavar="FILE.json",
+        help="find the stable coalition sizes of this symmetric treaty game",
+    )
+    parser.add_argument(
+        "--no-mixed", action="store_true", help="skip the search for mixed equilibria"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=main)
 
@@ -73,8 +89,15 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _no_scenario_options(args: argparse.Namespace) -> None:
-    given = [name for name, value in (("--set", args.overrides), ("--at-step", args.at_step),
-                                      ("--selection", args.selection)) if value]
+    given = [
+        name
+        for name, value in (
+            ("--set", args.overrides),
+            ("--at-step", args.at_step),
+            ("--selection", args.selection),
+        )
+        if value
+    ]
     if given:
         raise InputError(f"{given[0]} applies to a scenario, not to --game/--coalition-game")
 
@@ -107,10 +130,12 @@ def _ratio(value: float | None) -> str:
     return "undefined (welfare <= 0 or no equilibrium)" if value is None else f"{value:.3f}"
 
 
-def _profile_text(actions: Sequence[Sequence[str]], players: Sequence[str],
-                  profile: Sequence[int]) -> str:
-    return ", ".join(f"{p}={actions[i][a]}" for i, (p, a) in enumerate(zip(players, profile,
-                                                                            strict=True)))
+def _profile_text(
+    actions: Sequence[Sequence[str]], players: Sequence[str], profile: Sequence[int]
+) -> str:
+    return ", ".join(
+        f"{p}={actions[i][a]}" for i, (p, a) in enumerate(zip(players, profile, strict=True))
+    )
 
 
 def format_game(result: dict) -> str:
@@ -118,8 +143,9 @@ def format_game(result: dict) -> str:
     players, actions = result["players"], result["actions"]
     lines = [f"Game of {len(players)} players: {_list(players)}", "", "Pure Nash equilibria:"]
     for row in result["pure_equilibria"]:
-        lines.append(f"  {_profile_text(actions, players, row['profile'])}"
-                     f"  (welfare {row['welfare']:.4g})")
+        lines.append(
+            f"  {_profile_text(actions, players, row['profile'])}  (welfare {row['welfare']:.4g})"
+        )
     if not result["pure_equilibria"]:
         lines.append("  none")
     lines.append("Mixed equilibria:")
@@ -138,9 +164,11 @@ def format_game(result: dict) -> str:
         f"Price of anarchy: {_ratio(result['price_of_anarchy'])}",
         f"Price of stability: {_ratio(result['price_of_stability'])}",
     ]
-    dominated = [f"{p}: {', '.join(actions[i][a] for a in d)}"
-                 for i, (p, d) in enumerate(zip(players, result.get("dominated", []), strict=False))
-                 if d]
+    dominated = [
+        f"{p}: {', '.join(actions[i][a] for a in d)}"
+        for i, (p, d) in enumerate(zip(players, result.get("dominated", []), strict=False))
+        if d
+    ]
     if dominated:
         lines.append("Strictly dominated actions: " + "; ".join(dominated))
     return "\n".join(lines)
@@ -148,17 +176,22 @@ def format_game(result: dict) -> str:
 
 def format_coalition_game(result: dict) -> str:
     """A symmetric treaty game: which coalition sizes are stable, and which meet each condition."""
+
     def sizes(key: str) -> str:
         return _list([str(k) for k in result.get(key, [])])
 
-    lines = [f"Symmetric participation game of {result.get('n', '?')} players",
-             f"Stable coalition sizes (k >= 1): {sizes('stable_coalition_sizes')}"]
+    lines = [
+        f"Symmetric participation game of {result.get('n', '?')} players",
+        f"Stable coalition sizes (k >= 1): {sizes('stable_coalition_sizes')}",
+    ]
     if "internally_stable" in result:
-        lines.append(f"  internally stable (no member gains by leaving): "
-                     f"{sizes('internally_stable')}")
+        lines.append(
+            f"  internally stable (no member gains by leaving): {sizes('internally_stable')}"
+        )
     if "externally_stable" in result:
-        lines.append(f"  externally stable (no outsider gains by joining): "
-                     f"{sizes('externally_stable')}")
+        lines.append(
+            f"  externally stable (no outsider gains by joining): {sizes('externally_stable')}"
+        )
     return "\n".join(lines)
 
 
@@ -177,42 +210,63 @@ def _treaty_lines(row: dict) -> list[str]:
 
 def format_scenario(report: dict) -> str:
     """The two-level game of a scenario, as a reader wants it: stable treaties first."""
-    origin = ("the scenario's start" if report["seed"] is None
-              else f"month {report['at_step']} of run seed {report['seed']}")
-    lines = [f"Scenario {report['scenario']}, from {origin}; "
-             f"labs' play under each treaty chosen by: {report['selection']}"]
+    origin = (
+        "the scenario's start"
+        if report["seed"] is None
+        else f"month {report['at_step']} of run seed {report['seed']}"
+    )
+    lines = [
+        f"Scenario {report['scenario']}, from {origin}; "
+        f"labs' play under each treaty chosen by: {report['selection']}"
+    ]
     if report["catastrophe_step"] is not None:
-        lines.append(f"(the run ended in a catastrophe in month {report['catastrophe_step']}; "
-                     "analysed from that state)")
+        lines.append(
+            f"(the run ended in a catastrophe in month {report['catastrophe_step']}; "
+            "analysed from that state)"
+        )
     stable = report["stable_treaties"]
-    lines += ["", f"Stable treaties ({len(stable)}; no member gains by leaving, "
-              "no outsider by joining; the empty treaty is listed when no state gains by "
-              "joining alone):"]
+    lines += [
+        "",
+        f"Stable treaties ({len(stable)}; no member gains by leaving, "
+        "no outsider by joining; the empty treaty is listed when no state gains by "
+        "joining alone):",
+    ]
     for row in stable:
         lines += _treaty_lines(row)
     if not stable:
         lines.append("  none: every treaty has a member that leaves or an outsider that joins")
     lines.append("")
-    lines.append("Global pause (every state in, every lab pausing) stable: "
-                 + ("yes" if report["global_pause_stable"] else "no"))
+    lines.append(
+        "Global pause (every state in, every lab pausing) stable: "
+        + ("yes" if report["global_pause_stable"] else "no")
+    )
     if not report["global_pause_stable"]:
         lines.append("  " + _full_treaty_reason(report["treaties"]))
     matters = report["selection_matters"]
     if matters:
-        lines.append("The selection rule matters for the treaties: "
-                     + "; ".join(_list(m, "(empty)") for m in matters))
+        lines.append(
+            "The selection rule matters for the treaties: "
+            + "; ".join(_list(m, "(empty)") for m in matters)
+        )
         for rule, sets in report["stable_treaties_by_rule"].items():
             lines.append(f"  stable under {rule}: " + "; ".join(_list(m, "(empty)") for m in sets))
     else:
-        lines.append("The selection rule does not matter: dynamics, welfare and worst pick "
-                     "the same play of every G(S).")
+        lines.append(
+            "The selection rule does not matter: dynamics, welfare and worst pick "
+            "the same play of every G(S)."
+        )
     best = report["treaty_social_optimum"]
-    lines.append(f"Best for the states together: members {_list(best['members'])}, "
-                 f"pausing labs {_list(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)")
+    lines.append(
+        f"Best for the states together: members {_list(best['members'])}, "
+        f"pausing labs {_list(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)"
+    )
 
     players, actions = report["players"], report["actions"]
-    lines += ["", f"Lab game under the treaty in force (members: "
-              f"{_list(report['lab_game_members'])}):", "  pure equilibria:"]
+    lines += [
+        "",
+        f"Lab game under the treaty in force (members: {_list(report['lab_game_members'])}):",
+        "  pure equilibria:",
+    ]
     for row in report["pure_equilibria"]:
         pausing = [p for p, a in zip(players, row["profile"], strict=True) if a == treaty.PAUSE]
         lines.append(f"    pausing: {_list(pausing)} (lab welfare {row['welfare']:.2f} $B)")

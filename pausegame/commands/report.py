@@ -21,22 +21,40 @@ DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parque
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "report", help="summarise a sweep: outcome shares, phase diagram, line plots",
+        "report",
+        help="summarise a sweep: outcome shares, phase diagram, line plots",
         description="Summarise a sweep folder: outcome shares with 95% Wilson intervals per "
         "parameter point (printed and saved as CSV), a heatmap of a metric over two swept "
         "parameters and line plots over one (PNG).",
     )
     parser.add_argument("folder", type=Path, metavar="DIR", help="a `pausegame sweep` folder")
-    parser.add_argument("--x", default=None, metavar="PARAM",
-                        help="swept parameter on the x axis (default: the first swept)")
-    parser.add_argument("--y", default=None, metavar="PARAM",
-                        help="swept parameter on the y axis (default: the second swept)")
-    parser.add_argument("--metric", default="global_pause", metavar="NAME",
-                        help="an outcome (global_pause, catastrophe, partial_pause, race), "
-                        "pausing.ACTOR, or a mean such as cumulative_catastrophe_probability "
-                        "(default: global_pause)")
-    parser.add_argument("--out", type=Path, default=None, metavar="FOLDER",
-                        help=f"where tables and plots go (default: DIR/{DEFAULT_OUT})")
+    parser.add_argument(
+        "--x",
+        default=None,
+        metavar="PARAM",
+        help="swept parameter on the x axis (default: the first swept)",
+    )
+    parser.add_argument(
+        "--y",
+        default=None,
+        metavar="PARAM",
+        help="swept parameter on the y axis (default: the second swept)",
+    )
+    parser.add_argument(
+        "--metric",
+        default="global_pause",
+        metavar="NAME",
+        help="an outcome (global_pause, catastrophe, partial_pause, race), "
+        "pausing.ACTOR, or a mean such as cumulative_catastrophe_probability "
+        "(default: global_pause)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help=f"where tables and plots go (default: DIR/{DEFAULT_OUT})",
+    )
     parser.set_defaults(func=main)
 
 
@@ -50,15 +68,19 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments import sweep_plots
 
     spec = sweep.manifest.get("spec", {})
-    print(f"{sweep.folder}: {len(runs)} of {sweep.manifest.get('runs_total', '?')} runs, "
-          f"scenario {spec.get('scenario', '?')}, {spec.get('steps', '?')} steps; "
-          f"swept: {', '.join(swept) or 'nothing (seeds only)'}")
+    print(
+        f"{sweep.folder}: {len(runs)} of {sweep.manifest.get('runs_total', '?')} runs, "
+        f"scenario {spec.get('scenario', '?')}, {spec.get('steps', '?')} steps; "
+        f"swept: {', '.join(swept) or 'nothing (seeds only)'}"
+    )
     print("\nOutcomes over all runs (95% Wilson interval):")
     for outcome in OUTCOMES:
         count = int((runs["outcome"] == outcome).sum())
         low, high = wilson_interval(count, len(runs))
-        print(f"  {outcome.replace('_', ' '):<14} {count:>6}  {count / len(runs):6.1%}  "
-              f"[{low:.1%}, {high:.1%}]")
+        print(
+            f"  {outcome.replace('_', ' '):<14} {count:>6}  {count / len(runs):6.1%}  "
+            f"[{low:.1%}, {high:.1%}]"
+        )
     table = outcome_table(runs, swept)
     written = [out / "outcomes.csv"]
     table.to_csv(written[0], index=False)
@@ -73,13 +95,18 @@ def main(args: argparse.Namespace) -> int:
         note = f"{spec.get('scenario', '?')}, {spec.get('steps', '?')} steps"
         note += f"; pooled over {', '.join(pooled)}" if pooled else ""
         figure = sweep_plots.phase_diagram(cells, x, y, args.metric, note=note)
-        written.append(sweep_plots.save(
-            figure, out / f"phase-{_slug(args.metric)}-{_slug(x)}-{_slug(y)}.png"))
+        written.append(
+            sweep_plots.save(figure, out / f"phase-{_slug(args.metric)}-{_slug(x)}-{_slug(y)}.png")
+        )
     if x is not None:
         by = y if y is not None and runs[y].nunique() <= sweep_plots.MAX_LINES else None
         lines = metric_table(runs, args.metric, [x, by] if by else [x])
-        written.append(sweep_plots.save(sweep_plots.line_plot(lines, x, args.metric, by),
-                                        out / f"lines-{_slug(args.metric)}-{_slug(x)}.png"))
+        written.append(
+            sweep_plots.save(
+                sweep_plots.line_plot(lines, x, args.metric, by),
+                out / f"lines-{_slug(args.metric)}-{_slug(x)}.png",
+            )
+        )
     print("\nwritten:")
     for path in written:
         print(f"  {path}")
@@ -90,8 +117,10 @@ def _axes(x: str | None, y: str | None, swept: list[str]) -> tuple[str | None, s
     """The plot axes: the named swept parameters, or the first two swept by default."""
     for option, name in (("--x", x), ("--y", y)):
         if name is not None and name not in swept:
-            raise InputError(f"{option} {name}: not a swept parameter of this sweep "
-                             f"(swept: {', '.join(swept) or 'none'})")
+            raise InputError(
+                f"{option} {name}: not a swept parameter of this sweep "
+                f"(swept: {', '.join(swept) or 'none'})"
+            )
     if x is not None and x == y:
         raise InputError(f"--x and --y are both {x}: choose two different parameters")
     rest = [name for name in swept if name not in (x, y)]

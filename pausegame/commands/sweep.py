@@ -15,26 +15,58 @@ from pausegame.experiments.sweep_store import MANIFEST, TRACES
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "sweep", help="run a batch experiment over parameters and seeds",
+        "sweep",
+        help="run a batch experiment over parameters and seeds",
         description="Run every (parameter point, seed) of a sweep spec once, committing result "
         "rows to a Parquet folder in batches. Running it again resumes where it stopped.",
     )
     parser.add_argument("spec", type=Path, metavar="SPEC.toml", help="the sweep spec")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="results folder (created; an existing one is resumed)")
-    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
-                        help="local worker processes (default: one per CPU)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--traces", action="store_true",
-                        help=f"also keep per-step records of every run (in DIR/{TRACES})")
-    parser.add_argument("--engine", choices=list(ENGINES), default="ensemble",
-                        help="how runs are computed: ensemble (many runs at once, the default) "
-                        "or mesa (one model per run); both give the same rows")
-    parser.add_argument("--batch-size", type=_positive, default=None, metavar="N",
-                        help="runs per committed part file (default: about 1/20 of the sweep)")
-    parser.add_argument("--chunk-size", type=_positive, default=None, metavar="N",
-                        help="runs per task sent to a worker (default: automatic)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="results folder (created; an existing one is resumed)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
+    )
+    parser.add_argument(
+        "--traces",
+        action="store_true",
+        help=f"also keep per-step records of every run (in DIR/{TRACES})",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=list(ENGINES),
+        default="ensemble",
+        help="how runs are computed: ensemble (many runs at once, the default) "
+        "or mesa (one model per run); both give the same rows",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="runs per committed part file (default: about 1/20 of the sweep)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="runs per task sent to a worker (default: automatic)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=main)
 
@@ -51,15 +83,23 @@ def _positive(text: str) -> int:
 
 def main(args: argparse.Namespace) -> int:
     if args.scheduler is not None and args.workers is not None:
-        raise InputError("--workers sets the local pool; with --scheduler the cluster's "
-                         "workers run the sweep: drop one of them")
+        raise InputError(
+            "--workers sets the local pool; with --scheduler the cluster's "
+            "workers run the sweep: drop one of them"
+        )
     spec = load_sweep_spec(args.spec, traces=args.traces)
     # A polite `kill` commits finished runs on the way out, as Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = run_sweep(
-            spec, args.out, workers=args.workers, scheduler=args.scheduler, engine=args.engine,
-            batch_size=args.batch_size, chunk_size=args.chunk_size, progress=not args.quiet,
+            spec,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            engine=args.engine,
+            batch_size=args.batch_size,
+            chunk_size=args.chunk_size,
+            progress=not args.quiet,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -67,8 +107,10 @@ def main(args: argparse.Namespace) -> int:
         print(f"sweep: all {result.total} runs already done in {result.folder}")
     else:
         rate = result.ran / result.seconds if result.seconds > 0 else 0.0
-        print(f"sweep: {result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s) on "
-              f"{result.executor}; {result.skipped} were already done; {result.total} in all")
+        print(
+            f"sweep: {result.ran} runs in {result.seconds:.1f} s ({rate:.2f} runs/s) on "
+            f"{result.executor}; {result.skipped} were already done; {result.total} in all"
+        )
     print(f"results:  {result.folder}  (pandas.read_parquet({str(result.folder)!r}))")
     if spec.traces:
         print(f"traces:   {result.folder / TRACES}")

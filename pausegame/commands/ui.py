@@ -10,18 +10,23 @@ import sys
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 
-PORT = Parameter("port", 8765, 1, 65535, "", "TCP port of the web UI", "", "Behaviour",
-                 integer=True)
+PORT = Parameter(
+    "port", 8765, 1, 65535, "", "TCP port of the web UI", "", "Behaviour", integer=True
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "ui", help="start the web UI (tweak payoffs, watch coalitions form and collapse)",
+        "ui",
+        help="start the web UI (tweak payoffs, watch coalitions form and collapse)",
         description="Start the Solara web UI and print its address. Works offline. "
         "Stop it with Ctrl-C.",
     )
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
     parser.add_argument("--port", type=str, default="8765", help="TCP port (default 8765)")
     parser.set_defaults(func=main)
 
@@ -38,8 +43,9 @@ def main(args: argparse.Namespace) -> int:
     except OSError as problem:
         raise InputError(f"--host {host}: cannot listen there ({problem})") from None
     if not free:
-        raise InputError(f"--port {port}: something already listens on {host}:{port};"
-                         " choose another port")
+        raise InputError(
+            f"--port {port}: something already listens on {host}:{port}; choose another port"
+        )
     address = server.url(host, port)
     process = server.start(host, port)
     # A plain `kill` must stop the server too, not orphan it: turn SIGTERM into an exit.

@@ -45,25 +45,31 @@ class FinalState:
 class Ensemble(Protocol):
     """Runs `seeds` of `scenario` for `steps` months and returns how each ended, in order."""
 
-    def __call__(self, scenario: Scenario, seeds: Sequence[int], steps: int,
-                 progress: Progress | None = None) -> list[FinalState]: ...
+    def __call__(
+        self, scenario: Scenario, seeds: Sequence[int], steps: int, progress: Progress | None = None
+    ) -> list[FinalState]: ...
 
 
-def mesa_ensemble(scenario: Scenario, seeds: Sequence[int], steps: int,
-                  progress: Progress | None = None) -> list[FinalState]:
+def mesa_ensemble(
+    scenario: Scenario, seeds: Sequence[int], steps: int, progress: Progress | None = None
+) -> list[FinalState]:
     """One Mesa model per seed, run to `steps` or a catastrophe."""
     finals = []
     for done, seed in enumerate(seeds, start=1):
         model = simulate(scenario, seed, steps)
-        finals.append(FinalState(summarise(model), model.planning_state(), model.pausing.copy(),
-                                 model.member.copy()))
+        finals.append(
+            FinalState(
+                summarise(model), model.planning_state(), model.pausing.copy(), model.member.copy()
+            )
+        )
         if progress is not None:
             progress(done, len(seeds))
     return finals
 
 
-def fast_ensemble(scenario: Scenario, seeds: Sequence[int], steps: int,
-                  progress: Progress | None = None) -> list[FinalState]:
+def fast_ensemble(
+    scenario: Scenario, seeds: Sequence[int], steps: int, progress: Progress | None = None
+) -> list[FinalState]:
     """All seeds advanced together by the ensemble engine: the runs `mesa_ensemble` gives."""
     told = 0
 
@@ -74,8 +80,10 @@ def fast_ensemble(scenario: Scenario, seeds: Sequence[int], steps: int,
             progress(told, total)
 
     runs = simulate_ensemble(scenario, [{}], seeds, steps, progress=advance)
-    return [FinalState(run.summary(), run.planning_state(), run.pausing.copy(),
-                       run.member.copy()) for run in runs]
+    return [
+        FinalState(run.summary(), run.planning_state(), run.pausing.copy(), run.member.copy())
+        for run in runs
+    ]
 
 
 #: Engines for `pausegame compare --engine`; the first is the default.
@@ -99,7 +107,7 @@ def scenario_from_spec(spec: str) -> Scenario:
         return load_scenario(spec)
     for position, char in enumerate(spec):
         if char == ":" and _known(spec[:position]):
-            base, rest = spec[:position], spec[position + 1:]
+            base, rest = spec[:position], spec[position + 1 :]
             pieces = [p for p in rest.split(",") if p.strip()]
             if not pieces:
                 raise InputError(f"scenario {spec!r}: nothing after ':' (expected param=value,...)")
@@ -121,8 +129,9 @@ def _names(names: Sequence[str], mask: Any) -> list[str]:
 def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict:
     """From a run's final state: stable treaty reached? lab equilibrium? the profile's regret."""
     structure = scenario.structure()
-    analysis = treaty.analyse_treaties(structure, scenario.params, final.state, final.pausing,
-                                       final.members, selection)
+    analysis = treaty.analyse_treaties(
+        structure, scenario.params, final.state, final.pausing, final.members, selection
+    )
     here = analysis.treaties[treaty.set_index(final.members)]
     profile = tuple(int(a) for a in final.pausing)
     game = analysis.current_game
@@ -142,9 +151,15 @@ def _share(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
-def compare_scenario(label: str, scenario: Scenario, seeds: Sequence[int], steps: int,
-                     selection: str = "dynamics", ensemble: Ensemble = fast_ensemble,
-                     progress: Progress | None = None) -> dict:
+def compare_scenario(
+    label: str,
+    scenario: Scenario,
+    seeds: Sequence[int],
+    steps: int,
+    selection: str = "dynamics",
+    ensemble: Ensemble = fast_ensemble,
+    progress: Progress | None = None,
+) -> dict:
     """The equilibrium set of one scenario beside the outcomes of its runs (JSON-ready)."""
     start_game, _ = treaty.analyse_scenario(scenario, selection)
     start = treaty.treaty_report(start_game, mixed=False)
@@ -153,22 +168,38 @@ def compare_scenario(label: str, scenario: Scenario, seeds: Sequence[int], steps
     outcomes = Counter(f.summary["outcome"] for f in finals)
     survivors = [f for f in finals if not f.catastrophe]
     distances = [_run_distance(scenario, f, selection) for f in survivors]
-    start_stable = {(tuple(t["members"]), tuple(t["pausing_labs"]))
-                    for t in start["stable_treaties"]}
-    at_equilibrium = Counter((tuple(d["members"]), tuple(d["pausing_labs"]))
-                             for d in distances if d["at_lab_equilibrium"])
-    welfare_states = [sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "state")
-                      for f in finals]
-    welfare_labs = [sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "lab")
-                    for f in finals]
+    start_stable = {
+        (tuple(t["members"]), tuple(t["pausing_labs"])) for t in start["stable_treaties"]
+    }
+    at_equilibrium = Counter(
+        (tuple(d["members"]), tuple(d["pausing_labs"]))
+        for d in distances
+        if d["at_lab_equilibrium"]
+    )
+    welfare_states = [
+        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "state") for f in finals
+    ]
+    welfare_labs = [
+        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "lab") for f in finals
+    ]
     return {
         "scenario": label,
         "name": scenario.name,
         "selection": selection,
         "equilibria": {
             "stable_treaties": [
-                {key: row[key] for key in ("members", "empty", "pausing_labs", "racing_labs",
-                                           "violators", "welfare", "catastrophe_probability")}
+                {
+                    key: row[key]
+                    for key in (
+                        "members",
+                        "empty",
+                        "pausing_labs",
+                        "racing_labs",
+                        "violators",
+                        "welfare",
+                        "catastrophe_probability",
+                    )
+                }
                 for row in start["stable_treaties"]
             ],
             "global_pause_stable": start["global_pause_stable"],
@@ -184,22 +215,33 @@ def compare_scenario(label: str, scenario: Scenario, seeds: Sequence[int], steps
             "mean_lab_welfare": float(np.mean(welfare_labs)) if finals else None,
             "mean_cumulative_catastrophe_probability": (
                 float(np.mean([f.summary["cumulative_catastrophe_probability"] for f in finals]))
-                if finals else None
+                if finals
+                else None
             ),
             "survived": len(survivors),
             # The rest are shares of the runs that survived: a catastrophe ends the game.
             "share_at_start_stable_treaty": _share(
-                sum((tuple(d["members"]), tuple(d["pausing_labs"])) in start_stable
-                    for d in distances), len(survivors)),
-            "share_at_stable_treaty": _share(sum(d["at_stable_treaty"] for d in distances),
-                                             len(survivors)),
-            "share_at_lab_equilibrium": _share(sum(d["at_lab_equilibrium"] for d in distances),
-                                               len(survivors)),
+                sum(
+                    (tuple(d["members"]), tuple(d["pausing_labs"])) in start_stable
+                    for d in distances
+                ),
+                len(survivors),
+            ),
+            "share_at_stable_treaty": _share(
+                sum(d["at_stable_treaty"] for d in distances), len(survivors)
+            ),
+            "share_at_lab_equilibrium": _share(
+                sum(d["at_lab_equilibrium"] for d in distances), len(survivors)
+            ),
             "share_global_pause_stable_at_end": _share(
-                sum(d["global_pause_stable"] for d in distances), len(survivors)),
+                sum(d["global_pause_stable"] for d in distances), len(survivors)
+            ),
             "lab_equilibria_reached": [
-                {"members": list(members), "pausing_labs": list(pausing),
-                 "share": _share(count, len(survivors))}
+                {
+                    "members": list(members),
+                    "pausing_labs": list(pausing),
+                    "share": _share(count, len(survivors)),
+                }
                 for (members, pausing), count in at_equilibrium.most_common()
             ],
             "mean_regret": float(np.mean([d["regret"] for d in distances])) if distances else None,
@@ -207,9 +249,14 @@ def compare_scenario(label: str, scenario: Scenario, seeds: Sequence[int], steps
     }
 
 
-def compare(specs: Sequence[str], seeds: int, steps: int | None = None,
-            selection: str = "dynamics", ensemble: Ensemble = fast_ensemble,
-            progress: Callable[[str, int, int], None] | None = None) -> dict:
+def compare(
+    specs: Sequence[str],
+    seeds: int,
+    steps: int | None = None,
+    selection: str = "dynamics",
+    ensemble: Ensemble = fast_ensemble,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict:
     """Every scenario spec side by side; `steps` None means each scenario's own run length."""
     if not specs:
         raise InputError("compare: name at least one scenario")
@@ -220,9 +267,19 @@ def compare(specs: Sequence[str], seeds: int, steps: int | None = None,
     for spec, scenario in scenarios:
         report = None
         if progress is not None:
+
             def report(done: int, total: int, spec: str = spec) -> None:
                 progress(spec, done, total)
-        results.append(compare_scenario(spec, scenario, range(seeds),
-                                        scenario.steps if steps is None else steps,
-                                        selection, ensemble, report))
+
+        results.append(
+            compare_scenario(
+                spec,
+                scenario,
+                range(seeds),
+                scenario.steps if steps is None else steps,
+                selection,
+                ensemble,
+                report,
+            )
+        )
     return {"seeds": seeds, "selection": selection, "scenarios": results}

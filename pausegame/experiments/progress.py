@@ -24,9 +24,16 @@ class Progress:
     log file a plain line is written every `interval` seconds and at the end.
     """
 
-    def __init__(self, total: int, done: int = 0, label: str = "sweep",
-                 stream: TextIO | None = None, interval: float = 10.0, redraw: float = 0.2,
-                 enabled: bool = True) -> None:
+    def __init__(
+        self,
+        total: int,
+        done: int = 0,
+        label: str = "sweep",
+        stream: TextIO | None = None,
+        interval: float = 10.0,
+        redraw: float = 0.2,
+        enabled: bool = True,
+    ) -> None:
         self.total, self.done, self.label = total, done, label
         self.stream = sys.stderr if stream is None else stream
         self.terminal = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -49,8 +56,10 @@ class Progress:
         remaining = max(0, self.total - self.done)
         left = remaining / rate if rate > 0 else (0.0 if remaining == 0 else None)
         eta = format_duration(left) if left is not None else "?"
-        text = (f"{self.done}/{self.total} runs ({share:.0%}), {rate:.2f} runs/s, "
-                f"elapsed {format_duration(time.monotonic() - self.started)}, ETA {eta}")
+        text = (
+            f"{self.done}/{self.total} runs ({share:.0%}), {rate:.2f} runs/s, "
+            f"elapsed {format_duration(time.monotonic() - self.started)}, ETA {eta}"
+        )
         if self.terminal:
             filled = round(share * BAR_WIDTH)
             return f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {text}"

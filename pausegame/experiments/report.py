@@ -23,8 +23,15 @@ Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 MAX_LEVELS = 12  # a parameter with more distinct values (a sampled one) is binned
 BINS = 8
 MEAN_METRICS = (
-    "cumulative_catastrophe_probability", "coalition_size", "labs_pausing", "states_in_treaty",
-    "welfare_labs", "welfare_states", "open_source_hazard_share", "detections", "false_alarms",
+    "cumulative_catastrophe_probability",
+    "coalition_size",
+    "labs_pausing",
+    "states_in_treaty",
+    "welfare_labs",
+    "welfare_states",
+    "open_source_hazard_share",
+    "detections",
+    "false_alarms",
     "steps_run",
 )
 
@@ -66,8 +73,10 @@ def load_sweep(folder: Path) -> Sweep:
     folder = Path(folder)
     manifest = read_manifest(folder) if folder.is_dir() else None
     if manifest is None:
-        raise InputError(f"{folder}: not a sweep folder (no _manifest.json); "
-                         "run `pausegame sweep SPEC --out DIR` first")
+        raise InputError(
+            f"{folder}: not a sweep folder (no _manifest.json); "
+            "run `pausegame sweep SPEC --out DIR` first"
+        )
     try:
         runs = pd.read_parquet(folder)
     except (OSError, ValueError) as error:
@@ -124,8 +133,9 @@ def metric_table(runs: pd.DataFrame, metric: str, by: list[str], z: float = Z95)
         else:
             half = z * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
             low, high = mean - half, mean + half
-        rows.append({**dict(zip(by, key, strict=True)), "runs": n, "value": mean,
-                     "low": low, "high": high})
+        rows.append(
+            {**dict(zip(by, key, strict=True)), "runs": n, "value": mean, "low": low, "high": high}
+        )
     return pd.DataFrame(rows, columns=[*by, "runs", "value", "low", "high"])
 
 
@@ -141,10 +151,19 @@ def outcome_table(runs: pd.DataFrame, by: list[str], z: float = Z95) -> pd.DataF
         for outcome in OUTCOMES:
             count = int((group["outcome"] == outcome).sum())
             low, high = wilson_interval(count, n, z)
-            row.update({f"{outcome}_count": count, f"{outcome}_share": count / n,
-                        f"{outcome}_low": low, f"{outcome}_high": high})
-        for name in ("cumulative_catastrophe_probability", "coalition_size",
-                     "open_source_hazard_share"):
+            row.update(
+                {
+                    f"{outcome}_count": count,
+                    f"{outcome}_share": count / n,
+                    f"{outcome}_low": low,
+                    f"{outcome}_high": high,
+                }
+            )
+        for name in (
+            "cumulative_catastrophe_probability",
+            "coalition_size",
+            "open_source_hazard_share",
+        ):
             row[f"mean_{name}"] = float(group[name].mean())
         rows.append(row)
     return pd.DataFrame(rows)
@@ -156,13 +175,17 @@ def format_outcome_table(table: pd.DataFrame, by: list[str], limit: int = 40) ->
     lines = []
     for _, row in table.head(limit).iterrows():
         cells = [f"{row[name]:g}" for name in by] + [str(int(row["runs"]))]
-        cells += [f"{row[f'{o}_share']:.0%} [{row[f'{o}_low']:.0%}, {row[f'{o}_high']:.0%}]"
-                  for o in OUTCOMES]
+        cells += [
+            f"{row[f'{o}_share']:.0%} [{row[f'{o}_low']:.0%}, {row[f'{o}_high']:.0%}]"
+            for o in OUTCOMES
+        ]
         cells.append(f"{row['mean_cumulative_catastrophe_probability']:.3f}")
         lines.append(cells)
     widths = [max(len(c) for c in column) for column in zip(header, *lines, strict=True)]
-    text = ["  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
-            for cells in (header, *lines)]
+    text = [
+        "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+        for cells in (header, *lines)
+    ]
     if len(table) > limit:
         text.append(f"... and {len(table) - limit} more points (see the CSV)")
     return "\n".join(text)

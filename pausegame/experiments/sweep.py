@@ -41,8 +41,9 @@ class SweepResult:
         return self.skipped + self.ran == self.total
 
 
-def default_chunk_size(pending: int, capacity: int, engine: str = "mesa",
-                       batch_size: int = 2000) -> int:
+def default_chunk_size(
+    pending: int, capacity: int, engine: str = "mesa", batch_size: int = 2000
+) -> int:
     """Runs per task: several tasks per worker for balance, few runs each for quick progress.
 
     The ensemble engine's cost per run falls as it advances more runs together (levelling
@@ -64,10 +65,18 @@ def default_batch_size(total: int, engine: str = "mesa") -> int:
     return max(smallest, min(2000, total // 20))
 
 
-def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
-              scheduler: str | None = None, engine: str = "ensemble",
-              batch_size: int | None = None, chunk_size: int | None = None,
-              flush_seconds: float = FLUSH_SECONDS, progress: bool = True) -> SweepResult:
+def run_sweep(
+    spec: SweepSpec,
+    out: Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    engine: str = "ensemble",
+    batch_size: int | None = None,
+    chunk_size: int | None = None,
+    flush_seconds: float = FLUSH_SECONDS,
+    progress: bool = True,
+) -> SweepResult:
     """Run every (point, seed) of `spec` not yet committed in `out`; commit rows in batches.
 
     Runs go to a Dask cluster if `scheduler` is an address, else to `workers` local
@@ -84,16 +93,19 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
     with make_executor(workers, scheduler) as executor:
         finished = store.open(executor.description, engine)
         if store.model_changed and len(finished) < spec.run_count:
-            print(f"pausegame: warning: the model's code changed since {out} was started; "
-                  "its rows will mix two versions (see the sessions in its manifest)",
-                  file=sys.stderr)
+            print(
+                f"pausegame: warning: the model's code changed since {out} was started; "
+                "its rows will mix two versions (see the sessions in its manifest)",
+                file=sys.stderr,
+            )
         pending = spec.run_count - len(finished)
         batch = batch_size or default_batch_size(spec.run_count, engine)
         chunk = chunk_size or default_chunk_size(pending, executor.capacity, engine, batch)
         tasks: Iterator[Task] = (
             (engine, spec.scenario_text, runs, spec.traces)
             for runs in itertools.batched(
-                (run for run in spec.runs() if run.run_id not in finished), chunk)
+                (run for run in spec.runs() if run.run_id not in finished), chunk
+            )
         )
         bar = Progress(spec.run_count, len(finished), enabled=progress and pending > 0)
         try:
@@ -101,13 +113,23 @@ def run_sweep(spec: SweepSpec, out: Path, *, workers: int | None = None,
         finally:
             bar.close()
             store.close()
-    return SweepResult(Path(out), spec.run_count, len(finished),
-                       store.manifest["runs_done"] - len(finished),
-                       time.monotonic() - started, executor.description)
+    return SweepResult(
+        Path(out),
+        spec.run_count,
+        len(finished),
+        store.manifest["runs_done"] - len(finished),
+        time.monotonic() - started,
+        executor.description,
+    )
 
 
-def _execute(results: Iterator[list[RunOutput]], store: SweepStore, bar: Progress,
-             batch_size: int, flush_seconds: float) -> None:
+def _execute(
+    results: Iterator[list[RunOutput]],
+    store: SweepStore,
+    bar: Progress,
+    batch_size: int,
+    flush_seconds: float,
+) -> None:
     """Commit finished runs as they arrive; whatever is finished is committed on the way out."""
     waiting: list[RunOutput] = []
     last_commit = time.monotonic()

@@ -66,8 +66,9 @@ def _base(scenario: str) -> Scenario:
     return base_scenario(scenario)
 
 
-def run_one(scenario: str, overrides: Mapping[str, float | int], seed: int, steps: int,
-            traces: bool = False) -> tuple[dict, pd.DataFrame | None]:
+def run_one(
+    scenario: str, overrides: Mapping[str, float | int], seed: int, steps: int, traces: bool = False
+) -> tuple[dict, pd.DataFrame | None]:
     """Simulate one run and return its result row (and its per-step records if `traces`).
 
     `scenario` is a built-in name or a scenario's TOML text; `overrides` use `--set` names.
@@ -79,8 +80,7 @@ def run_one(scenario: str, overrides: Mapping[str, float | int], seed: int, step
     return row, (model.step_records() if traces else None)
 
 
-def summary_row(summary: dict, overrides: Mapping[str, float | int], seed: int,
-                steps: int) -> dict:
+def summary_row(summary: dict, overrides: Mapping[str, float | int], seed: int, steps: int) -> dict:
     """A run's result row from its summary (the dict `runs.summarise` gives): any engine that
     produces such summaries produces the same rows."""
     labs = [a for a in summary["agents"] if a["kind"] == "lab"]
@@ -147,8 +147,9 @@ def ensemble_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> lis
 ENGINES: dict[str, Engine] = {"ensemble": ensemble_engine, "mesa": mesa_engine}
 
 
-def execute_chunk(engine: str, scenario: str, runs: Sequence[RunSpec],
-                  traces: bool) -> list[RunOutput]:
+def execute_chunk(
+    engine: str, scenario: str, runs: Sequence[RunSpec], traces: bool
+) -> list[RunOutput]:
     """The task a worker runs: one chunk of runs through the named engine."""
     return ENGINES[engine](scenario, runs, traces)
 
@@ -178,11 +179,15 @@ def row_schema(spec: SweepSpec) -> pa.Schema:
         for key in spec.parameters
     ]
     actors = [*(lab.name for lab in spec.base.labs), *(s.name for s in spec.base.states)]
-    return pa.schema([
-        pa.field("run_id", pa.int64(), nullable=False),
-        pa.field("point_id", pa.int64(), nullable=False),
-        *parameters,
-        *(pa.field(name, kind, nullable=name in NULLABLE_COLUMNS)
-          for name, kind in RESULT_COLUMNS.items()),
-        *(pa.field(f"pausing.{name}", pa.bool_(), nullable=False) for name in actors),
-    ])
+    return pa.schema(
+        [
+            pa.field("run_id", pa.int64(), nullable=False),
+            pa.field("point_id", pa.int64(), nullable=False),
+            *parameters,
+            *(
+                pa.field(name, kind, nullable=name in NULLABLE_COLUMNS)
+                for name, kind in RESULT_COLUMNS.items()
+            ),
+            *(pa.field(f"pausing.{name}", pa.bool_(), nullable=False) for name in actors),
+        ]
+    )

@@ -81,8 +81,10 @@ class LocalPool:
         # `spawn` starts clean interpreters: forking a process that already runs threads
         # (Parquet readers, progress) can deadlock, and spawn behaves alike on every OS.
         self._pool = ProcessPoolExecutor(
-            max_workers=self.capacity, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(os.getpid(),),
+            max_workers=self.capacity,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
         return self
 

@@ -121,8 +121,10 @@ class SweepSpec:
     @cached_property
     def points(self) -> list[dict[str, float | int]]:
         """Every parameter point: the grid's full factorial crossed with the sample."""
-        grid = [dict(zip(self.grid, values, strict=True))
-                for values in itertools.product(*self.grid.values())]
+        grid = [
+            dict(zip(self.grid, values, strict=True))
+            for values in itertools.product(*self.grid.values())
+        ]
         sampled = self.sample.points() if self.sample else [{}]
         return [{**g, **s, **self.fixed} for g in grid for s in sampled]
 
@@ -145,8 +147,11 @@ class SweepSpec:
             "steps": self.steps,
             "seeds": self.seeds_as_written,
             "grid": self.grid,
-            "sample": None if self.sample is None else {
-                "method": self.sample.method, "count": self.sample.count,
+            "sample": None
+            if self.sample is None
+            else {
+                "method": self.sample.method,
+                "count": self.sample.count,
                 "seed": self.sample.seed,
                 "ranges": {k: list(v) for k, v in self.sample.ranges.items()},
             },
@@ -172,8 +177,9 @@ def load_sweep_spec(path: str | Path, traces: bool = False) -> SweepSpec:
     return parse_sweep_spec(text, origin=path.name, folder=path.parent, traces=traces)
 
 
-def parse_sweep_spec(text: str, origin: str = "<sweep>", folder: Path | None = None,
-                     traces: bool = False) -> SweepSpec:
+def parse_sweep_spec(
+    text: str, origin: str = "<sweep>", folder: Path | None = None, traces: bool = False
+) -> SweepSpec:
     """Parse and validate a spec's TOML text; a scenario path is relative to `folder`."""
     try:
         return _parse(text, origin, folder or Path("."), traces)
@@ -203,8 +209,10 @@ def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
     seeds, seeds_as_written = _seeds(data.get("seeds"), where)
     grid = _grid(data.get("grid"), base, f"{where}grid")
     sample = _sample(data["sample"], base, f"{where}sample") if "sample" in data else None
-    fixed = {key: _override(base, key, value, f"{where}fixed.")
-             for key, value in _flat_table(data.get("fixed", {}), f"{where}fixed").items()}
+    fixed = {
+        key: _override(base, key, value, f"{where}fixed.")
+        for key, value in _flat_table(data.get("fixed", {}), f"{where}fixed").items()
+    }
     _disjoint(grid, sample, fixed, where)
     outputs = _table(data.get("outputs", {}), f"{where}outputs")
     _no_unknown(outputs, OUTPUT_FIELDS, f"{where}outputs.")
@@ -215,9 +223,18 @@ def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
     if n_runs > MAX_RUNS:
         raise SweepSpecError(f"{where}the spec expands to {n_runs:,} runs; at most {MAX_RUNS:,}")
     return SweepSpec(
-        origin=origin, scenario=scenario, scenario_text=scenario_text, base=base, steps=steps,
-        seeds=seeds, seeds_as_written=seeds_as_written, grid=grid, sample=sample, fixed=fixed,
-        traces=keep_traces or traces, description=description,
+        origin=origin,
+        scenario=scenario,
+        scenario_text=scenario_text,
+        base=base,
+        steps=steps,
+        seeds=seeds,
+        seeds_as_written=seeds_as_written,
+        grid=grid,
+        sample=sample,
+        fixed=fixed,
+        traces=keep_traces or traces,
+        description=description,
     )
 
 
@@ -292,8 +309,9 @@ def _sample(value: Any, base: Scenario, where: str) -> Sample:
     _no_unknown(table, SAMPLE_FIELDS, f"{where}.")
     method = table.get("method", "latin_hypercube")
     if method not in SAMPLE_METHODS:
-        raise SweepSpecError(f"{where}.method: expected one of {', '.join(SAMPLE_METHODS)}, "
-                             f"got {method!r}")
+        raise SweepSpecError(
+            f"{where}.method: expected one of {', '.join(SAMPLE_METHODS)}, got {method!r}"
+        )
     if "count" not in table:
         raise SweepSpecError(f"{where}.count: missing required field")
     count = SAMPLE_COUNT.coerce(table["count"], f"{where}.")
@@ -329,11 +347,14 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
         actors = base.labs if kind == "lab" else base.states
         fields = LAB_FIELDS if kind == "lab" else STATE_FIELDS
         if name not in {a.name for a in actors}:
-            raise SweepSpecError(f"{prefix}{key}: no {kind} named {name!r} in the scenario "
-                                 f"(have {', '.join(a.name for a in actors)})")
+            raise SweepSpecError(
+                f"{prefix}{key}: no {kind} named {name!r} in the scenario "
+                f"(have {', '.join(a.name for a in actors)})"
+            )
         if attr not in fields:
-            raise SweepSpecError(f"{prefix}{key}: unknown {kind} field {attr!r} "
-                                 f"(settable: {', '.join(fields)})")
+            raise SweepSpecError(
+                f"{prefix}{key}: unknown {kind} field {attr!r} (settable: {', '.join(fields)})"
+            )
         declaration, prefix = fields[attr], f"{prefix}{kind}.{name}."
     else:
         raise SweepSpecError(
@@ -357,8 +378,11 @@ def override_kind(key: str) -> type:
 
 def _disjoint(grid: dict, sample: Sample | None, fixed: dict, where: str) -> None:
     seen: dict[str, str] = {}
-    for section, keys in (("grid", grid), ("sample.ranges", sample.ranges if sample else {}),
-                          ("fixed", fixed)):
+    for section, keys in (
+        ("grid", grid),
+        ("sample.ranges", sample.ranges if sample else {}),
+        ("fixed", fixed),
+    ):
         for key in keys:
             if key in seen:
                 raise SweepSpecError(f"{where}{section}.{key}: already set in [{seen[key]}]")

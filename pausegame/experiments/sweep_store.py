@@ -97,8 +97,11 @@ class SweepStore:
             return
         if manifest.get("spec_hash") != self.spec.digest():
             old, new = manifest.get("spec", {}), self.spec.normalised()
-            differs = [key.replace("scenario_sha256", "the scenario file's contents")
-                       for key in new if old.get(key) != new[key]] or ["format"]
+            differs = [
+                key.replace("scenario_sha256", "the scenario file's contents")
+                for key in new
+                if old.get(key) != new[key]
+            ] or ["format"]
             raise SweepFolderError(
                 f"--out {self.folder} holds a different sweep (its spec differs in "
                 f"{', '.join(differs)}); use another folder, or the spec it was started with"
@@ -116,8 +119,14 @@ class SweepStore:
         for part in parts:
             finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
         previous = read_manifest(self.folder)
-        session = {"started": now(), "finished": None, "executor": executor, "runs": 0,
-                   "pausegame_version": __version__, "model_fingerprint": model_fingerprint()}
+        session = {
+            "started": now(),
+            "finished": None,
+            "executor": executor,
+            "runs": 0,
+            "pausegame_version": __version__,
+            "model_fingerprint": model_fingerprint(),
+        }
         self.manifest = previous or {
             "format": FORMAT,
             "spec_file": self.spec.origin,
@@ -135,11 +144,13 @@ class SweepStore:
         }
         self.model_changed = any(
             earlier.get("model_fingerprint") != session["model_fingerprint"]
-            for earlier in self.manifest["sessions"] if earlier.get("runs")
+            for earlier in self.manifest["sessions"]
+            if earlier.get("runs")
         )
         self.manifest["sessions"].append(session)
-        self.manifest.update(pausegame_version=__version__, runs_done=len(finished),
-                             parts=len(parts))
+        self.manifest.update(
+            pausegame_version=__version__, runs_done=len(finished), parts=len(parts)
+        )
         self._write_manifest()
         return finished
 
@@ -151,8 +162,9 @@ class SweepStore:
         if traces:
             (self.folder / TRACES).mkdir(exist_ok=True)
             frame = pd.concat(traces, ignore_index=True)
-            _write_atomically(pa.Table.from_pandas(frame, preserve_index=False),
-                              self.folder / TRACES / name)
+            _write_atomically(
+                pa.Table.from_pandas(frame, preserve_index=False), self.folder / TRACES / name
+            )
         _write_atomically(self._table([o.row for o in outputs]), self.folder / name)
         self._next += 1
         session = self.manifest["sessions"][-1]
@@ -185,8 +197,10 @@ class SweepStore:
         for row in rows:
             if set(row) != set(names):
                 missing, extra = set(names) - set(row), set(row) - set(names)
-                raise ValueError(f"run {row.get('run_id')}: row columns differ from the schema "
-                                 f"(missing {sorted(missing)}, extra {sorted(extra)})")
+                raise ValueError(
+                    f"run {row.get('run_id')}: row columns differ from the schema "
+                    f"(missing {sorted(missing)}, extra {sorted(extra)})"
+                )
         frame = pd.DataFrame(rows, columns=names)
         # Nullable integers keep their type when read back into pandas.
         frame = frame.astype({name: "Int64" for name in NULLABLE_COLUMNS})

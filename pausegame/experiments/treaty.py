@@ -100,19 +100,27 @@ def lab_games(
     shape = (2,) * n_labs
     result: list[LabGame] = []
     for start in range(0, len(members), sets_per_call):
-        chunk = members[start:start + sets_per_call]
+        chunk = members[start : start + sets_per_call]
         ahead = kernel.lookahead(
-            state, profiles[None, :, :], chunk[:, None, :], structure, params,
-            params.lookahead, params.discount,
+            state,
+            profiles[None, :, :],
+            chunk[:, None, :],
+            structure,
+            params,
+            params.lookahead,
+            params.discount,
         )
         for m, row in enumerate(chunk):
-            result.append(LabGame(
-                payoffs=np.moveaxis(ahead.lab[m].reshape(*shape, n_labs), -1, 0),
-                state_payoffs=np.moveaxis(
-                    ahead.state[m].reshape(*shape, structure.n_states), -1, 0),
-                catastrophe=ahead.catastrophe[m].reshape(shape),
-                members=row.copy(),
-            ))
+            result.append(
+                LabGame(
+                    payoffs=np.moveaxis(ahead.lab[m].reshape(*shape, n_labs), -1, 0),
+                    state_payoffs=np.moveaxis(
+                        ahead.state[m].reshape(*shape, structure.n_states), -1, 0
+                    ),
+                    catastrophe=ahead.catastrophe[m].reshape(shape),
+                    members=row.copy(),
+                )
+            )
     return result
 
 
@@ -182,9 +190,7 @@ def _least_regret(game: LabGame) -> Selection:
     return Selection(profile, "no pure equilibrium: least-regret profile", False)
 
 
-def anticipated_profile(
-    game: LabGame, start: tuple[int, ...], own: np.ndarray
-) -> tuple[int, ...]:
+def anticipated_profile(game: LabGame, start: tuple[int, ...], own: np.ndarray) -> tuple[int, ...]:
     """The agents' anticipation (`settle_own_labs`) read off G(S); other labs keep `start`."""
     by_profile = np.moveaxis(game.payoffs, 0, -1)  # (2, ..., 2, L)
 
@@ -209,8 +215,9 @@ def select(game: LabGame, rule: str, start: tuple[int, ...]) -> Selection:
             return Selection(settled, "best-response dynamics", True)
         fallback = _extreme_equilibrium(game, True, tol)
         if fallback is not None:
-            return Selection(fallback.profile,
-                             "fallback: dynamics cycle, welfare-best pure equilibrium", True)
+            return Selection(
+                fallback.profile, "fallback: dynamics cycle, welfare-best pure equilibrium", True
+            )
         return _least_regret(game)
     if rule in ("welfare", "worst"):
         return _extreme_equilibrium(game, rule == "welfare", tol) or _least_regret(game)
@@ -299,15 +306,20 @@ def _stability(payoffs: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.nd
     return internal, external
 
 
-def _violators(structure: Structure, params: Any, members: np.ndarray,
-               profile: tuple[int, ...]) -> np.ndarray:
+def _violators(
+    structure: Structure, params: Any, members: np.ndarray, profile: tuple[int, ...]
+) -> np.ndarray:
     binding = kernel.treaty_binding(members, params)
     required = kernel.labs_required(members, binding, structure)
     return required & (np.asarray(profile) == RACE)
 
 
 def analyse_treaties(
-    structure: Structure, params: Any, state: WorldState, pausing: Any, members: Any,
+    structure: Structure,
+    params: Any,
+    state: WorldState,
+    pausing: Any,
+    members: Any,
     selection: str = "dynamics",
 ) -> TreatyGame:
     """The treaty game from `state`, labs currently playing `pausing`, treaty `members` in force.
@@ -327,12 +339,19 @@ def analyse_treaties(
     by_rule = {rule: [select(g, rule, start) for g in all_games] for rule in EQUILIBRIUM_SELECTIONS}
     stable_by_rule = {}
     for rule, chosen in by_rule.items():
-        payoffs = np.array([g.state_payoffs[(slice(None), *c.profile)]
-                            for g, c in zip(all_games, chosen, strict=True)])
+        payoffs = np.array(
+            [
+                g.state_payoffs[(slice(None), *c.profile)]
+                for g, c in zip(all_games, chosen, strict=True)
+            ]
+        )
         internal, external = _stability(payoffs, sets)
         stable_by_rule[rule] = [int(s) for s in np.flatnonzero(internal & external)]
-    matters = [s for s in range(len(sets))
-               if len({by_rule[rule][s].profile for rule in EQUILIBRIUM_SELECTIONS}) > 1]
+    matters = [
+        s
+        for s in range(len(sets))
+        if len({by_rule[rule][s].profile for rule in EQUILIBRIUM_SELECTIONS}) > 1
+    ]
 
     if selection == "anticipation":
         chosen, payoffs = _anticipation(structure, all_games, start)
@@ -340,27 +359,44 @@ def analyse_treaties(
         stable_by_rule[selection] = [int(s) for s in np.flatnonzero(internal & external)]
     else:
         chosen = by_rule[selection]
-        payoffs = np.array([g.state_payoffs[(slice(None), *c.profile)]
-                            for g, c in zip(all_games, chosen, strict=True)])
+        payoffs = np.array(
+            [
+                g.state_payoffs[(slice(None), *c.profile)]
+                for g, c in zip(all_games, chosen, strict=True)
+            ]
+        )
         internal, external = _stability(payoffs, sets)
     treaties = []
     for s, (g, choice) in enumerate(zip(all_games, chosen, strict=True)):
         at = (slice(None), *choice.profile)
-        treaties.append(Treaty(
-            members=sets[s], selection=choice,
-            state_utilities=g.state_payoffs[at].copy(), lab_utilities=g.payoffs[at].copy(),
-            catastrophe=float(g.catastrophe[choice.profile]),
-            violators=_violators(structure, params, sets[s], choice.profile),
-            payoffs=payoffs[s], internally_stable=bool(internal[s]),
-            externally_stable=bool(external[s]),
-        ))
-    return TreatyGame(structure, selection, np.asarray(pausing, dtype=bool).copy(),
-                      np.asarray(members, dtype=bool).copy(), all_games, treaties,
-                      stable_by_rule, matters)
+        treaties.append(
+            Treaty(
+                members=sets[s],
+                selection=choice,
+                state_utilities=g.state_payoffs[at].copy(),
+                lab_utilities=g.payoffs[at].copy(),
+                catastrophe=float(g.catastrophe[choice.profile]),
+                violators=_violators(structure, params, sets[s], choice.profile),
+                payoffs=payoffs[s],
+                internally_stable=bool(internal[s]),
+                externally_stable=bool(external[s]),
+            )
+        )
+    return TreatyGame(
+        structure,
+        selection,
+        np.asarray(pausing, dtype=bool).copy(),
+        np.asarray(members, dtype=bool).copy(),
+        all_games,
+        treaties,
+        stable_by_rule,
+        matters,
+    )
 
 
-def _anticipation(structure: Structure, all_games: list[LabGame],
-                  start: tuple[int, ...]) -> tuple[list[Selection], np.ndarray]:
+def _anticipation(
+    structure: Structure, all_games: list[LabGame], start: tuple[int, ...]
+) -> tuple[list[Selection], np.ndarray]:
     """Per set: the combined anticipated profile, and W[s, k] from state k's own anticipation."""
     n_states = structure.n_states
     payoffs = np.empty((len(all_games), n_states))
@@ -376,8 +412,11 @@ def _anticipation(structure: Structure, all_games: list[LabGame],
                 combined[lab] = profile[lab]
         combined_profile = tuple(combined)
         is_equilibrium = bool(games.regret(g.payoffs)[combined_profile] <= tol_games[s])
-        chosen.append(Selection(combined_profile, "each state's labs anticipate (agents' rule)",
-                                is_equilibrium))
+        chosen.append(
+            Selection(
+                combined_profile, "each state's labs anticipate (agents' rule)", is_equilibrium
+            )
+        )
     return chosen, payoffs
 
 
@@ -406,16 +445,24 @@ def position(scenario: Any, at_step: int | None = None, seed: int = 0) -> Positi
     from pausegame.experiments.runs import simulate  # the Mesa model only when a run is asked
 
     model = simulate(scenario, seed, at_step)
-    return Position(model.planning_state(), model.pausing.copy(), model.member.copy(),
-                    int(model.steps), seed, model.catastrophe_step)
+    return Position(
+        model.planning_state(),
+        model.pausing.copy(),
+        model.member.copy(),
+        int(model.steps),
+        seed,
+        model.catastrophe_step,
+    )
 
 
-def analyse_scenario(scenario: Any, selection: str = "dynamics", at_step: int | None = None,
-                     seed: int = 0) -> tuple[TreatyGame, Position]:
+def analyse_scenario(
+    scenario: Any, selection: str = "dynamics", at_step: int | None = None, seed: int = 0
+) -> tuple[TreatyGame, Position]:
     """The treaty game of a scenario from its start or from step `at_step` of run `seed`."""
     where = position(scenario, at_step, seed)
-    game = analyse_treaties(scenario.structure(), scenario.params, where.state, where.pausing,
-                            where.members, selection)
+    game = analyse_treaties(
+        scenario.structure(), scenario.params, where.state, where.pausing, where.members, selection
+    )
     return game, where
 
 
@@ -456,8 +503,12 @@ def treaty_report(game: TreatyGame, mixed: bool = True) -> dict:
     """
     structure = game.structure
     current = game.current_game
-    lab_summary = games.solve(current.payoffs, list(structure.lab_names),
-                              [list(ACTION_NAMES)] * structure.n_labs, mixed=mixed)
+    lab_summary = games.solve(
+        current.payoffs,
+        list(structure.lab_names),
+        [list(ACTION_NAMES)] * structure.n_labs,
+        mixed=mixed,
+    )
     start = tuple(int(a) for a in game.start_profile)
     members, profile, welfare = game.social_optimum()
     sets = member_sets(structure.n_states)
@@ -469,8 +520,9 @@ def treaty_report(game: TreatyGame, mixed: bool = True) -> dict:
         "selection": game.selection,
         "stable_treaties": [treaty_record(game, t) for t in game.stable],
         "global_pause_stable": game.global_pause_stable,
-        "selection_matters": [_names(structure.state_names, sets[s])
-                              for s in game.selection_matters],
+        "selection_matters": [
+            _names(structure.state_names, sets[s]) for s in game.selection_matters
+        ],
         "stable_treaties_by_rule": {
             rule: [_names(structure.state_names, sets[s]) for s in indices]
             for rule, indices in game.stable_by_rule.items()

@@ -34,8 +34,9 @@ from pausegame.viz.svg import esc
 
 DEFAULT_SCENARIO = "article"
 SPEEDS = (1, 2, 4, 8, 15, 30)  # months per second offered by the speed slider
-SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "random seed of the run", "", "Behaviour",
-                 integer=True)
+SEED = Parameter(
+    "seed", 0, 0, 2**63 - 1, "", "random seed of the run", "", "Behaviour", integer=True
+)
 
 CSS = """
 .pg-table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
@@ -92,8 +93,9 @@ def overrides_of(values: dict[str, float], scenario: Scenario) -> dict[str, floa
 def pin(run: LiveRun) -> PinnedRun:
     """Freeze the current run for comparison: its history and summary at one moment."""
     view, summary = run.view_with_summary()
-    return PinnedRun(view.scenario.name, view.seed, view.scenario.params, view.history,
-                     summary, view.finished)
+    return PinnedRun(
+        view.scenario.name, view.seed, view.scenario.params, view.history, summary, view.finished
+    )
 
 
 @solara.component
@@ -115,8 +117,10 @@ def Page() -> None:
         set_version(lambda v: v + 1)
 
     view, summary = solara.use_memo(run.view_with_summary, [version])
-    where = solara.use_memo(lambda: layout_for(view.scenario),
-                            [view.scenario.name, view.frame.lab_names, view.frame.state_names])
+    where = solara.use_memo(
+        lambda: layout_for(view.scenario),
+        [view.scenario.name, view.frame.lab_names, view.frame.state_names],
+    )
     report = solara.use_memo(lambda: lab_game_report(view.position), [view.key])
     drawn = solara.use_memo(lambda: draw(view, where, report), [version])
 
@@ -210,7 +214,8 @@ def Page() -> None:
     # last analysis stays on show (marked with its month) while the run plays.
     treaty_key = None if playing else view.key
     treaties = solara.use_memo(
-        lambda: None if treaty_key is None else treaty_game_report(view.position), [treaty_key])
+        lambda: None if treaty_key is None else treaty_game_report(view.position), [treaty_key]
+    )
     if treaties is not None:
         last_treaties.current = treaties
 
@@ -222,38 +227,59 @@ def Page() -> None:
     with solara.Sidebar(), solara.Column(gap="8px"):
         solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
         ScenarioPicker(base.name, on_scenario)
-        solara.InputInt("Seed (applies on Reset)", value=seed, on_value=on_seed,
-                        continuous_update=True, classes=["pg-seed"])
+        solara.InputInt(
+            "Seed (applies on Reset)",
+            value=seed,
+            on_value=on_seed,
+            continuous_update=True,
+            classes=["pg-seed"],
+        )
         if seed_error:
             solara.Error(seed_error)
-        solara.Switch(label="Apply parameter changes live", value=live, on_value=on_live,
-                      classes=["pg-live"])
+        solara.Switch(
+            label="Apply parameter changes live", value=live, on_value=on_live, classes=["pg-live"]
+        )
         solara.Text(
             "Slider changes take effect from the next month; Reset restarts with them."
-            if live else "Slider changes take effect when you press Reset.",
-            classes=["pg-apply-mode"], style={"font-size": "12px", "color": "#555"},
+            if live
+            else "Slider changes take effect when you press Reset.",
+            classes=["pg-apply-mode"],
+            style={"font-size": "12px", "color": "#555"},
         )
         ParameterGroups(values, slider_values(base.params), in_force, on_value)
-        solara.Button("Restore the scenario's values", text=True, small=True,
-                      on_click=restore)
+        solara.Button("Restore the scenario's values", text=True, small=True, on_click=restore)
 
     with solara.Column(gap="12px", style={"padding": "4px 8px"}):
         with solara.Card(margin=0, classes=["pg-controls"]):
             with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.Button("Pause" if playing else "Play", color="primary",
-                              on_click=lambda: set_playing(lambda on: not on),
-                              disabled=view.finished and not playing, classes=["pg-play"])
-                solara.Button("Step", on_click=step, disabled=view.finished,
-                              classes=["pg-step-button"])
+                solara.Button(
+                    "Pause" if playing else "Play",
+                    color="primary",
+                    on_click=lambda: set_playing(lambda on: not on),
+                    disabled=view.finished and not playing,
+                    classes=["pg-play"],
+                )
+                solara.Button(
+                    "Step", on_click=step, disabled=view.finished, classes=["pg-step-button"]
+                )
                 solara.Button("Reset", on_click=reset, classes=["pg-reset"])
-                solara.Button("Run to end", on_click=run_to_end, disabled=view.finished,
-                              outlined=True, classes=["pg-run-to-end"])
+                solara.Button(
+                    "Run to end",
+                    on_click=run_to_end,
+                    disabled=view.finished,
+                    outlined=True,
+                    classes=["pg-run-to-end"],
+                )
                 with solara.Column(gap="0px", style={"min-width": "200px"}):
-                    solara.SliderInt(f"speed: {SPEEDS[speed_index]} months/s",
-                                     value=speed_index, min=0, max=len(SPEEDS) - 1,
-                                     on_value=set_speed_index, thumb_label=False)
-            status = (f"Month {view.step} of {view.scenario.steps}: "
-                      f"{view.outcome.replace('_', ' ')}")
+                    solara.SliderInt(
+                        f"speed: {SPEEDS[speed_index]} months/s",
+                        value=speed_index,
+                        min=0,
+                        max=len(SPEEDS) - 1,
+                        on_value=set_speed_index,
+                        thumb_label=False,
+                    )
+            status = f"Month {view.step} of {view.scenario.steps}: {view.outcome.replace('_', ' ')}"
             if view.finished:
                 status += " (run over)"
             solara.Text(status, classes=["pg-status"])
@@ -261,39 +287,60 @@ def Page() -> None:
                 changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in pending.items()]
                 if seed != view.seed:
                     changes.append(f"seed {view.seed} -> {seed}")
-                solara.Text("Waiting for Reset: " + ", ".join(changes),
-                            classes=["pg-pending"], style={"color": "#b35900"})
+                solara.Text(
+                    "Waiting for Reset: " + ", ".join(changes),
+                    classes=["pg-pending"],
+                    style={"color": "#b35900"},
+                )
 
         with solara.Columns([3, 2]):
             with solara.Card("Coalition", margin=0):
                 solara.HTML(unsafe_innerHTML=drawn.coalition, classes=["pg-coalition"])
             with solara.Card("Equilibrium", margin=0, classes=["pg-panel"]):
                 solara.HTML(unsafe_innerHTML=drawn.lab_game, classes=["pg-equilibrium"])
-                solara.HTML(unsafe_innerHTML=treaty_html(last_treaties.current, view.step),
-                            classes=["pg-treaty-panel"])
+                solara.HTML(
+                    unsafe_innerHTML=treaty_html(last_treaties.current, view.step),
+                    classes=["pg-treaty-panel"],
+                )
 
         with solara.Card("Over time", margin=0):
             solara.HTML(unsafe_innerHTML=drawn.charts, classes=["pg-chart-grid"])
 
         with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
             with solara.Row(gap="8px"):
-                solara.Button("Pin this run as A", on_click=lambda: set_pinned(pin(run)),
-                              outlined=True, classes=["pg-pin"])
-                solara.Button("Clear A", on_click=lambda: set_pinned(None), text=True,
-                              disabled=pinned is None)
+                solara.Button(
+                    "Pin this run as A",
+                    on_click=lambda: set_pinned(pin(run)),
+                    outlined=True,
+                    classes=["pg-pin"],
+                )
+                solara.Button(
+                    "Clear A", on_click=lambda: set_pinned(None), text=True, disabled=pinned is None
+                )
             if pinned is None:
-                solara.Text("Pin a run, change parameters, Reset and run again: A and B appear"
-                            " side by side here.", style={"font-size": "13px"})
+                solara.Text(
+                    "Pin a run, change parameters, Reset and run again: A and B appear"
+                    " side by side here.",
+                    style={"font-size": "13px"},
+                )
             else:
-                current = PinnedRun(view.scenario.name, view.seed, view.scenario.params,
-                                    view.history, summary, view.finished)
-                solara.HTML(unsafe_innerHTML=compare_html(pinned, current),
-                            classes=["pg-compare"])
-                solara.HTML(unsafe_innerHTML=(
-                    '<div class="pg-charts">'
-                    f"<div>{charts.compare_coalition_chart(pinned.history, view.history)}</div>"
-                    f"<div>{charts.compare_catastrophe_chart(pinned.history, view.history)}</div>"
-                    "</div>"))
+                current = PinnedRun(
+                    view.scenario.name,
+                    view.seed,
+                    view.scenario.params,
+                    view.history,
+                    summary,
+                    view.finished,
+                )
+                solara.HTML(unsafe_innerHTML=compare_html(pinned, current), classes=["pg-compare"])
+                coalition = charts.compare_coalition_chart(pinned.history, view.history)
+                catastrophe = charts.compare_catastrophe_chart(pinned.history, view.history)
+                solara.HTML(
+                    unsafe_innerHTML=(
+                        '<div class="pg-charts">'
+                        f"<div>{coalition}</div><div>{catastrophe}</div></div>"
+                    )
+                )
 
         with solara.Columns([3, 2]):
             with solara.Card("Event log", margin=0):

@@ -20,13 +20,27 @@ POOL_COLOUR = "#444444"
 def coalition_chart(h: History) -> str:
     """How many labs pause and how many states are in the treaty, month by month."""
     return line_chart(
-        "Pause coalition", h.step,
-        [Series("labs pausing", h.labs_pausing.astype(float), PAUSE_COLOUR, steps=True,
-                width=2.2),
-         Series("states in treaty", h.states_in_treaty.astype(float), "#6a4c93", dash="5 3",
-                steps=True, width=2.2)],
-        x_max=h.horizon, y_label="members", floor=0.0,
-        ceiling=max(len(h.lab_names), len(h.state_names)) + 0.3, integer=True, name="coalition",
+        "Pause coalition",
+        h.step,
+        [
+            Series(
+                "labs pausing", h.labs_pausing.astype(float), PAUSE_COLOUR, steps=True, width=2.2
+            ),
+            Series(
+                "states in treaty",
+                h.states_in_treaty.astype(float),
+                "#6a4c93",
+                dash="5 3",
+                steps=True,
+                width=2.2,
+            ),
+        ],
+        x_max=h.horizon,
+        y_label="members",
+        floor=0.0,
+        ceiling=max(len(h.lab_names), len(h.state_names)) + 0.3,
+        integer=True,
+        name="coalition",
     )
 
 
@@ -37,52 +51,89 @@ def capability_chart(h: History) -> str:
     positive = h.capability[h.capability > 0]
     floor = float(positive.min()) / 1.4 if positive.size else None
     return line_chart(
-        "Capability", h.step, series, x_max=h.horizon, y_label="capability (log)", log=True,
-        floor=floor, guides=[Guide(h.threshold, "self-improvement threshold")], name="capability",
+        "Capability",
+        h.step,
+        series,
+        x_max=h.horizon,
+        y_label="capability (log)",
+        log=True,
+        floor=floor,
+        guides=[Guide(h.threshold, "self-improvement threshold")],
+        name="capability",
     )
 
 
 def catastrophe_step_chart(h: History) -> str:
     """The catastrophe probability of each month."""
     return line_chart(
-        "Catastrophe probability per month", h.step,
+        "Catastrophe probability per month",
+        h.step,
         [Series("per month", h.catastrophe_probability, RACE_COLOUR, width=2.0)],
-        x_max=h.horizon, y_label="probability", floor=0.0, name="catastrophe-step",
+        x_max=h.horizon,
+        y_label="probability",
+        floor=0.0,
+        name="catastrophe-step",
     )
 
 
 def catastrophe_cumulative_chart(h: History) -> str:
     """The probability that a catastrophe has happened by each month (in expectation)."""
     return line_chart(
-        "Cumulative catastrophe probability", h.step,
+        "Cumulative catastrophe probability",
+        h.step,
         [Series("cumulative", h.cumulative_probability, "#9d0208", width=2.2)],
-        x_max=h.horizon, y_label="probability", floor=0.0,
-        ceiling=max(0.05, float(h.cumulative_probability.max()) * 1.1), name="catastrophe-total",
+        x_max=h.horizon,
+        y_label="probability",
+        floor=0.0,
+        ceiling=max(0.05, float(h.cumulative_probability.max()) * 1.1),
+        name="catastrophe-total",
     )
 
 
 def lab_payoff_chart(h: History) -> str:
     """Each lab's cumulative payoff ($B) as the model paid it."""
     series = [Series(name, h.lab_payoff[:, i], colour(i)) for i, name in enumerate(h.lab_names)]
-    return line_chart("Lab payoffs (cumulative)", h.step, series, x_max=h.horizon,
-                      y_label="$B", name="lab-payoffs")
+    return line_chart(
+        "Lab payoffs (cumulative)",
+        h.step,
+        series,
+        x_max=h.horizon,
+        y_label="$B",
+        name="lab-payoffs",
+    )
 
 
 def state_payoff_chart(h: History) -> str:
     """Each state's cumulative payoff ($B) as the model paid it."""
     offset = len(h.lab_names)
-    series = [Series(name, h.state_payoff[:, k], colour(offset + k), dash="5 2")
-              for k, name in enumerate(h.state_names)]
-    return line_chart("State payoffs (cumulative)", h.step, series, x_max=h.horizon,
-                      y_label="$B", name="state-payoffs")
+    series = [
+        Series(name, h.state_payoff[:, k], colour(offset + k), dash="5 2")
+        for k, name in enumerate(h.state_names)
+    ]
+    return line_chart(
+        "State payoffs (cumulative)",
+        h.step,
+        series,
+        x_max=h.horizon,
+        y_label="$B",
+        name="state-payoffs",
+    )
 
 
 def hazard_chart(h: History) -> str:
     """Per-month hazard stacked by source: each lab and the open-source pool on top."""
     series = [Series(name, h.hazard[:, i], colour(i)) for i, name in enumerate(h.lab_names)]
     series.append(Series(OPEN_SOURCE, h.hazard[:, -1], POOL_COLOUR))
-    return line_chart("Hazard by source (stacked)", h.step, series, x_max=h.horizon,
-                      y_label="hazard per month", floor=0.0, stacked=True, name="hazard")
+    return line_chart(
+        "Hazard by source (stacked)",
+        h.step,
+        series,
+        x_max=h.horizon,
+        y_label="hazard per month",
+        floor=0.0,
+        stacked=True,
+        name="hazard",
+    )
 
 
 def run_charts(h: History) -> dict[str, str]:
@@ -108,20 +159,37 @@ def compare_coalition_chart(a: History, b: History) -> str:
         Series("B: states in treaty", yb[:, 1], "#6a4c93", steps=True, width=2.2),
     ]
     ceiling = max(len(a.lab_names), len(a.state_names), len(b.lab_names), len(b.state_names))
-    return line_chart("Coalition: A dashed, B solid", x, series,
-                      x_max=max(a.horizon, b.horizon), y_label="members", floor=0.0,
-                      ceiling=ceiling + 0.3, integer=True, name="compare-coalition")
+    return line_chart(
+        "Coalition: A dashed, B solid",
+        x,
+        series,
+        x_max=max(a.horizon, b.horizon),
+        y_label="members",
+        floor=0.0,
+        ceiling=ceiling + 0.3,
+        integer=True,
+        name="compare-coalition",
+    )
 
 
 def compare_catastrophe_chart(a: History, b: History) -> str:
     """Cumulative catastrophe probability of run A (dashed) and run B (solid)."""
     x, ya, yb = _aligned(a, b, lambda h: h.cumulative_probability[:, None])
     top = np.nanmax(np.concatenate([ya.ravel(), yb.ravel()]))
-    series = [Series("A", ya[:, 0], "#9d0208", dash="6 3"),
-              Series("B", yb[:, 0], "#9d0208", width=2.2)]
-    return line_chart("Cumulative catastrophe probability: A vs B", x, series,
-                      x_max=max(a.horizon, b.horizon), y_label="probability", floor=0.0,
-                      ceiling=max(0.05, float(top) * 1.1), name="compare-catastrophe")
+    series = [
+        Series("A", ya[:, 0], "#9d0208", dash="6 3"),
+        Series("B", yb[:, 0], "#9d0208", width=2.2),
+    ]
+    return line_chart(
+        "Cumulative catastrophe probability: A vs B",
+        x,
+        series,
+        x_max=max(a.horizon, b.horizon),
+        y_label="probability",
+        floor=0.0,
+        ceiling=max(0.05, float(top) * 1.1),
+        name="compare-catastrophe",
+    )
 
 
 def _aligned(a: History, b: History, columns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

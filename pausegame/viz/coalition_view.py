@@ -82,8 +82,7 @@ def layout(lab_state: np.ndarray, n_states: int) -> Layout:
     lab_xy = place(lab_xy)
     state_xy = place(state_xy)
     above = lab_xy[:, 1] < state_xy[lab_state, 1] - 1.0 if len(lab_state) else np.zeros(0, bool)
-    return Layout(state_xy=state_xy, lab_xy=lab_xy, pool_xy=place(np.zeros(2)),
-                  label_above=above)
+    return Layout(state_xy=state_xy, lab_xy=lab_xy, pool_xy=place(np.zeros(2)), label_above=above)
 
 
 def node_radius(capability: float, threshold: float) -> float:
@@ -129,8 +128,10 @@ def _treaty(frame: Frame, where: Layout) -> str:
     if members.size == 0:
         return ""
     dash = "" if frame.binding else ' stroke-dasharray="8 6"'
-    parts = [f'<g data-treaty="{",".join(esc(frame.state_names[k]) for k in members)}"'
-             f' data-binding="{int(frame.binding)}">']
+    parts = [
+        f'<g data-treaty="{",".join(esc(frame.state_names[k]) for k in members)}"'
+        f' data-binding="{int(frame.binding)}">'
+    ]
     if members.size > 1:
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in where.state_xy[members])
         shape = "polygon" if members.size > 2 else "polyline"
@@ -158,8 +159,11 @@ def _leakage(frame: Frame, where: Layout) -> str:
     """Faint lines along which capability leaks to the pool; open-weight labs release directly."""
     parts = []
     for i, (x, y) in enumerate(where.lab_xy):
-        style = ('stroke="#777" stroke-width="1.4"' if frame.open_weights[i]
-                 else 'stroke="#ccc" stroke-width="0.8" stroke-dasharray="2 3"')
+        style = (
+            'stroke="#777" stroke-width="1.4"'
+            if frame.open_weights[i]
+            else 'stroke="#ccc" stroke-width="0.8" stroke-dasharray="2 3"'
+        )
         parts.append(
             f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{where.pool_xy[0]:.1f}"'
             f' y2="{where.pool_xy[1]:.1f}" {style}/>'
@@ -187,8 +191,11 @@ def _lab_node(frame: Frame, i: int, name: str, xy: np.ndarray, label_above: bool
     radius = node_radius(capability, frame.threshold)
     fill = PAUSE_COLOUR if pausing else RACE_COLOUR
     violator = bool(frame.violator[i])
-    stroke = (f'stroke="{VIOLATOR_COLOUR}" stroke-width="3.5"' if violator
-              else 'stroke="#222" stroke-width="1"')
+    stroke = (
+        f'stroke="{VIOLATOR_COLOUR}" stroke-width="3.5"'
+        if violator
+        else 'stroke="#222" stroke-width="1"'
+    )
     crossed = capability >= frame.threshold
     status = [("PAUSE" if pausing else "RACE"), f"capability {capability:.3f}"]
     if crossed:
@@ -289,6 +296,8 @@ def _legend() -> str:
         f'<circle cx="464" cy="{y}" r="6" fill="none" stroke="{FALSE_ALARM_COLOUR}"'
         f' stroke-width="3"/><text x="474" y="{y + 4}" font-size="10">false alarm</text>',
     ]
-    note = (f'<text x="10" y="{y + 24}" font-size="9" fill="#666">node area ~ capability;'
-            " grey lines: leakage to the open-source pool (solid: open weights)</text>")
+    note = (
+        f'<text x="10" y="{y + 24}" font-size="9" fill="#666">node area ~ capability;'
+        " grey lines: leakage to the open-source pool (solid: open weights)</text>"
+    )
     return "".join(items) + note

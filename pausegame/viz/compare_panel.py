@@ -61,26 +61,40 @@ def compare_html(a: PinnedRun, b: PinnedRun) -> str:
         ("scenario, seed", f"{a.scenario}, seed {a.seed}", f"{b.scenario}, seed {b.seed}"),
         ("outcome", _outcome(a), _outcome(b)),
         ("final coalition", _coalition(a), _coalition(b)),
-        ("cumulative catastrophe probability",
-         f"{a.summary['cumulative_catastrophe_probability']:.1%}",
-         f"{b.summary['cumulative_catastrophe_probability']:.1%}"),
-        ("threshold first crossed", _month(a.summary["first_threshold_step"]),
-         _month(b.summary["first_threshold_step"])),
-        ("catastrophe", _month(a.summary["catastrophe_step"]),
-         _month(b.summary["catastrophe_step"])),
-        ("detections / false alarms", f"{a.summary['detections']} / {a.summary['false_alarms']}",
-         f"{b.summary['detections']} / {b.summary['false_alarms']}"),
+        (
+            "cumulative catastrophe probability",
+            f"{a.summary['cumulative_catastrophe_probability']:.1%}",
+            f"{b.summary['cumulative_catastrophe_probability']:.1%}",
+        ),
+        (
+            "threshold first crossed",
+            _month(a.summary["first_threshold_step"]),
+            _month(b.summary["first_threshold_step"]),
+        ),
+        (
+            "catastrophe",
+            _month(a.summary["catastrophe_step"]),
+            _month(b.summary["catastrophe_step"]),
+        ),
+        (
+            "detections / false alarms",
+            f"{a.summary['detections']} / {a.summary['false_alarms']}",
+            f"{b.summary['detections']} / {b.summary['false_alarms']}",
+        ),
         ("largest hazard source", top_source(a), top_source(b)),
     ]
     differences = parameter_differences(a.params, b.params)
     body = "".join(
         f"<tr><th>{esc(label)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>" for label, x, y in rows
     )
-    changed = "".join(
-        f"<tr><th>{esc(name)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>"
-        for name, x, y in differences
-    ) or '<tr><td colspan="3">same parameters (different seed or scenario only)</td></tr>'
+    changed = (
+        "".join(
+            f"<tr><th>{esc(name)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>"
+            for name, x, y in differences
+        )
+        or '<tr><td colspan="3">same parameters (different seed or scenario only)</td></tr>'
+    )
     return (
         '<table class="pg-table pg-compare"><tr><th></th><th>A (pinned)</th><th>B (current)</th>'
-        f"</tr>{body}<tr><th colspan=\"3\">parameters that differ</th></tr>{changed}</table>"
+        f'</tr>{body}<tr><th colspan="3">parameters that differ</th></tr>{changed}</table>'
     )

@@ -63,8 +63,11 @@ def slider_scale(p: Parameter, *keep: float) -> SliderScale:
     """
     if p.integer:
         span = int(p.high - p.low)
-        raw = (np.arange(int(p.low), int(p.high) + 1, dtype=float) if span <= 400
-               else np.unique(np.round(np.geomspace(1, p.high, STOPS))))
+        raw = (
+            np.arange(int(p.low), int(p.high) + 1, dtype=float)
+            if span <= 400
+            else np.unique(np.round(np.geomspace(1, p.high, STOPS)))
+        )
         values = raw[(raw >= p.low) & (raw <= p.high)]
     elif _is_wide(p):
         bottom = max(p.low, p.default / 100) if p.low > 0 else p.default / 100
@@ -102,41 +105,65 @@ def load_custom(path_or_text: str, name: str = "") -> Scenario:
 
 
 @solara.component
-def ParameterSlider(parameter: Parameter, value: float, scenario_value: float,
-                    in_force: float, on_value: Callable[[str, float], None]) -> None:
+def ParameterSlider(
+    parameter: Parameter,
+    value: float,
+    scenario_value: float,
+    in_force: float,
+    on_value: Callable[[str, float], None],
+) -> None:
     """One parameter's slider; marks values that differ from the scenario or the model."""
-    scale = solara.use_memo(lambda: slider_scale(parameter, scenario_value),
-                            [parameter.name, scenario_value])
+    scale = solara.use_memo(
+        lambda: slider_scale(parameter, scenario_value), [parameter.name, scenario_value]
+    )
     changed = value != scenario_value
     pending = value != in_force
     marks = " *" if changed else ""
     label = f"{parameter.name} = {value_text(parameter, value)} {parameter.unit}{marks}"
-    with solara.Tooltip(tooltip(parameter)), solara.Column(
-        gap="0px", classes=[f"param-{parameter.name}", "pg-param"]
+    with (
+        solara.Tooltip(tooltip(parameter)),
+        solara.Column(gap="0px", classes=[f"param-{parameter.name}", "pg-param"]),
     ):
-        solara.Text(label, style={"font-size": "12px",
-                                  "font-weight": "600" if changed else "400",
-                                  "color": "#b35900" if pending else "inherit"})
+        solara.Text(
+            label,
+            style={
+                "font-size": "12px",
+                "font-weight": "600" if changed else "400",
+                "color": "#b35900" if pending else "inherit",
+            },
+        )
         rv.Slider(
             v_model=scale.index(value),
             on_v_model=lambda index: on_value(parameter.name, scale.value(index)),
-            min=0, max=len(scale.values) - 1, step=1, dense=True, hide_details=True,
+            min=0,
+            max=len(scale.values) - 1,
+            step=1,
+            dense=True,
+            hide_details=True,
             class_=f"pg-slider-{parameter.name}",
         )
 
 
 @solara.component
-def ParameterGroups(values: dict[str, float], scenario_values: dict[str, float],
-                    in_force: dict[str, float],
-                    on_value: Callable[[str, float], None]) -> None:
+def ParameterGroups(
+    values: dict[str, float],
+    scenario_values: dict[str, float],
+    in_force: dict[str, float],
+    on_value: Callable[[str, float], None],
+) -> None:
     """Expandable groups of sliders, one per parameter group, in declaration order.
 
     Only the open groups build their sliders: every widget on the page costs time at each
     animated step, and closed groups would add over a hundred.
     """
     open_groups, set_open_groups = solara.use_state([])
-    with rv.ExpansionPanels(multiple=True, accordion=True, class_="pg-groups",
-                            v_model=open_groups, on_v_model=set_open_groups):
+    with rv.ExpansionPanels(
+        multiple=True,
+        accordion=True,
+        class_="pg-groups",
+        v_model=open_groups,
+        on_v_model=set_open_groups,
+    ):
         for number, group in enumerate(GROUPS):
             members = [p for p in PARAMETERS if p.group == group]
             changed = sum(values[p.name] != scenario_values[p.name] for p in members)
@@ -146,8 +173,13 @@ def ParameterGroups(values: dict[str, float], scenario_values: dict[str, float],
                 with rv.ExpansionPanelContent():
                     if number in (open_groups or []):
                         for p in members:
-                            ParameterSlider(p, values[p.name], scenario_values[p.name],
-                                            in_force[p.name], on_value)
+                            ParameterSlider(
+                                p,
+                                values[p.name],
+                                scenario_values[p.name],
+                                in_force[p.name],
+                                on_value,
+                            )
 
 
 @solara.component
@@ -185,8 +217,9 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
 
     solara.Select("Scenario", values=options, value=current, on_value=choose)
     with solara.Row(gap="4px", style={"align-items": "center"}):
-        solara.InputText("or a local .toml path", value=path, on_value=set_path,
-                         continuous_update=True)
+        solara.InputText(
+            "or a local .toml path", value=path, on_value=set_path, continuous_update=True
+        )
         solara.Button("Load", on_click=load_path, disabled=not path.strip(), small=True)
     solara.FileDrop(label="... or drop a scenario .toml here", on_file=upload, lazy=False)
     if error:

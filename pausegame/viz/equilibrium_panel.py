@@ -86,8 +86,9 @@ class TreatyReport:
 def treaty_game_report(position: Position, selection: str = "dynamics") -> TreatyReport:
     """Every stable treaty from `position` (about 0.2 s for 8 labs and 4 states)."""
     where = position.where
-    game = treaty.analyse_treaties(position.structure, position.params, where.state,
-                                   where.pausing, where.members, selection)
+    game = treaty.analyse_treaties(
+        position.structure, position.params, where.state, where.pausing, where.members, selection
+    )
     return TreatyReport(
         step=where.step,
         rows=tuple(treaty.treaty_record(game, t) for t in game.stable),
@@ -119,21 +120,26 @@ def lab_game_html(report: LabGameReport | None) -> str:
     if report.members and not report.binding:
         treaty_text += " (not yet binding)"
     if report.current_is_equilibrium:
-        verdict = ('<p class="pg-verdict" data-equilibrium="1"><b>The agents\' current profile is'
-                   " a pure equilibrium</b> (regret 0).</p>")
+        verdict = (
+            '<p class="pg-verdict" data-equilibrium="1"><b>The agents\' current profile is'
+            " a pure equilibrium</b> (regret 0).</p>"
+        )
     else:
-        movers = sorted(((g, n) for n, g in zip(names, report.gains, strict=True) if g > 0),
-                        reverse=True)
+        movers = sorted(
+            ((g, n) for n, g in zip(names, report.gains, strict=True) if g > 0), reverse=True
+        )
         detail = "; ".join(
             f"{esc(n)} gains {g:.2f} by switching to "
             f"{'RACE' if report.current[names.index(n)] == treaty.PAUSE else 'PAUSE'}"
             for g, n in movers[:4]
         )
-        verdict = (f'<p class="pg-verdict" data-equilibrium="0"><b>Not an equilibrium:</b>'
-                   f" regret {report.regret:.2f} $B ({detail}).</p>")
+        verdict = (
+            f'<p class="pg-verdict" data-equilibrium="0"><b>Not an equilibrium:</b>'
+            f" regret {report.regret:.2f} $B ({detail}).</p>"
+        )
     rows = []
     for profile in report.equilibria[:SHOWN_EQUILIBRIA]:
-        here = " style=\"background:#e8f3fb\"" if profile == report.current else ""
+        here = ' style="background:#e8f3fb"' if profile == report.current else ""
         rows.append(
             f"<tr{here}><td>{esc(_play(names, profile))}</td>"
             f"<td>{report.welfare[profile]:.1f}</td><td>{report.risk[profile]:.2%}</td></tr>"
@@ -142,8 +148,9 @@ def lab_game_html(report: LabGameReport | None) -> str:
     if more > 0:
         rows.append(f'<tr><td colspan="3">... and {more} more</td></tr>')
     if not rows:
-        rows.append('<tr><td colspan="3">none: every profile leaves some lab wanting to move'
-                    "</td></tr>")
+        rows.append(
+            '<tr><td colspan="3">none: every profile leaves some lab wanting to move</td></tr>'
+        )
     optimum = report.optimum
     return (
         f'<div class="pg-lab-game" data-step="{report.step}"'
@@ -152,7 +159,7 @@ def lab_game_html(report: LabGameReport | None) -> str:
         f"</b>. Payoffs: each lab's expected utility over the next {report.horizon} months"
         f" (discount {report.discount:g}) with the profile held.</p>"
         f"<p>Current play: {esc(_play(names, report.current))}.</p>{verdict}"
-        f"<table class=\"pg-table\"><tr><th>pure equilibrium</th><th>lab welfare $B</th>"
+        f'<table class="pg-table"><tr><th>pure equilibrium</th><th>lab welfare $B</th>'
         f"<th>catastrophe risk, {report.horizon} mo</th></tr>{''.join(rows)}</table>"
         f"<p>Labs' social optimum: {esc(_play(names, optimum))} (welfare"
         f" {report.welfare[optimum]:.1f} $B, risk {report.risk[optimum]:.2%}).</p></div>"
@@ -162,10 +169,15 @@ def lab_game_html(report: LabGameReport | None) -> str:
 def treaty_html(report: TreatyReport | None, current_step: int) -> str:
     """The treaty-game half of the panel as HTML; says when it is from an earlier month."""
     if report is None:
-        return ('<div class="pg-treaties" data-step="">Stable treaties: analysed when the run'
-                " stands still.</div>")
-    stale = ("" if report.step == current_step
-             else f" (as of month {report.step}; updated when the run stands still)")
+        return (
+            '<div class="pg-treaties" data-step="">Stable treaties: analysed when the run'
+            " stands still.</div>"
+        )
+    stale = (
+        ""
+        if report.step == current_step
+        else f" (as of month {report.step}; updated when the run stands still)"
+    )
     items = []
     for row in report.rows:
         n_labs = len(row["pausing_labs"]) + len(row["racing_labs"])

@@ -10,9 +10,15 @@ from pausegame.sim.parameters import PARAMETERS
 from pausegame.viz.svg import esc
 
 KIND_COLOURS = {
-    "pause": "#2e86ab", "join": "#2e86ab", "race": "#e4572e", "leave": "#e4572e",
-    "violation detected": "#b07d00", "false alarm": "#9c27b0",
-    "threshold crossed": "#d62728", "sputnik moment": "#6a4c93", "catastrophe": "#9d0208",
+    "pause": "#2e86ab",
+    "join": "#2e86ab",
+    "race": "#e4572e",
+    "leave": "#e4572e",
+    "violation detected": "#b07d00",
+    "false alarm": "#9c27b0",
+    "threshold crossed": "#d62728",
+    "sputnik moment": "#6a4c93",
+    "catastrophe": "#9d0208",
 }
 SENTENCES = {
     "pause": "{agent} pauses",

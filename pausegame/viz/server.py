@@ -51,8 +51,18 @@ def solara_executable() -> str:
 def command(host: str, port: int) -> list[str]:
     """The `solara run` command line: production mode, no browser, no version check."""
     return [
-        solara_executable(), "run", APP_MODULE, "--host", host, "--port", str(port),
-        "--production", "--no-open", "--no-check-version", "--log-level", "warning",
+        solara_executable(),
+        "run",
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
     ]
 
 

@@ -137,8 +137,16 @@ class _Recorder:
 
 
 _ROW_FIELDS = (
-    "step", "pausing", "member", "capability", "open_source", "catastrophe_probability",
-    "cumulative_probability", "lab_payoff", "state_payoff", "hazard",
+    "step",
+    "pausing",
+    "member",
+    "capability",
+    "open_source",
+    "catastrophe_probability",
+    "cumulative_probability",
+    "lab_payoff",
+    "state_payoff",
+    "hazard",
 )
 
 
@@ -218,8 +226,11 @@ class LiveRun:
                 catastrophe_step=model.catastrophe_step,
             )
             outcome = classify_outcome(
-                model.catastrophe_step is not None, int(model.pausing.sum()), structure.n_labs,
-                int(model.member.sum()), structure.n_states,
+                model.catastrophe_step is not None,
+                int(model.pausing.sum()),
+                structure.n_labs,
+                int(model.member.sum()),
+                structure.n_states,
             )
             return RunView(
                 generation=self.generation,
@@ -244,9 +255,17 @@ class LiveRun:
             model = self.model
             planning = model.planning_state()
             state = kernel.WorldState(
-                np.array(planning.capability, dtype=float), np.array(planning.open_source),
-                np.array(planning.step), np.array(planning.loss_multiplier),
+                np.array(planning.capability, dtype=float),
+                np.array(planning.open_source),
+                np.array(planning.step),
+                np.array(planning.loss_multiplier),
             )
-            where = treaty.Position(state, model.pausing.copy(), model.member.copy(),
-                                    int(model.steps), self.seed, model.catastrophe_step)
+            where = treaty.Position(
+                state,
+                model.pausing.copy(),
+                model.member.copy(),
+                int(model.steps),
+                self.seed,
+                model.catastrophe_step,
+            )
             return Position(model.structure, model.params, where, (self.generation, where.step))

@@ -16,8 +16,18 @@ import numpy as np
 
 FONT = "font-family:Roboto,Helvetica,Arial,sans-serif"
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#8c6d31",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#8c6d31",
 )
 
 
@@ -130,8 +140,13 @@ def _step_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def value_range(series: Sequence[Series], guides: Sequence[Guide], log: bool,
-                floor: float | None, ceiling: float | None) -> tuple[float, float]:
+def value_range(
+    series: Sequence[Series],
+    guides: Sequence[Guide],
+    log: bool,
+    floor: float | None,
+    ceiling: float | None,
+) -> tuple[float, float]:
     """The y range that shows every finite value and guide, padded a little."""
     values = [s.y[np.isfinite(s.y)] for s in series] + [np.array([g.y for g in guides])]
     data = np.concatenate([v.ravel() for v in values]) if values else np.zeros(0)
@@ -177,11 +192,21 @@ def line_chart(
     if stacked:
         tops = np.cumsum([s.y for s in shown], axis=0) if shown else np.zeros((0, len(x)))
         shown = [Series(s.label, tops[i], s.color, s.dash, s.width) for i, s in enumerate(series)]
-    legend, legend_height = _legend(shown + [Series(g.label, np.zeros(0), g.color, "4 3")
-                                             for g in guides], width)
+    legend, legend_height = _legend(
+        shown + [Series(g.label, np.zeros(0), g.color, "4 3") for g in guides], width
+    )
     low, high = value_range(shown, guides, log, floor, ceiling)
-    area = PlotArea(left=52, top=24, width=width - 64, height=height - 58, x_max=x_max,
-                    y_low=low, y_high=high, log=log, integer=integer)
+    area = PlotArea(
+        left=52,
+        top=24,
+        width=width - 64,
+        height=height - 58,
+        x_max=x_max,
+        y_low=low,
+        y_high=high,
+        log=log,
+        integer=integer,
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend_height}"'
         f' width="100%" style="max-width:{width}px;{FONT}" data-chart="{esc(name)}"'
@@ -212,8 +237,11 @@ def _axes(area: PlotArea, y_label: str) -> str:
         f'<rect x="{area.left}" y="{area.top}" width="{area.width}" height="{area.height}"'
         ' fill="#fafafa" stroke="#bbb"/>'
     ]
-    y_ticks = (log_ticks(area.y_low, area.y_high) if area.log
-               else nice_ticks(area.y_low, area.y_high, 4, area.integer))
+    y_ticks = (
+        log_ticks(area.y_low, area.y_high)
+        if area.log
+        else nice_ticks(area.y_low, area.y_high, 4, area.integer)
+    )
     for tick in y_ticks:
         y = float(area.y(tick))
         parts.append(

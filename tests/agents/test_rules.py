@@ -112,9 +112,7 @@ safety = 0.5
 
 
 def test_trigger_punishment_makes_members_leave_after_a_detection():
-    scenario = with_rules(
-        "fixed", "fixed", trigger_steps=6, verification=1.0, false_alarm=0.0
-    )
+    scenario = with_rules("fixed", "fixed", trigger_steps=6, verification=1.0, false_alarm=0.0)
     import dataclasses
 
     states = tuple(dataclasses.replace(s, member=True) for s in scenario.states)

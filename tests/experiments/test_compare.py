@@ -16,13 +16,18 @@ from tests.experiments.test_treaty import tiny_scenario
 
 # Little hazard, so runs rarely end early and the test looks at where agents settle.
 STRONG = {"verification": 1.0, "fine": 1.0e5, "state_loss": 1.0e7, "hazard_max": 0.001}
-TOOTHLESS = {"verification": 0.0, "verification_cost": 1.0, "state_loss": 1.0e7,
-             "hazard_max": 0.001}
+TOOTHLESS = {
+    "verification": 0.0,
+    "verification_cost": 1.0,
+    "state_loss": 1.0e7,
+    "hazard_max": 0.001,
+}
 
 
 def test_spec_names_a_builtin_with_overrides():
-    scenario = compare.scenario_from_spec("article:verification=0.95,leak_pause=0,"
-                                          "lab.Anthropic.safety=0.9")
+    scenario = compare.scenario_from_spec(
+        "article:verification=0.95,leak_pause=0,lab.Anthropic.safety=0.9"
+    )
     base = load_scenario("article")
     assert scenario.params.verification == 0.95
     assert scenario.params.leak_pause == 0.0
@@ -35,13 +40,22 @@ def test_spec_names_a_file_with_and_without_overrides(tmp_path: Path):
     builtin = resources.files("pausegame") / "scenarios" / "article.toml"
     path.write_text(builtin.read_text(encoding="utf-8"), encoding="utf-8")
     assert compare.scenario_from_spec(str(path)).params.verification == (
-        load_scenario("article").params.verification)
+        load_scenario("article").params.verification
+    )
     assert compare.scenario_from_spec(f"{path}:verification=0.5").params.verification == 0.5
 
 
-@pytest.mark.parametrize("spec", ["nosuch", "nosuch:verification=0.5", "article:",
-                                  "article:verification", "article:verification=7",
-                                  "article:nosuch=1"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "nosuch",
+        "nosuch:verification=0.5",
+        "article:",
+        "article:verification",
+        "article:verification=7",
+        "article:nosuch=1",
+    ],
+)
 def test_bad_specs_are_input_errors(spec: str):
     with pytest.raises(InputError):
         compare.scenario_from_spec(spec)
@@ -59,8 +73,11 @@ def start_ensemble(scenario, seeds, steps, progress=None):
     finals = []
     for seed in seeds:
         model = simulate(scenario, seed, 0)
-        finals.append(compare.FinalState(summarise(model), model.planning_state(),
-                                          model.pausing.copy(), model.member.copy()))
+        finals.append(
+            compare.FinalState(
+                summarise(model), model.planning_state(), model.pausing.copy(), model.member.copy()
+            )
+        )
     return finals
 
 
@@ -80,7 +97,8 @@ def test_distance_from_equilibrium_is_measured_in_the_final_states_game():
     assert runs["share_global_pause_stable_at_end"] == float(analysis.global_pause_stable)
     assert result["equilibria"]["global_pause_stable"] == report["global_pause_stable"]
     assert [t["members"] for t in result["equilibria"]["stable_treaties"]] == [
-        t["members"] for t in report["stable_treaties"]]
+        t["members"] for t in report["stable_treaties"]
+    ]
 
 
 def test_agents_find_the_global_pause_when_it_is_the_stable_treaty():
@@ -110,20 +128,31 @@ def test_without_verification_agents_stay_out_of_the_treaty():
 def test_compare_reports_every_scenario_with_shares_that_add_up():
     calls = []
     result = compare.compare(
-        ["article", "article:verification=0.95,leak_pause=0,leak_base=0"], 2, 6,
+        ["article", "article:verification=0.95,leak_pause=0,leak_base=0"],
+        2,
+        6,
         progress=lambda spec, done, total: calls.append((spec, done, total)),
     )
     assert [s["scenario"] for s in result["scenarios"]] == [
-        "article", "article:verification=0.95,leak_pause=0,leak_base=0"]
-    assert calls == [("article", 1, 2), ("article", 2, 2),
-                     ("article:verification=0.95,leak_pause=0,leak_base=0", 1, 2),
-                     ("article:verification=0.95,leak_pause=0,leak_base=0", 2, 2)]
+        "article",
+        "article:verification=0.95,leak_pause=0,leak_base=0",
+    ]
+    assert calls == [
+        ("article", 1, 2),
+        ("article", 2, 2),
+        ("article:verification=0.95,leak_pause=0,leak_base=0", 1, 2),
+        ("article:verification=0.95,leak_pause=0,leak_base=0", 2, 2),
+    ]
     for entry in result["scenarios"]:
         runs = entry["runs"]
         assert set(runs["outcome_shares"]) == set(OUTCOMES)
         assert sum(runs["outcome_shares"].values()) == pytest.approx(1.0)
-        for key in ("share_at_stable_treaty", "share_at_lab_equilibrium",
-                    "share_at_start_stable_treaty", "share_global_pause_stable_at_end"):
+        for key in (
+            "share_at_stable_treaty",
+            "share_at_lab_equilibrium",
+            "share_at_start_stable_treaty",
+            "share_global_pause_stable_at_end",
+        ):
             assert runs[key] is None or 0.0 <= runs[key] <= 1.0
         assert runs["mean_regret"] is None or runs["mean_regret"] >= 0.0
         assert 0.0 <= runs["mean_cumulative_catastrophe_probability"] <= 1.0

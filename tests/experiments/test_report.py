@@ -38,13 +38,16 @@ def test_wilson_interval_by_hand():
     assert (low, high) == pytest.approx((0.4902, 0.9433), abs=5e-5)
 
 
-@pytest.mark.parametrize(("k", "n", "expected"), [
-    # Newcombe (1998), Statistics in Medicine 17:857, Table I, method 3 (Wilson score).
-    (81, 263, (0.2553, 0.3662)),
-    (15, 148, (0.0624, 0.1605)),
-    (0, 20, (0.0, 0.1611)),
-    (1, 29, (0.0061, 0.1718)),
-])
+@pytest.mark.parametrize(
+    ("k", "n", "expected"),
+    [
+        # Newcombe (1998), Statistics in Medicine 17:857, Table I, method 3 (Wilson score).
+        (81, 263, (0.2553, 0.3662)),
+        (15, 148, (0.0624, 0.1605)),
+        (0, 20, (0.0, 0.1611)),
+        (1, 29, (0.0061, 0.1718)),
+    ],
+)
 def test_wilson_interval_matches_published_values(k, n, expected):
     assert wilson_interval(k, n) == pytest.approx(expected, abs=5e-5)
 
@@ -85,8 +88,10 @@ def test_report_writes_the_table_heatmap_and_lines(sweep_folder, tmp_path, capsy
     table = pd.read_csv(tmp_path / "outcomes.csv")
     assert len(table) == 4 and table["runs"].eq(3).all()
     for _, row in table.iterrows():
-        point = runs[(runs["verification"] == row["verification"])
-                     & (runs["leak_pause"] == row["leak_pause"])]
+        point = runs[
+            (runs["verification"] == row["verification"])
+            & (runs["leak_pause"] == row["leak_pause"])
+        ]
         assert sum(row[f"{o}_count"] for o in OUTCOMES) == row["runs"] == len(point)
         for outcome in OUTCOMES:
             count = int((point["outcome"] == outcome).sum())
@@ -95,15 +100,31 @@ def test_report_writes_the_table_heatmap_and_lines(sweep_folder, tmp_path, capsy
             low, high = wilson_interval(count, len(point))
             assert (row[f"{outcome}_low"], row[f"{outcome}_high"]) == pytest.approx((low, high))
         assert row["mean_cumulative_catastrophe_probability"] == pytest.approx(
-            point["cumulative_catastrophe_probability"].mean())
+            point["cumulative_catastrophe_probability"].mean()
+        )
     cells = pd.read_csv(tmp_path / "global_pause-by-verification-leak_pause.csv")
     assert cells["value"].tolist() == pytest.approx(table["global_pause_share"].tolist())
 
 
 def test_report_of_a_mean_metric_with_swapped_axes(sweep_folder, tmp_path, capsys):
     metric = "cumulative_catastrophe_probability"
-    assert main(["report", str(sweep_folder), "--x", "leak_pause", "--y", "verification",
-                 "--metric", metric, "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(sweep_folder),
+                "--x",
+                "leak_pause",
+                "--y",
+                "verification",
+                "--metric",
+                metric,
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert (tmp_path / f"phase-{metric}-leak_pause-verification.png").is_file()
     cells = pd.read_csv(tmp_path / f"{metric}-by-leak_pause-verification.csv")
@@ -120,11 +141,14 @@ def test_default_report_folder_keeps_the_sweep_readable(sweep_folder, capsys):
     assert len(pd.read_parquet(sweep_folder)) == parse_sweep_spec(SPEC).run_count
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--metric", "happiness"], "--metric happiness"),
-    (["--x", "fine"], "--x fine: not a swept parameter"),
-    (["--x", "verification", "--y", "verification"], "both verification"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--metric", "happiness"], "--metric happiness"),
+        (["--x", "fine"], "--x fine: not a swept parameter"),
+        (["--x", "verification", "--y", "verification"], "both verification"),
+    ],
+)
 def test_bad_report_options_are_one_line(sweep_folder, tmp_path, capsys, argv, message):
     assert main(["report", str(sweep_folder), *argv, "--out", str(tmp_path / "r")]) == 2
     error = capsys.readouterr().err.strip().splitlines()

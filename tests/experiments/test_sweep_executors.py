@@ -46,7 +46,10 @@ def test_reference_has_one_row_per_run_with_every_documented_column(reference):
     for run in spec.runs():
         row = rows.loc[run.run_id]
         assert (row["verification"], row["leak_pause"], row["seed"]) == (
-            run.overrides["verification"], run.overrides["leak_pause"], run.seed)
+            run.overrides["verification"],
+            run.overrides["leak_pause"],
+            run.seed,
+        )
     assert set(rows["outcome"]) <= set(OUTCOMES)
     assert rows["steps_run"].between(1, 10).all()
     assert rows["coalition_size"].eq(rows["labs_pausing"] + rows["states_in_treaty"]).all()
@@ -54,8 +57,14 @@ def test_reference_has_one_row_per_run_with_every_documented_column(reference):
     assert pausing.shape[1] == 12 and pausing.sum(axis=1).eq(rows["coalition_size"]).all()
     assert rows["cumulative_catastrophe_probability"].between(0, 1).all()
     assert rows["open_source_hazard_share"].between(0, 1).all()
-    for column in ("welfare_labs", "welfare_states", "detections", "first_threshold_step",
-                   "catastrophe_step", "coalition"):
+    for column in (
+        "welfare_labs",
+        "welfare_states",
+        "detections",
+        "first_threshold_step",
+        "catastrophe_step",
+        "coalition",
+    ):
         assert column in rows
     traces = dataset(reference, traces=True)
     assert traces.groupby("run_id").size().tolist() == rows["steps_run"].tolist()
@@ -80,8 +89,9 @@ def test_a_row_is_the_single_run_of_its_point_and_seed(reference):
 
 
 def test_two_local_workers_give_the_identical_dataset(reference, tmp_path):
-    result = run_sweep(parse_sweep_spec(SPEC), tmp_path, workers=2, batch_size=2,
-                       chunk_size=1, progress=False)
+    result = run_sweep(
+        parse_sweep_spec(SPEC), tmp_path, workers=2, batch_size=2, chunk_size=1, progress=False
+    )
     assert "2 worker" in result.executor and result.ran == result.total == 8
     pd.testing.assert_frame_equal(dataset(tmp_path), dataset(reference))
     pd.testing.assert_frame_equal(dataset(tmp_path, True), dataset(reference, True))
@@ -89,10 +99,17 @@ def test_two_local_workers_give_the_identical_dataset(reference, tmp_path):
 
 def test_a_dask_cluster_gives_the_identical_dataset(reference, tmp_path):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1,
-                                  processes=True, dashboard_address=None) as cluster:
-        result = run_sweep(parse_sweep_spec(SPEC), tmp_path, scheduler=cluster.scheduler_address,
-                           batch_size=3, chunk_size=2, progress=False)
+    with distributed.LocalCluster(
+        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run_sweep(
+            parse_sweep_spec(SPEC),
+            tmp_path,
+            scheduler=cluster.scheduler_address,
+            batch_size=3,
+            chunk_size=2,
+            progress=False,
+        )
     assert result.executor.startswith("dask") and result.ran == 8
     pd.testing.assert_frame_equal(dataset(tmp_path), dataset(reference))
     pd.testing.assert_frame_equal(dataset(tmp_path, True), dataset(reference, True))
@@ -107,8 +124,9 @@ def test_unreachable_scheduler_is_one_line_and_leaves_no_folder(tmp_path, capsys
     spec.write_text(SPEC, encoding="utf-8")
     out = tmp_path / "out"
     # Port 9 (discard) on loopback: nothing listens there in a test environment.
-    code = main(["sweep", str(spec), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9",
-                 "--quiet"])
+    code = main(
+        ["sweep", str(spec), "--out", str(out), "--scheduler", "tcp://127.0.0.1:9", "--quiet"]
+    )
     assert code == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "cannot connect" in error[0]

@@ -48,8 +48,10 @@ def committed_ids(folder: Path) -> list[int]:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*")}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +94,25 @@ def all_gone(pids: set[int], seconds: float = 15.0) -> bool:
 
 
 def start_sweep(spec_file: Path, out: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "pausegame.cli", "sweep", str(spec_file), "--out", str(out),
-               "--workers", "2", "--batch-size", "2", "--chunk-size", "1", "--quiet"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pausegame.cli",
+        "sweep",
+        str(spec_file),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--batch-size",
+        "2",
+        "--chunk-size",
+        "1",
+        "--quiet",
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def wait_for_first_batch(process: subprocess.Popen, out: Path) -> set[int]:
@@ -110,8 +127,9 @@ def wait_for_first_batch(process: subprocess.Popen, out: Path) -> set[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
-def test_sigkill_mid_sweep_then_resume_loses_and_duplicates_nothing(spec_file, reference,
-                                                                    tmp_path, capsys):
+def test_sigkill_mid_sweep_then_resume_loses_and_duplicates_nothing(
+    spec_file, reference, tmp_path, capsys
+):
     out = tmp_path / "out"
     process = start_sweep(spec_file, out)
     workers = wait_for_first_batch(process, out)
@@ -139,8 +157,9 @@ def test_sigkill_mid_sweep_then_resume_loses_and_duplicates_nothing(spec_file, r
 
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
-def test_ctrl_c_commits_finished_runs_stops_the_workers_and_exits_130(spec_file, reference,
-                                                                      tmp_path):
+def test_ctrl_c_commits_finished_runs_stops_the_workers_and_exits_130(
+    spec_file, reference, tmp_path
+):
     out = tmp_path / "out"
     process = start_sweep(spec_file, out)
     workers = wait_for_first_batch(process, out)
@@ -219,8 +238,18 @@ def test_two_sweeps_never_write_into_one_folder_at_once(tmp_path):
 
 
 def test_workers_and_scheduler_together_are_refused(spec_file, tmp_path, capsys):
-    code = main(["sweep", str(spec_file), "--out", str(tmp_path / "o"), "--workers", "2",
-                 "--scheduler", "tcp://127.0.0.1:8786"])
+    code = main(
+        [
+            "sweep",
+            str(spec_file),
+            "--out",
+            str(tmp_path / "o"),
+            "--workers",
+            "2",
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+        ]
+    )
     assert code == 2 and "--scheduler" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 

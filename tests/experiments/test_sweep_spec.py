@@ -32,8 +32,9 @@ def test_grid_expands_to_every_point_and_seed_with_ids_from_the_spec():
     runs = list(spec.runs())
     assert spec.run_count == len(runs) == 3 * 2 * 3
     assert [r.run_id for r in runs] == list(range(len(runs)))
-    pairs = {(r.overrides["verification"], r.overrides["lab.Anthropic.safety"], r.seed)
-             for r in runs}
+    pairs = {
+        (r.overrides["verification"], r.overrides["lab.Anthropic.safety"], r.seed) for r in runs
+    }
     assert pairs == set(itertools.product([0.0, 0.5, 1.0], [0.2, 0.9], [3, 1, 7]))
     for run in runs:
         assert run.run_id == run.point_id * 3 + [3, 1, 7].index(run.seed)
@@ -52,10 +53,13 @@ def test_same_text_same_runs_and_hash_different_text_different_hash():
     assert first.digest() == again.digest()
     assert list(first.runs()) == list(again.runs())
     # Equal values written differently (1 vs 1.0) normalise to the same spec.
-    assert parse_sweep_spec(GRID_SPEC.replace("[0.0, 0.5, 1]", "[0, 0.5, 1.0]")).digest() \
+    assert (
+        parse_sweep_spec(GRID_SPEC.replace("[0.0, 0.5, 1]", "[0, 0.5, 1.0]")).digest()
         == first.digest()
-    assert parse_sweep_spec(GRID_SPEC.replace("steps = 12", "steps = 13")).digest() \
-        != first.digest()
+    )
+    assert (
+        parse_sweep_spec(GRID_SPEC.replace("steps = 12", "steps = 13")).digest() != first.digest()
+    )
     assert parse_sweep_spec(GRID_SPEC, traces=True).digest() != first.digest()
 
 
@@ -87,8 +91,11 @@ ranges = { lookahead = [3, 30], fine = [1.0, 20.0] }
 
 
 @settings(max_examples=60, deadline=None)
-@given(count=st.integers(1, 40), seed=st.integers(0, 2**32 - 1),
-       method=st.sampled_from(["latin_hypercube", "random"]))
+@given(
+    count=st.integers(1, 40),
+    seed=st.integers(0, 2**32 - 1),
+    method=st.sampled_from(["latin_hypercube", "random"]),
+)
 def test_samples_are_seeded_and_inside_their_ranges(count, seed, method):
     sample = Sample(method, count, seed, {"fine": (1.0, 21.0), "verification": (0.0, 0.5)})
     points = sample.points()
@@ -106,8 +113,10 @@ def test_samples_are_seeded_and_inside_their_ranges(count, seed, method):
 def test_scenario_path_is_relative_to_the_spec(tmp_path):
     (tmp_path / "mine.toml").write_text(
         (Path(__file__).parents[2] / "pausegame" / "scenarios" / "article.toml")
-        .read_text(encoding="utf-8").replace('name = "article"', 'name = "mine"'),
-        encoding="utf-8")
+        .read_text(encoding="utf-8")
+        .replace('name = "article"', 'name = "mine"'),
+        encoding="utf-8",
+    )
     (tmp_path / "sweep.toml").write_text('scenario = "mine.toml"\nseeds = 1\n', encoding="utf-8")
     from pausegame.experiments.sweep_spec import load_sweep_spec
 
@@ -129,10 +138,14 @@ BAD_SPECS = {
     "unknown lab field": ("seeds = 1\n[fixed]\nlab.Meta.height = 2\n", "lab.Meta.height"),
     "set twice": ("seeds = 1\n[grid]\nfine = [1, 2]\n[fixed]\nfine = 3\n", "fixed.fine"),
     "missing seeds": ("steps = 10\n", "seeds"),
-    "bad sample range": ("seeds = 1\n[sample]\ncount = 3\nranges = { fine = [5, 1] }\n",
-                         "sample.ranges.fine"),
-    "bad sample method": ("seeds = 1\n[sample]\nmethod = 'sobol'\ncount = 3\n"
-                          "ranges = { fine = [1, 5] }\n", "sample.method"),
+    "bad sample range": (
+        "seeds = 1\n[sample]\ncount = 3\nranges = { fine = [5, 1] }\n",
+        "sample.ranges.fine",
+    ),
+    "bad sample method": (
+        "seeds = 1\n[sample]\nmethod = 'sobol'\ncount = 3\nranges = { fine = [1, 5] }\n",
+        "sample.method",
+    ),
     "zero steps": ("seeds = 1\nsteps = 0\n", "steps"),
     "no scenario": ("seeds = 1\nscenario = 'nowhere.toml'\n", "scenario"),
 }

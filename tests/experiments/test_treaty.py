@@ -88,8 +88,14 @@ def test_lab_game_entries_are_the_agents_lookahead_utilities(seed, steps):
 def test_anticipation_payoffs_are_the_states_membership_utilities(seed, steps):
     scenario = load_scenario("article")
     model = simulate(scenario, seed, steps)
-    analysis = treaty.analyse_treaties(model.structure, model.params, model.planning_state(),
-                                       model.pausing, model.member, selection="anticipation")
+    analysis = treaty.analyse_treaties(
+        model.structure,
+        model.params,
+        model.planning_state(),
+        model.pausing,
+        model.member,
+        selection="anticipation",
+    )
     for k in range(model.structure.n_states):
         out_set, in_set = model.member.copy(), model.member.copy()
         out_set[k], in_set[k] = False, True
@@ -121,11 +127,19 @@ def test_lab_game_axes_follow_the_payoff_tensor_convention():
     assert game.state_payoffs.shape == (2, 2, 2, 2)
     assert game.catastrophe.shape == (2, 2, 2)
     for profile in np.ndindex(2, 2, 2):
-        one = kernel.lookahead(state, np.array(profile, dtype=bool), members, structure,
-                               scenario.params, scenario.params.lookahead, scenario.params.discount)
+        one = kernel.lookahead(
+            state,
+            np.array(profile, dtype=bool),
+            members,
+            structure,
+            scenario.params,
+            scenario.params.lookahead,
+            scenario.params.discount,
+        )
         np.testing.assert_allclose(game.payoffs[(slice(None), *profile)], one.lab, rtol=1e-12)
-        np.testing.assert_allclose(game.state_payoffs[(slice(None), *profile)], one.state,
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            game.state_payoffs[(slice(None), *profile)], one.state, rtol=1e-12
+        )
         assert game.catastrophe[profile] == pytest.approx(float(one.catastrophe), rel=1e-12)
 
 
@@ -145,8 +159,9 @@ def test_chunked_kernel_calls_give_the_same_games(monkeypatch):
 
 
 def lab_game_of(payoffs: np.ndarray) -> treaty.LabGame:
-    return treaty.LabGame(payoffs, np.zeros_like(payoffs), np.zeros(payoffs.shape[1:]),
-                          np.zeros(1, dtype=bool))
+    return treaty.LabGame(
+        payoffs, np.zeros_like(payoffs), np.zeros(payoffs.shape[1:]), np.zeros(1, dtype=bool)
+    )
 
 
 STAG_HUNT = np.array([[[2.0, 3.0], [0.0, 4.0]], [[2.0, 0.0], [3.0, 4.0]]])  # 0 = hare, 1 = stag
@@ -178,8 +193,14 @@ def test_unknown_selection_is_an_input_error():
     scenario = tiny_scenario()
     pausing, members = scenario.initial_profile()
     with pytest.raises(InputError, match="selection"):
-        treaty.analyse_treaties(scenario.structure(), scenario.params, scenario.initial_state(),
-                                pausing, members, selection="random")
+        treaty.analyse_treaties(
+            scenario.structure(),
+            scenario.params,
+            scenario.initial_state(),
+            pausing,
+            members,
+            selection="random",
+        )
 
 
 @settings(max_examples=60, deadline=None)
@@ -236,8 +257,9 @@ def test_stability_follows_its_definition_under_every_rule():
     scenario = tiny_scenario(verification=0.7, fine=50.0, state_loss=3000.0)
     pausing, members = scenario.initial_profile()
     for rule in treaty.SELECTIONS:
-        analysis = treaty.analyse_treaties(scenario.structure(), scenario.params,
-                                           scenario.initial_state(), pausing, members, rule)
+        analysis = treaty.analyse_treaties(
+            scenario.structure(), scenario.params, scenario.initial_state(), pausing, members, rule
+        )
         w = {tuple(t.members): t.payoffs for t in analysis.treaties}
         for t in analysis.treaties:
             for k, member in enumerate(t.members):
@@ -272,8 +294,9 @@ def test_report_has_the_lab_game_under_the_treaty_in_force():
     assert where.step == 0
     assert report["players"] == list(scenario.structure().lab_names)
     assert report["lab_game_members"] == []
-    expected = games.pure_equilibria(analysis.current_game.payoffs,
-                                     treaty.tolerance(analysis.current_game.payoffs))
+    expected = games.pure_equilibria(
+        analysis.current_game.payoffs, treaty.tolerance(analysis.current_game.payoffs)
+    )
     assert [tuple(e["profile"]) for e in report["pure_equilibria"]] == expected
     stable_sets = [t["members"] for t in report["stable_treaties"]]
     assert stable_sets == report["stable_treaties_by_rule"]["dynamics"]

@@ -15,8 +15,13 @@ from pausegame.viz import server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVER_START_TIMEOUT = 120.0
@@ -26,16 +31,21 @@ SERVER_START_TIMEOUT = 120.0
 def chromium_path() -> Path:
     """The system Chromium the browser tests drive (never a downloaded one)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}"
-                    " (apt-get install chromium)")
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        )
     return CHROMIUM
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict, chromium_path: Path) -> dict:
     """pytest-playwright's launch arguments, pointed at the system Chromium, headless."""
-    return {**browser_type_launch_args, "executable_path": str(chromium_path),
-            "args": CHROMIUM_ARGS, "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(chromium_path),
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +69,12 @@ def ui_server(chromium_path: Path, artifacts: Path):
     port = server.free_port()
     log_path = artifacts / "ui-server.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen([*_pausegame_command(), "ui", "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+        process = subprocess.Popen(
+            [*_pausegame_command(), "ui", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
+        )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         address = None

@@ -38,8 +38,9 @@ def button(found, css_class: str) -> v.Btn:
 
 
 def params_in_force(found) -> dict[str, float]:
-    return {k: float(x) for k, x in (pair.split("=") for pair in
-                                     html(found, "pg-model-params").split())}
+    return {
+        k: float(x) for k, x in (pair.split("=") for pair in html(found, "pg-model-params").split())
+    }
 
 
 def slider(found, name: str) -> v.Slider:
@@ -164,8 +165,10 @@ def test_pinning_a_run_shows_a_and_b_side_by_side():
     assert "month 4" in table and "month 1" in table
 
 
-@pytest.mark.skipif("strong-verification" not in builtin_names(),
-                    reason="needs the strong-verification built-in scenario")
+@pytest.mark.skipif(
+    "strong-verification" not in builtin_names(),
+    reason="needs the strong-verification built-in scenario",
+)
 def test_choosing_a_scenario_restarts_with_its_values():
     found = render()
     button(found, "pg-step-button").click()

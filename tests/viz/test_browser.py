@@ -25,8 +25,10 @@ class Problems:
         page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: self.console.append(str(error)))
         page.on("requestfailed", lambda r: self.requests.append(f"failed {r.url}"))
-        page.on("response",
-                lambda r: self.requests.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: self.requests.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
 
 
 def open_ui(browser: Browser, address: str) -> tuple[Page, Problems]:
@@ -55,8 +57,9 @@ def step(page: Page) -> None:
     """Click Step and wait until the page shows the next month."""
     before = month(page)
     page.locator(".pg-step-button").click()
-    expect(page.locator(".pg-status")).to_contain_text(f"Month {before + 1} of",
-                                                       timeout=STEP_TIMEOUT)
+    expect(page.locator(".pg-status")).to_contain_text(
+        f"Month {before + 1} of", timeout=STEP_TIMEOUT
+    )
 
 
 def settled_text(page: Page, locator, timeout: float = 20.0) -> str:
@@ -123,16 +126,18 @@ def test_slider_then_reset_changes_the_model_parameter(ui, artifacts):
         page.keyboard.press("ArrowRight")
         expect(thumb).to_have_attribute("aria-valuenow", str(start + presses))
         settled_text(page, label)
-    expect(label).not_to_contain_text(re.compile(rf"verification = {re.escape(before)}\s"),
-                                      timeout=STEP_TIMEOUT)
+    expect(label).not_to_contain_text(
+        re.compile(rf"verification = {re.escape(before)}\s"), timeout=STEP_TIMEOUT
+    )
     chosen = re.search(r"verification = (\S+)", settled_text(page, label)).group(1)
     assert float(chosen) > float(before)
     expect(page.locator(".pg-pending")).to_contain_text(f"verification {before} -> {chosen}")
     # Not applied yet: the model still runs with the old value until Reset.
     assert f"verification={before} " in in_force.inner_text() + " "
     page.locator(".pg-reset").click()
-    expect(in_force).to_contain_text(re.compile(rf"verification={re.escape(chosen)}(\s|$)"),
-                                     timeout=STEP_TIMEOUT)
+    expect(in_force).to_contain_text(
+        re.compile(rf"verification={re.escape(chosen)}(\s|$)"), timeout=STEP_TIMEOUT
+    )
     expect(page.locator(".pg-pending")).to_have_count(0)
     shot(page, artifacts, "ui-after-reset.png")
     assert problems.console == []
@@ -161,8 +166,9 @@ def test_two_tabs_have_independent_models(browser, ui_server, artifacts):
 def test_play_animates_and_pause_stops(ui):
     page, problems = ui
     page.locator(".pg-play").click()
-    expect(page.locator(".pg-status")).to_contain_text(re.compile(r"Month ([3-9]|\d\d+) of"),
-                                                       timeout=STEP_TIMEOUT)
+    expect(page.locator(".pg-status")).to_contain_text(
+        re.compile(r"Month ([3-9]|\d\d+) of"), timeout=STEP_TIMEOUT
+    )
     page.locator(".pg-play").click()  # now labelled Pause
     expect(page.locator(".pg-play")).to_contain_text("Play", timeout=STEP_TIMEOUT)
     stopped = month(page)

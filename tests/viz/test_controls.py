@@ -97,5 +97,6 @@ def test_slider_stops_are_round_numbers():
                 continue
             digits = value / 10 ** (math.floor(math.log10(abs(value))) - 2)
             is_round = abs(digits - round(digits)) < 1e-6
-            assert is_round or value == parameter.default or value in (parameter.low,
-                                                                      parameter.high)
+            assert (
+                is_round or value == parameter.default or value in (parameter.low, parameter.high)
+            )

@@ -27,9 +27,15 @@ def run_at_month_12():
 def lab_utility(run: LiveRun, profile: tuple[int, ...]) -> np.ndarray:
     """Every lab's lookahead utility of holding `profile`: one plain kernel call."""
     model = run.model
-    return kernel.lookahead(model.planning_state(), np.array(profile, dtype=bool), model.member,
-                            model.structure, model.params, model.params.lookahead,
-                            model.params.discount).lab
+    return kernel.lookahead(
+        model.planning_state(),
+        np.array(profile, dtype=bool),
+        model.member,
+        model.structure,
+        model.params,
+        model.params.lookahead,
+        model.params.discount,
+    ).lab
 
 
 def test_current_regret_is_what_each_lab_would_gain_by_switching_alone(run_at_month_12):
@@ -71,8 +77,13 @@ def test_the_panel_text_states_the_verdict_and_the_treaty(run_at_month_12):
     assert f'data-step="{report.step}"' in html
     assert f'data-equilibrium="{int(report.current_is_equilibrium)}"' in html
     assert f"over the next {report.horizon} months" in html
-    members = [n for n, m in zip(run_at_month_12.model.structure.state_names,
-                                 run_at_month_12.model.member, strict=True) if m]
+    members = [
+        n
+        for n, m in zip(
+            run_at_month_12.model.structure.state_names, run_at_month_12.model.member, strict=True
+        )
+        if m
+    ]
     assert (", ".join(members) or "no treaty") in html
 
 

@@ -30,8 +30,9 @@ def test_history_matches_an_independent_run_of_the_same_seed(article):
     assert view.history.step.tolist() == list(range(steps + 1))
     assert view.history.labs_pausing[1:].tolist() == records["labs_pausing"].tolist()
     assert view.history.states_in_treaty[1:].tolist() == records["states_in_treaty"].tolist()
-    np.testing.assert_allclose(view.history.cumulative_probability[1:],
-                               records["cumulative_catastrophe_probability"])
+    np.testing.assert_allclose(
+        view.history.cumulative_probability[1:], records["cumulative_catastrophe_probability"]
+    )
     np.testing.assert_allclose(view.history.open_source[1:], records["open_source"])
     np.testing.assert_allclose(view.history.capability[-1], reference.world.capability)
     assert [e.kind for e in view.events] == [e.kind for e in reference.events]

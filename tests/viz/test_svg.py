@@ -63,10 +63,15 @@ def test_number_labels_are_compact():
 def test_a_chart_is_well_formed_svg_with_one_line_per_series_and_escaped_text():
     x = np.arange(5)
     chart = line_chart(
-        "Risk & <reward>", x,
-        [Series("a<b", np.array([0, 1, 2, 3, 4.0]), "#123456"),
-         Series("c", np.array([4, 3, 2, 1, 0.0]), "#654321", steps=True)],
-        x_max=10, guides=[Guide(2.5, "threshold")], name="demo",
+        "Risk & <reward>",
+        x,
+        [
+            Series("a<b", np.array([0, 1, 2, 3, 4.0]), "#123456"),
+            Series("c", np.array([4, 3, 2, 1, 0.0]), "#654321", steps=True),
+        ],
+        x_max=10,
+        guides=[Guide(2.5, "threshold")],
+        name="demo",
     )
     root = ET.fromstring(chart)
     assert root.get("data-chart") == "demo"
@@ -82,20 +87,28 @@ def test_a_chart_is_well_formed_svg_with_one_line_per_series_and_escaped_text():
 
 def test_stacked_areas_sum_the_series():
     x = np.arange(3)
-    chart = line_chart("stack", x, [Series("a", np.ones(3), "#111"),
-                                    Series("b", np.full(3, 2.0), "#222")],
-                       x_max=2, floor=0.0, stacked=True)
+    chart = line_chart(
+        "stack",
+        x,
+        [Series("a", np.ones(3), "#111"), Series("b", np.full(3, 2.0), "#222")],
+        x_max=2,
+        floor=0.0,
+        stacked=True,
+    )
     root = ET.fromstring(chart)
     assert len(root.findall(f".//{SVG}polygon")) == 2
-    tops = [float(p.split(",")[1]) for p in root.findall(f".//{SVG}polyline")[1].get("points")
-            .split()]
-    bottoms = [float(p.split(",")[1]) for p in root.findall(f".//{SVG}polyline")[0].get("points")
-               .split()]
+    tops = [
+        float(p.split(",")[1]) for p in root.findall(f".//{SVG}polyline")[1].get("points").split()
+    ]
+    bottoms = [
+        float(p.split(",")[1]) for p in root.findall(f".//{SVG}polyline")[0].get("points").split()
+    ]
     assert all(t < b for t, b in zip(tops, bottoms, strict=True))  # b sits on top of a
 
 
 def test_missing_values_are_left_out_of_a_line():
-    chart = line_chart("gaps", np.arange(4), [Series("a", np.array([1.0, np.nan, 2.0, np.nan]),
-                                                     "#111")], x_max=4)
+    chart = line_chart(
+        "gaps", np.arange(4), [Series("a", np.array([1.0, np.nan, 2.0, np.nan]), "#111")], x_max=4
+    )
     points = ET.fromstring(chart).find(f".//{SVG}polyline").get("points").split()
     assert len(points) == 2

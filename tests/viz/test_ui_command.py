@@ -37,11 +37,14 @@ def test_a_port_in_use_is_seen_as_busy():
     assert server.port_is_free("127.0.0.1", server.free_port())
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["ui", "--port", "99999"], "out of range"),
-    (["ui", "--port", "http"], "expected a number"),
-    (["ui", "--host", ""], "--host"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ui", "--port", "99999"], "out of range"),
+        (["ui", "--port", "http"], "expected a number"),
+        (["ui", "--host", ""], "--host"),
+    ],
+)
 def test_bad_options_are_one_line_errors(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err

@@ -54,12 +54,15 @@ def centre(group: ET.Element) -> tuple[float, float]:
     circle = group.find(f"{SVG}circle")
     if circle is None:
         box = group.find(f"{SVG}rect")
-        return (float(box.get("x")) + float(box.get("width")) / 2,
-                float(box.get("y")) + float(box.get("height")) / 2)
+        return (
+            float(box.get("x")) + float(box.get("width")) / 2,
+            float(box.get("y")) + float(box.get("height")) / 2,
+        )
     return float(circle.get("cx")), float(circle.get("cy"))
 
 
 # ----- coalition view ------------------------------------------------------------------------
+
 
 def test_the_view_shows_every_actor_as_it_stands(played, article):
     _, views = played
@@ -72,8 +75,9 @@ def test_the_view_shows_every_actor_as_it_stands(played, article):
         for i, name in enumerate(structure.lab_names):
             assert found[name].get("data-action") == ("pause" if frame.pausing[i] else "race")
             assert found[name].get("data-violator") == str(int(frame.violator[i]))
-            assert math.isclose(float(found[name].get("data-capability")), frame.capability[i],
-                                abs_tol=1e-4)
+            assert math.isclose(
+                float(found[name].get("data-capability")), frame.capability[i], abs_tol=1e-4
+            )
         for k, name in enumerate(structure.state_names):
             assert found[name].get("data-action") == ("pause" if frame.member[k] else "race")
         root = ET.fromstring(coalition_svg(frame, where))
@@ -116,8 +120,11 @@ def test_any_scenario_shape_gets_a_layout_inside_the_picture(n_states, homes):
     assert np.all((spots >= 0) & (spots <= [WIDTH, HEIGHT]))
 
 
-@given(st.floats(min_value=0, max_value=50), st.floats(min_value=0, max_value=50),
-       st.floats(min_value=0.05, max_value=10))
+@given(
+    st.floats(min_value=0, max_value=50),
+    st.floats(min_value=0, max_value=50),
+    st.floats(min_value=0.05, max_value=10),
+)
 def test_node_size_grows_with_capability_and_marks_the_threshold(a, b, threshold):
     low, high = sorted((a, b))
     assert node_radius(low, threshold) <= node_radius(high, threshold)
@@ -144,6 +151,7 @@ def test_detections_and_false_alarms_flash_only_in_their_step(article):
 
 
 # ----- charts ----------------------------------------------------------------------------------
+
 
 def test_every_chart_draws_the_whole_history(played):
     _, views = played
@@ -181,6 +189,7 @@ def test_comparison_charts_align_runs_of_different_lengths(played):
 
 # ----- event log and parameters ------------------------------------------------------------
 
+
 def test_every_event_kind_reads_as_a_sentence():
     for kind in SENTENCES:
         text = sentence(Event(3, kind, "Meta", "fine 3 $B"))
@@ -191,8 +200,11 @@ def test_every_event_kind_reads_as_a_sentence():
 def test_the_event_log_lists_newest_first_and_escapes_names():
     events = [Event(1, "pause", "A<b>"), Event(2, "join", "US"), Event(5, "race", "A<b>")]
     html = event_log_html(events)
-    assert html.index("A&lt;b&gt; races again") < html.index("US joins") < html.index(
-        "A&lt;b&gt; pauses")
+    assert (
+        html.index("A&lt;b&gt; races again")
+        < html.index("US joins")
+        < html.index("A&lt;b&gt; pauses")
+    )
     assert 'data-count="3"' in html
     assert "A<b>" not in html
 
@@ -211,10 +223,12 @@ def test_compare_table_shows_both_runs_and_what_differs(article, played):
     b_run = LiveRun(b_scenario, seed=3)
     for _ in range(10):
         b_run.step()
-    b = PinnedRun(b_scenario.name, 3, b_scenario.params, b_run.view().history, b_run.summary(),
-                  False)
+    b = PinnedRun(
+        b_scenario.name, 3, b_scenario.params, b_run.view().history, b_run.summary(), False
+    )
     assert parameter_differences(a.params, b.params) == [
-        ("verification", f"{article.params.verification:g}", "0.9")]
+        ("verification", f"{article.params.verification:g}", "0.9")
+    ]
     html = compare_html(a, b)
     assert "A (pinned)" in html and "B (current)" in html
     assert f"month {a.summary['steps_run']}" in html and "month 10" in html
