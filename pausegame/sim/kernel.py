@@ -10,63 +10,14 @@ module, so the agents and the equilibrium analysis can never disagree about the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-Array = np.ndarray
+from pausegame.sim.parameters import ModelParams
+from pausegame.sim.world import Array, Structure, WorldState
 
-
-@dataclass(frozen=True)
-class Structure:
-    """Who is who in a scenario: per-lab and per-state attributes, fixed over a run.
-
-    Per-actor arrays have the actor axis last and may carry batch axes in front.
-    """
-
-    lab_names: tuple[str, ...]
-    state_names: tuple[str, ...]
-    lab_state: Array  # (L,) int: index of each lab's home state
-    open_weights: Array  # (..., L) bool
-    safety: Array  # (..., L) in [0, 1]
-    affinity: Array  # (..., L) $B per step while pausing
-    lab_loss: Array  # (..., L) $B perceived catastrophe loss
-    transparency: Array  # (..., S) in [0, 1]
-    rivalry: Array  # (..., S, S) weight of rival r in state k's payoff
-    state_loss: Array  # (..., S) $B perceived catastrophe loss
-
-    @property
-    def n_labs(self) -> int:
-        return len(self.lab_names)
-
-    @property
-    def n_states(self) -> int:
-        return len(self.state_names)
-
-    @cached_property
-    def home(self) -> Array:
-        """(S, L) bool: home[k, i] is True when lab i is based in state k."""
-        return self.lab_state[None, :] == np.arange(self.n_states)[:, None]
-
-
-@dataclass(frozen=True)
-class WorldState:
-    """The dynamic state between steps: capabilities, the step count, the loss multiplier."""
-
-    capability: Array  # (..., L)
-    open_source: Array  # (...,)
-    step: Array  # (...,) int, months since the start
-    loss_multiplier: Array  # (...,) 1 before the Sputnik moment, zeta after
-
-    def broadcast(self, shape: tuple[int, ...]) -> WorldState:
-        """The same state repeated over new leading batch axes `shape`."""
-        return WorldState(
-            np.broadcast_to(self.capability, (*shape, *self.capability.shape[-1:])),
-            np.broadcast_to(self.open_source, shape),
-            np.broadcast_to(self.step, shape),
-            np.broadcast_to(self.loss_multiplier, shape),
-        )
+__all__ = ["Structure", "WorldState"]  # re-exported: the kernel's callers name them here
 
 
 @dataclass(frozen=True)
@@ -128,7 +79,7 @@ def power(base: Any, exponent: Any) -> Array:
     return np.power(flat_base, flat_exponent).reshape(shape)
 
 
-def grow(capability: Array, pausing: Array, p: Any) -> Array:
+def grow(capability: Array, pausing: Array, p: ModelParams) -> Array:
     """Racing labs grow by g, by g(1+kappa) past the threshold; pausing labs by g_pause."""
     racing_rate = np.where(
         capability >= per_batch(p.rsi_threshold),
@@ -139,7 +90,7 @@ def grow(capability: Array, pausing: Array, p: Any) -> Array:
     return capability * (1.0 + rate)
 
 
-def leakage_rate(capability: Array, pausing: Array, p: Any) -> Array:
+def leakage_rate(capability: Array, pausing: Array, p: ModelParams) -> Array:
     """lambda = lambda_0 + lambda_pause x (paused share of frontier capability), capped at 1."""
     total = capability.sum(-1)
     paused = np.where(pausing, capability, 0.0).sum(-1)
@@ -148,7 +99,7 @@ def leakage_rate(capability: Array, pausing: Array, p: Any) -> Array:
 
 
 def leak(
-    open_source: Array, capability: Array, pausing: Array, open_weights: Array, p: Any
+    open_source: Array, capability: Array, pausing: Array, open_weights: Array, p: ModelParams
 ) -> Array:
     """The open-source pool closes part of its gap to the frontier; open weights set a floor.
 
@@ -162,7 +113,7 @@ def leak(
     return np.maximum(np.maximum(open_source, drift), released)
 
 
-def treaty_binding(member: Array, p: Any) -> Array:
+def treaty_binding(member: Array, p: ModelParams) -> Array:
     """(...,) bool: the treaty binds once it has at least max(1, K) member states."""
     return member.sum(-1) >= np.maximum(1, p.min_participation)
 
@@ -172,13 +123,15 @@ def labs_required(member: Array, binding: Array, structure: Structure) -> Array:
     return member[..., structure.lab_state] & binding[..., None]
 
 
-def detection_probability(required: Array, pausing: Array, structure: Structure, p: Any) -> Array:
+def detection_probability(
+    required: Array, pausing: Array, structure: Structure, p: ModelParams
+) -> Array:
     """Chance a violator (required but racing) is caught: V x its state's transparency."""
     transparency = structure.transparency[..., structure.lab_state]
     return np.where(required & ~pausing, per_batch(p.verification) * transparency, 0.0)
 
 
-def false_alarm_probability(required: Array, pausing: Array, p: Any) -> Array:
+def false_alarm_probability(required: Array, pausing: Array, p: ModelParams) -> Array:
     """Chance an inspected, compliant lab is wrongly found in violation."""
     return np.where(required & pausing, per_batch(p.false_alarm), 0.0)
 
@@ -188,7 +141,9 @@ def sigmoid(x: Array) -> Array:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def hazard(capability: Array, open_source: Array, pausing: Array, safety: Array, p: Any) -> Array:
+def hazard(
+    capability: Array, open_source: Array, pausing: Array, safety: Array, p: ModelParams
+) -> Array:
     """(..., L + 1) per-step hazard of each lab and, last, the open-source pool.
 
     h = h_max sigma((c - theta)/w)(1 - s), times psi while paused (the stop-now paradox);
@@ -205,7 +160,7 @@ def hazard(capability: Array, open_source: Array, pausing: Array, safety: Array,
     return np.concatenate([labs, np.asarray(pool)[..., None]], axis=-1)
 
 
-def observation_factor(z: Array, exact: Array, p: Any) -> Array:
+def observation_factor(z: Array, exact: Array, p: ModelParams) -> Array:
     """What others see of each lab's capability, as a factor on the true value.
 
     Mean-one log-normal noise of log-sd `observation_noise x (1 - verification)`, from
@@ -226,7 +181,7 @@ def lab_revenue(
     pausing: Array,
     step: Array,
     safety: Array,
-    p: Any,
+    p: ModelParams,
     growth: Array | None = None,
 ) -> Array:
     """Market share by capability^alpha (the pool takes share unpaid) plus the safety market.
@@ -259,7 +214,7 @@ def state_frontiers(capability: Array, structure: Structure) -> Array:
     return np.where(structure.home, capability[..., None, :], 0.0).max(-1)
 
 
-def rivalry_payoff(frontiers: Array, structure: Structure, p: Any) -> Array:
+def rivalry_payoff(frontiers: Array, structure: Structure, p: ModelParams) -> Array:
     """rho x sum over rivals r of w_kr (frontier_k - frontier_r), per state."""
     gaps = frontiers[..., :, None] - frontiers[..., None, :]
     return per_batch(p.rivalry) * (structure.rivalry * gaps).sum(-1)
@@ -279,7 +234,9 @@ class ProfileTerms:
     verification_cost: Array  # (..., S) inspection cost paid this step
 
 
-def profile_terms(pausing: Array, member: Array, structure: Structure, p: Any) -> ProfileTerms:
+def profile_terms(
+    pausing: Array, member: Array, structure: Structure, p: ModelParams
+) -> ProfileTerms:
     """The profile's treaty obligations, inspection odds and fixed payoff terms."""
     pausing = np.asarray(pausing, dtype=bool)
     member = np.asarray(member, dtype=bool)
@@ -303,7 +260,7 @@ def transition(
     pausing: Array,
     member: Array,
     structure: Structure,
-    p: Any,
+    p: ModelParams,
     observation: Array | None = None,
     terms: ProfileTerms | None = None,
 ) -> Transition:
@@ -359,7 +316,7 @@ def lab_payoff(
     fined: Array,
     catastrophe: Array,
     structure: Structure,
-    p: Any,
+    p: ModelParams,
     loss_multiplier: Array,
 ) -> Array:
     """A lab's payoff: base minus fines minus its perceived loss in a catastrophe.
@@ -380,7 +337,7 @@ def state_payoff(
 
 
 def expected_payoffs(
-    t: Transition, structure: Structure, p: Any, loss_multiplier: Array
+    t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[Array, Array]:
     """Expected-value mode: fines at their odds, catastrophe loss weighted by H."""
     fined = t.detection + t.false_alarm
@@ -404,7 +361,7 @@ def lookahead(
     pausing: Array,
     member: Array,
     structure: Structure,
-    p: Any,
+    p: ModelParams,
     horizon: int,
     discount: float,
 ) -> Lookahead:

@@ -6,8 +6,10 @@ Validation, `--set`, the README table and the UI sliders are all generated from 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
 
 from pausegame.errors import InputError
 
@@ -435,13 +437,48 @@ def validate(values: dict[str, object], where: str = "") -> dict[str, float | in
     return {name: lookup(name).coerce(value, where) for name, value in values.items()}
 
 
-def _params_class() -> type:
-    fields = [(p.name, int if p.integer else float, field(default=p.default)) for p in PARAMETERS]
-    cls = make_dataclass("ModelParams", fields, frozen=True)
-    cls.__doc__ = "The global parameter values of one run (see `PARAMETERS` for each meaning)."
-    cls.__module__ = __name__
-    return cls
+#: A parameter's value: one number for a run, or one per run along a batch's run axis.
+Value = float | np.ndarray
+Count = int | np.ndarray
 
 
-#: A frozen record with one attribute per declared parameter.
-ModelParams = _params_class()
+@dataclass(frozen=True)
+class ModelParams:
+    """The global parameter values of one run (or of a batch of runs); see `PARAMETERS`.
+
+    One field per declared parameter, in declaration order (a test holds the two equal);
+    `ModelParams(**defaults())` is the default point.
+    """
+
+    growth_rate: Value
+    rsi_threshold: Value
+    rsi_boost: Value
+    pause_growth: Value
+    market_2024: Value
+    market_cagr: Value
+    safety_market_2024: Value
+    safety_market_cagr: Value
+    share_exponent: Value
+    compute_cost: Value
+    rivalry: Value
+    hazard_max: Value
+    hazard_width: Value
+    stop_now: Value
+    lab_loss: Value
+    state_loss: Value
+    sputnik: Value
+    verification: Value
+    false_alarm: Value
+    fine: Value
+    observation_noise: Value
+    verification_cost: Value
+    leak_base: Value
+    leak_pause: Value
+    revision_rate: Value
+    logit_beta: Value
+    lookahead: Count
+    discount: Value
+    learning_rate: Value
+    trigger_steps: Count
+    min_participation: Count
+    sanction: Value

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from pausegame.sim.kernel import Structure, WorldState
 from pausegame.sim.parameters import (
     ModelParams,
     Parameter,
@@ -22,6 +21,7 @@ from pausegame.sim.parameters import (
     defaults,
     validate,
 )
+from pausegame.sim.world import Structure, WorldState
 
 RULES = ("best_response", "imitation", "reinforcement", "fixed")
 ACTIONS = ("race", "pause")
@@ -118,7 +118,7 @@ class Scenario:
     name: str
     description: str
     steps: int
-    params: Any  # ModelParams
+    params: ModelParams
     labs: tuple[Lab, ...]
     states: tuple[State, ...]
     lab_rule: str = "best_response"
