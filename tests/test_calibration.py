@@ -1,9 +1,8 @@
 """The article scenario's calibration targets (MODEL.md section 6), over many seeds.
 
 The measured numbers are quoted in the README's "Calibration" section; these tests hold
-the model to the targets, with margins, so a change that breaks a target fails here. Runs
-go through the ensemble engine, whose results equal the Mesa model's run for run
-(tests/sim/test_ensemble.py), so 100 seeds take seconds.
+the model to the targets, with margins, so a change that breaks a target fails here. All
+seeds advance together through the engine, so 100 seeds take seconds.
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ import pytest
 
 from pausegame.experiments.treaty import analyse_scenario
 from pausegame.sim import kernel
-from pausegame.sim.ensemble import run_ensemble
-from pausegame.sim.model import OPEN_SOURCE
+from pausegame.sim.engine import OPEN_SOURCE, run_ensemble
 from pausegame.sim.scenario import load_scenario
 
 SEEDS = range(100)

@@ -1,1 +1,1 @@
-"""The actors as Mesa agents and their interchangeable decision rules."""
+"""The actors as Mesa agents over the engine's arrays (the rules are in `sim.engine.rules`)."""

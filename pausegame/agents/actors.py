@@ -1,56 +1,91 @@
 """The actors as Mesa agents: labs and states decide; the open-source pool only grows.
 
-Agents hold no dynamics of their own: their actions and capabilities live in the model's
-arrays (index `index`), which the kernel advances for all of them at once.
+Agents hold no state of their own: every attribute reads the engine's arrays for the
+model's one run (row 0, column `index`), so nothing can drift from what the engine computes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 
-from pausegame.agents.rules import DecisionRule
+from pausegame.sim.engine import Engine
+from pausegame.sim.engine.events import OPEN_SOURCE
+from pausegame.sim.engine.state import RunState
+from pausegame.sim.world import Structure
 
-if TYPE_CHECKING:
-    from pausegame.sim.model import PauseModel
+
+class RunFace(Protocol):
+    """What agents read of their model (`PauseModel`): the engine of its one run."""
+
+    engine: Engine
+
+    @property
+    def run_state(self) -> RunState: ...
+
+    @property
+    def structure(self) -> Structure: ...
+
+    def decide(self, agent_key: int) -> None: ...
 
 
 class Actor(mesa.Agent):
     """Common record fields of every actor; `kind` is "lab", "state" or "open_source"."""
 
     kind = ""
+    model: RunFace  # type: ignore[assignment]
 
-    def __init__(self, model: PauseModel, name: str, index: int) -> None:
+    def __init__(self, model: RunFace, name: str, index: int) -> None:
         super().__init__(model)
         self.name = name
         self.index = index
-        self.last_payoff = 0.0
-        self.total_payoff = 0.0
-        self.hazard = 0.0
-        self.detected = False
-        self.false_alarm = False
-        self.violator = False
+
+    @property
+    def _state(self) -> RunState:
+        return self.model.run_state
+
+    @property
+    def pausing(self) -> bool:
+        return False
 
     @property
     def action(self) -> str:
         return "pause" if self.pausing else "race"
 
+    @property
+    def violator(self) -> bool:
+        return False
+
+    @property
+    def detected(self) -> bool:
+        return False
+
+    @property
+    def false_alarm(self) -> bool:
+        return False
+
 
 class DecisionMaker(Actor):
-    """A lab or a state: revises RACE/PAUSE by its decision rule."""
+    """A lab or a state: revises RACE/PAUSE by its decision rule when the model asks."""
 
-    def __init__(self, model: PauseModel, name: str, index: int, key: int, rule: DecisionRule):
+    def __init__(self, model: RunFace, name: str, index: int, key: int) -> None:
         super().__init__(model, name, index)
-        self.key = key  # the agent id of its random draws
-        self.rule = rule
-        self.action_values = [0.0, 0.0]  # used by the reinforcement rule: [race, pause]
+        self.key = key  # its column among decision makers, and the agent id of its draws
 
-    def revise(self) -> bool:
-        """Apply the decision rule; return True when the action changed."""
-        before = self.pausing
-        self.pausing = self.rule.decide(self, self.model)
-        return self.pausing != before
+    @property
+    def rule(self) -> str:
+        """The name of its decision rule."""
+        return self.model.engine.runs.inputs.rules[self.key]
+
+    @property
+    def action_values(self) -> list[float]:
+        """Reinforcement's learned values of [race, pause]."""
+        return self._state.action_values[0, self.key].tolist()
+
+    def step(self) -> None:
+        """Revise its action now, by its rule (the model calls revisers in the keyed order)."""
+        self.model.decide(self.key)
 
 
 class LabAgent(DecisionMaker):
@@ -60,19 +95,40 @@ class LabAgent(DecisionMaker):
 
     @property
     def pausing(self) -> bool:
-        return bool(self.model.pausing[self.index])
-
-    @pausing.setter
-    def pausing(self, value: bool) -> None:
-        self.model.pausing[self.index] = value
+        return bool(self._state.pausing[0, self.index])
 
     @property
     def capability(self) -> float:
-        return float(self.model.world.capability[self.index])
+        return float(self._state.capability[0, self.index])
 
     @property
     def home(self) -> str:
-        return self.model.structure.state_names[self.model.structure.lab_state[self.index]]
+        structure = self.model.structure
+        return structure.state_names[structure.lab_state[self.index]]
+
+    @property
+    def payoff(self) -> float:
+        return float(self._state.lab_payoff[0, self.index])
+
+    @property
+    def total_payoff(self) -> float:
+        return float(self._state.lab_total[0, self.index])
+
+    @property
+    def hazard(self) -> float:
+        return float(self._state.hazard[0, self.index])
+
+    @property
+    def violator(self) -> bool:
+        return bool(self._state.violator[0, self.index])
+
+    @property
+    def detected(self) -> bool:
+        return bool(self._state.detected[0, self.index])
+
+    @property
+    def false_alarm(self) -> bool:
+        return bool(self._state.false_alarm[0, self.index])
 
 
 class StateAgent(DecisionMaker):
@@ -82,32 +138,46 @@ class StateAgent(DecisionMaker):
 
     @property
     def pausing(self) -> bool:
-        return bool(self.model.member[self.index])
-
-    @pausing.setter
-    def pausing(self, value: bool) -> None:
-        self.model.member[self.index] = value
+        return bool(self._state.member[0, self.index])
 
     @property
     def capability(self) -> float:
         """Its frontier: the best of its labs."""
-        return float(self.model.frontiers[self.index])
+        return float(self._state.frontiers[0, self.index])
 
     @property
     def home(self) -> str:
         return self.name
+
+    @property
+    def payoff(self) -> float:
+        return float(self._state.state_payoff[0, self.index])
+
+    @property
+    def total_payoff(self) -> float:
+        return float(self._state.state_total[0, self.index])
+
+    @property
+    def hazard(self) -> float:
+        """Its labs' hazard in the last step."""
+        return float(self._state.home_hazard[0, self.index])
 
 
 class OpenSourcePool(Actor):
     """The open-source pool: never pauses, has no safety, takes market share unpaid."""
 
     kind = "open_source"
-    pausing = False
+    home = ""
+    payoff = 0.0
+    total_payoff = 0.0
+
+    def __init__(self, model: RunFace) -> None:
+        super().__init__(model, OPEN_SOURCE, model.structure.n_labs)
 
     @property
     def capability(self) -> float:
-        return float(self.model.world.open_source)
+        return float(self._state.open_source[0])
 
     @property
-    def home(self) -> str:
-        return ""
+    def hazard(self) -> float:
+        return float(self._state.hazard[0, -1])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.experiments import treaty
-from pausegame.experiments.compare import ENGINES, compare
+from pausegame.experiments.compare import compare
 from pausegame.experiments.progress import Progress
-from pausegame.experiments.runs import OUTCOMES
+from pausegame.sim.engine import OUTCOMES
 from pausegame.sim.parameters import Parameter
 
 SEEDS = Parameter("seeds", 20, 1, 100_000, "runs", "", "", "Behaviour", integer=True)
@@ -50,13 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE.png",
         help="draw outcome shares and equilibrium distance per scenario",
     )
-    parser.add_argument(
-        "--engine",
-        choices=list(ENGINES),
-        default="ensemble",
-        help="how runs are computed: ensemble (all seeds at once, the default) "
-        "or mesa (one model per seed); both give the same runs",
-    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=main)
@@ -75,7 +68,6 @@ def main(args: argparse.Namespace) -> int:
         seeds,
         steps,
         args.selection,
-        ENGINES[args.engine],
         progress=lambda spec, done, total: progress.advance(1),
     )
     progress.close()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.experiments.sweep import run_sweep
-from pausegame.experiments.sweep_engine import ENGINES
 from pausegame.experiments.sweep_spec import load_sweep_spec
 from pausegame.experiments.sweep_store import MANIFEST, TRACES
 
@@ -45,13 +44,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--traces",
         action="store_true",
         help=f"also keep per-step records of every run (in DIR/{TRACES})",
-    )
-    parser.add_argument(
-        "--engine",
-        choices=list(ENGINES),
-        default="ensemble",
-        help="how runs are computed: ensemble (many runs at once, the default) "
-        "or mesa (one model per run); both give the same rows",
     )
     parser.add_argument(
         "--batch-size",
@@ -96,7 +88,6 @@ def main(args: argparse.Namespace) -> int:
             args.out,
             workers=args.workers,
             scheduler=args.scheduler,
-            engine=args.engine,
             batch_size=args.batch_size,
             chunk_size=args.chunk_size,
             progress=not args.quiet,

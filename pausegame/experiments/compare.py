@@ -4,8 +4,7 @@ For every scenario: the treaty game from its start (stable treaties, whether the
 pause is stable, the states' optimum), then N seeded runs and, from each run's final state,
 how far the agents ended from equilibrium: are they at a stable treaty with its selected lab
 play, at a pure equilibrium of the lab game under their final treaty, and with what regret
-(MODEL.md section 5.4). Runs come from an `Ensemble`, so a faster engine can replace the
-Mesa model without changing the comparison.
+(MODEL.md section 5.4).
 """
 
 from __future__ import annotations
@@ -14,14 +13,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from pausegame.errors import InputError
 from pausegame.experiments import games, treaty
-from pausegame.experiments.runs import OUTCOMES, simulate, summarise
-from pausegame.sim.ensemble import simulate_ensemble
+from pausegame.sim.engine import OUTCOMES, simulate_ensemble
 from pausegame.sim.kernel import WorldState
 from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_assignment
 
@@ -42,40 +40,15 @@ class FinalState:
         return self.summary["outcome"] == "catastrophe"
 
 
-class Ensemble(Protocol):
-    """Runs `seeds` of `scenario` for `steps` months and returns how each ended, in order."""
-
-    def __call__(
-        self, scenario: Scenario, seeds: Sequence[int], steps: int, progress: Progress | None = None
-    ) -> list[FinalState]: ...
-
-
-def mesa_ensemble(
+def final_states(
     scenario: Scenario, seeds: Sequence[int], steps: int, progress: Progress | None = None
 ) -> list[FinalState]:
-    """One Mesa model per seed, run to `steps` or a catastrophe."""
-    finals = []
-    for done, seed in enumerate(seeds, start=1):
-        model = simulate(scenario, seed, steps)
-        finals.append(
-            FinalState(
-                summarise(model), model.planning_state(), model.pausing.copy(), model.member.copy()
-            )
-        )
-        if progress is not None:
-            progress(done, len(seeds))
-    return finals
-
-
-def fast_ensemble(
-    scenario: Scenario, seeds: Sequence[int], steps: int, progress: Progress | None = None
-) -> list[FinalState]:
-    """All seeds advanced together by the ensemble engine: the runs `mesa_ensemble` gives."""
+    """Every seed's run, advanced together by the engine, and where each ended."""
     told = 0
 
     def advance(done: int, total: int) -> None:
         nonlocal told
-        while progress is not None and told < done:  # one call per finished run, as above
+        while progress is not None and told < done:  # one call per finished run
             told += 1
             progress(told, total)
 
@@ -84,10 +57,6 @@ def fast_ensemble(
         FinalState(run.summary(), run.planning_state(), run.pausing.copy(), run.member.copy())
         for run in runs
     ]
-
-
-#: Engines for `pausegame compare --engine`; the first is the default.
-ENGINES: dict[str, Ensemble] = {"ensemble": fast_ensemble, "mesa": mesa_ensemble}
 
 
 # ----- which scenarios ----------------------------------------------------------------------
@@ -157,13 +126,12 @@ def compare_scenario(
     seeds: Sequence[int],
     steps: int,
     selection: str = "dynamics",
-    ensemble: Ensemble = fast_ensemble,
     progress: Progress | None = None,
 ) -> dict:
     """The equilibrium set of one scenario beside the outcomes of its runs (JSON-ready)."""
     start_game, _ = treaty.analyse_scenario(scenario, selection)
     start = treaty.treaty_report(start_game, mixed=False)
-    finals = ensemble(scenario, seeds, steps, progress=progress)
+    finals = final_states(scenario, seeds, steps, progress=progress)
     n_runs = len(finals)
     outcomes = Counter(f.summary["outcome"] for f in finals)
     survivors = [f for f in finals if not f.catastrophe]
@@ -254,7 +222,6 @@ def compare(
     seeds: int,
     steps: int | None = None,
     selection: str = "dynamics",
-    ensemble: Ensemble = fast_ensemble,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
     """Every scenario spec side by side; `steps` None means each scenario's own run length."""
@@ -278,7 +245,6 @@ def compare(
                 range(seeds),
                 scenario.steps if steps is None else steps,
                 selection,
-                ensemble,
                 report,
             )
         )

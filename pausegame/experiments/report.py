@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from pausegame.errors import InputError
-from pausegame.experiments.runs import OUTCOMES
 from pausegame.experiments.sweep_store import read_manifest
+from pausegame.sim.engine import OUTCOMES
 
 Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 MAX_LEVELS = 12  # a parameter with more distinct values (a sampled one) is binned

@@ -1,7 +1,7 @@
 """Batch experiments: expand a sweep spec into runs, execute them, and commit the results.
 
-The three parts stay separate: `sweep_spec` expands a spec into `RunSpec`s, an engine in
-`sweep_engine` turns runs into rows on an executor from `sweep_executors`, and
+The three parts stay separate: `sweep_spec` expands a spec into `RunSpec`s, `sweep_engine`
+turns chunks of runs into rows on an executor from `sweep_executors`, and
 `sweep_store` commits finished rows in atomic batches. `run_sweep` ties them together and
 skips every run an earlier, interrupted session already committed.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.experiments.progress import Progress
-from pausegame.experiments.sweep_engine import ENGINES, RunOutput, row_schema
+from pausegame.experiments.sweep_engine import RunOutput, row_schema
 from pausegame.experiments.sweep_executors import Task, make_executor
 from pausegame.experiments.sweep_spec import SweepSpec
 from pausegame.experiments.sweep_store import SweepStore
@@ -41,28 +41,22 @@ class SweepResult:
         return self.skipped + self.ran == self.total
 
 
-def default_chunk_size(
-    pending: int, capacity: int, engine: str = "mesa", batch_size: int = 2000
-) -> int:
-    """Runs per task: several tasks per worker for balance, few runs each for quick progress.
+def default_chunk_size(pending: int, capacity: int, batch_size: int = 2000) -> int:
+    """Runs per task: an equal share per worker, at most 512 and at most a part file's worth.
 
-    The ensemble engine's cost per run falls as it advances more runs together (levelling
-    off at several hundred), so it gets big chunks: an equal share per worker, at most 512
-    runs and at most a part file's worth, so that commits stay as frequent as asked.
+    The engine's cost per run falls as it advances more runs together (levelling off at
+    several hundred), so tasks are big, yet no bigger than a part, so commits stay as
+    frequent as asked.
     """
-    if engine == "ensemble":
-        return max(1, min(512, batch_size, -(-pending // capacity)))
-    return max(1, min(4, pending // (capacity * 8)))
+    return max(1, min(512, batch_size, -(-pending // capacity)))
 
 
-def default_batch_size(total: int, engine: str = "mesa") -> int:
-    """Runs per part file: about twenty parts per sweep, each of 10 to 2,000 runs.
+def default_batch_size(total: int) -> int:
+    """Runs per part file: about twenty parts per sweep, each of 100 to 2,000 runs.
 
-    The ensemble engine runs a hundred runs in seconds and gets faster the more it batches,
-    so its parts hold at least 100 runs.
+    The engine runs a hundred runs in seconds and gets faster the more it batches.
     """
-    smallest = 100 if engine == "ensemble" else 10
-    return max(smallest, min(2000, total // 20))
+    return max(100, min(2000, total // 20))
 
 
 def run_sweep(
@@ -71,7 +65,6 @@ def run_sweep(
     *,
     workers: int | None = None,
     scheduler: str | None = None,
-    engine: str = "ensemble",
     batch_size: int | None = None,
     chunk_size: int | None = None,
     flush_seconds: float = FLUSH_SECONDS,
@@ -83,15 +76,13 @@ def run_sweep(
     processes (default: one per CPU). A batch is committed when `batch_size` rows are
     waiting or `flush_seconds` have passed, and once more on the way out, even on Ctrl-C.
     """
-    if engine not in ENGINES:
-        raise InputError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: expected at least 1")
     store = SweepStore(out, spec, row_schema(spec))
     store.check()  # a mismatched folder is refused before any worker starts
     started = time.monotonic()
     with make_executor(workers, scheduler) as executor:
-        finished = store.open(executor.description, engine)
+        finished = store.open(executor.description)
         if store.model_changed and len(finished) < spec.run_count:
             print(
                 f"pausegame: warning: the model's code changed since {out} was started; "
@@ -99,10 +90,10 @@ def run_sweep(
                 file=sys.stderr,
             )
         pending = spec.run_count - len(finished)
-        batch = batch_size or default_batch_size(spec.run_count, engine)
-        chunk = chunk_size or default_chunk_size(pending, executor.capacity, engine, batch)
+        batch = batch_size or default_batch_size(spec.run_count)
+        chunk = chunk_size or default_chunk_size(pending, executor.capacity, batch)
         tasks: Iterator[Task] = (
-            (engine, spec.scenario_text, runs, spec.traces)
+            (spec.scenario_text, runs, spec.traces)
             for runs in itertools.batched(
                 (run for run in spec.runs() if run.run_id not in finished), chunk
             )

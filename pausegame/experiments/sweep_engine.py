@@ -1,27 +1,24 @@
-"""Executing a sweep's runs: one run to one result row, and engines that run many at once.
+"""Executing a sweep's runs: a chunk of runs through the engine, one result row per run.
 
-`run_one` is the unit of work: a top-level, picklable function of (scenario, overrides,
-seed, steps, traces) whose row depends on nothing else, so a run gives the same row in
-any process, on any machine. An engine maps a list of `RunSpec`s to their rows; `mesa`
-runs them one by one through the Mesa model; `ensemble` advances a whole chunk together
-through the ensemble engine and gives the same rows (both go through `summary_row`).
+`execute_chunk` is the unit of work: a top-level, picklable function of (scenario text,
+runs, traces) whose rows depend on nothing else, so a run gives the same row in any
+process, on any machine, in any chunk.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import NamedTuple
 
 import pandas as pd
 import pyarrow as pa
 
-from pausegame.experiments.runs import simulate, summarise
 from pausegame.experiments.sweep_spec import RunSpec, SweepSpec, base_scenario, override_kind
-from pausegame.sim.ensemble import simulate_runs
-from pausegame.sim.model import OPEN_SOURCE
+from pausegame.sim.engine import OPEN_SOURCE, simulate_runs
 from pausegame.sim.scenario import Scenario
 
 #: Result columns of every run row, after the run id, the point id and the parameters.
@@ -57,27 +54,10 @@ class RunOutput(NamedTuple):
     trace: pd.DataFrame | None
 
 
-Engine = Callable[[str, Sequence[RunSpec], bool], list[RunOutput]]
-
-
 @lru_cache(maxsize=4)
 def _base(scenario: str) -> Scenario:
     # Workers see the same scenario text for every run of a sweep: parse it once.
     return base_scenario(scenario)
-
-
-def run_one(
-    scenario: str, overrides: Mapping[str, float | int], seed: int, steps: int, traces: bool = False
-) -> tuple[dict, pd.DataFrame | None]:
-    """Simulate one run and return its result row (and its per-step records if `traces`).
-
-    `scenario` is a built-in name or a scenario's TOML text; `overrides` use `--set` names.
-    """
-    base = _base(scenario)
-    game = base.with_overrides(dict(overrides)) if overrides else base
-    model = simulate(game, seed, steps)
-    row = summary_row(summarise(model), overrides, seed, steps)
-    return row, (model.step_records() if traces else None)
 
 
 def summary_row(summary: dict, overrides: Mapping[str, float | int], seed: int, steps: int) -> dict:
@@ -108,19 +88,12 @@ def summary_row(summary: dict, overrides: Mapping[str, float | int], seed: int, 
     }
 
 
-def mesa_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[RunOutput]:
-    """Run each run through the Mesa model, one after another."""
-    outputs = []
-    for run in runs:
-        row, trace = run_one(scenario, run.overrides, run.seed, run.steps, traces)
-        if trace is not None:
-            trace.insert(0, "run_id", run.run_id)
-        outputs.append(RunOutput({"run_id": run.run_id, "point_id": run.point_id, **row}, trace))
-    return outputs
+def execute_chunk(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[RunOutput]:
+    """The task a worker runs: a chunk of runs advanced together through the engine.
 
-
-def ensemble_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> list[RunOutput]:
-    """Advance the chunk's runs together through the ensemble engine: the rows `mesa` gives."""
+    `scenario` is a built-in name or a scenario's TOML text. A run's row depends only on
+    the scenario, its overrides and its seed, never on the other runs of its chunk.
+    """
     points: dict[int, int] = {}  # point id -> index in `overrides`
     overrides: list[Mapping[str, float | int]] = []
     for run in runs:
@@ -143,19 +116,8 @@ def ensemble_engine(scenario: str, runs: Sequence[RunSpec], traces: bool) -> lis
     return [outputs[run.run_id] for run in runs]
 
 
-#: The first engine is the default: `ensemble` gives the same rows as `mesa`, much faster.
-ENGINES: dict[str, Engine] = {"ensemble": ensemble_engine, "mesa": mesa_engine}
-
-
-def execute_chunk(
-    engine: str, scenario: str, runs: Sequence[RunSpec], traces: bool
-) -> list[RunOutput]:
-    """The task a worker runs: one chunk of runs through the named engine."""
-    return ENGINES[engine](scenario, runs, traces)
-
-
 #: The source that decides a run's row: the model, its agents, and how a run is summarised.
-MODEL_SOURCES = ("sim", "agents", "experiments/runs.py", "experiments/sweep_engine.py")
+MODEL_SOURCES = ("sim", "experiments/sweep_engine.py")
 
 
 @cache
@@ -164,12 +126,20 @@ def model_fingerprint() -> str:
     digest = hashlib.sha256()
     root = resources.files("pausegame")
     for name in MODEL_SOURCES:
-        item = root.joinpath(name)
-        files = [item] if item.is_file() else [f for f in item.iterdir() if f.name.endswith(".py")]
-        for source in sorted(files, key=lambda f: f.name):
-            digest.update(f"{name}/{source.name}\n".encode())
+        for path, source in sorted(_python_files(root.joinpath(name), name)):
+            digest.update(f"{path}\n".encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def _python_files(item: Traversable, path: str) -> Iterator[tuple[str, Traversable]]:
+    """Every `.py` file under `item` (itself if a file), with its path under the package."""
+    if item.is_file():
+        yield path, item
+        return
+    for child in item.iterdir():
+        if child.is_dir() or child.name.endswith(".py"):
+            yield from _python_files(child, f"{path}/{child.name}")
 
 
 def row_schema(spec: SweepSpec) -> pa.Schema:

@@ -1,6 +1,6 @@
 """Where a sweep's chunks of runs execute: this process, a local worker pool, or Dask.
 
-Each executor takes an iterator of tasks (engine, scenario, runs, traces) and yields each
+Each executor takes an iterator of tasks (scenario, runs, traces) and yields each
 chunk's outputs as it finishes, keeping only a few chunks in flight so that memory stays
 flat however long the sweep. Workers are long-lived: a pool process runs many chunks.
 """
@@ -21,7 +21,7 @@ from pausegame.errors import InputError
 from pausegame.experiments.sweep_engine import RunOutput, execute_chunk
 from pausegame.experiments.sweep_spec import RunSpec
 
-Task = tuple[str, str, Sequence[RunSpec], bool]  # (engine, scenario text, runs, traces)
+Task = tuple[str, Sequence[RunSpec], bool]  # (scenario text, runs, traces)
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler to answer
 

@@ -107,7 +107,7 @@ class SweepStore:
                 f"{', '.join(differs)}); use another folder, or the spec it was started with"
             )
 
-    def open(self, executor: str, engine: str) -> set[int]:
+    def open(self, executor: str) -> set[int]:
         """Create or reopen the folder, clear leftovers of a killed sweep; the finished run ids."""
         self.check()
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -136,7 +136,6 @@ class SweepStore:
             "scenario_toml": self.spec.scenario_text,
             "swept": self.spec.swept,
             "parameters": self.spec.parameters,
-            "engine": engine,
             "started": session["started"],
             "finished": None,
             "runs_total": self.spec.run_count,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pausegame.sim.model import OPEN_SOURCE
+from pausegame.sim.engine import OPEN_SOURCE
 from pausegame.viz.session import History
 from pausegame.viz.svg import Guide, Series, colour, line_chart
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pausegame.sim.model import OPEN_SOURCE
+from pausegame.sim.engine import OPEN_SOURCE
 from pausegame.viz.charts import PAUSE_COLOUR, POOL_COLOUR, RACE_COLOUR
 from pausegame.viz.session import Frame
 from pausegame.viz.svg import FONT, esc, number

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pausegame.sim.model import Event
+from pausegame.sim.engine import Event
 from pausegame.sim.parameters import PARAMETERS
 from pausegame.viz.svg import esc
 

@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from pausegame.experiments.runs import RunResult
-from pausegame.sim.model import OPEN_SOURCE
+from pausegame.sim.engine import OPEN_SOURCE
 
 
 def run_figure(result: RunResult, threshold: float) -> plt.Figure:

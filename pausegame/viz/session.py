@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from pausegame.experiments import treaty
-from pausegame.experiments.runs import classify_outcome, summarise
 from pausegame.sim import kernel
-from pausegame.sim.model import Event, PauseModel
+from pausegame.sim.engine import Event, classify_outcome
+from pausegame.sim.model import PauseModel
 from pausegame.sim.scenario import Scenario
 
 
@@ -103,51 +103,30 @@ class RunView:
         return self.generation, self.frame.step
 
 
-class _Recorder:
-    """Appends one row per step from the model's public attributes."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, list] = {name: [] for name in _ROW_FIELDS}
-
-    def record(self, model: PauseModel) -> None:
-        row = {
-            "step": int(model.steps),
-            "pausing": model.pausing.copy(),
-            "member": model.member.copy(),
-            "capability": np.asarray(model.world.capability, dtype=float).copy(),
-            "open_source": float(model.world.open_source),
-            "catastrophe_probability": float(model.last_catastrophe_probability),
-            "cumulative_probability": 1.0 - float(model.survival),
-            "lab_payoff": np.array([lab.total_payoff for lab in model.labs]),
-            "state_payoff": np.array([state.total_payoff for state in model.states]),
-            "hazard": np.array([*(lab.hazard for lab in model.labs), model.pool.hazard]),
-        }
-        for name, value in row.items():
-            self.rows[name].append(value)
-
-    def history(self, scenario: Scenario, structure: kernel.Structure) -> History:
-        arrays = {name: np.array(values) for name, values in self.rows.items()}
-        return History(
-            lab_names=structure.lab_names,
-            state_names=structure.state_names,
-            threshold=float(scenario.params.rsi_threshold),
-            horizon=int(scenario.steps),
-            **arrays,
-        )
-
-
-_ROW_FIELDS = (
-    "step",
-    "pausing",
-    "member",
-    "capability",
-    "open_source",
-    "catastrophe_probability",
-    "cumulative_probability",
-    "lab_payoff",
-    "state_payoff",
-    "hazard",
-)
+def history(model: PauseModel, scenario: Scenario) -> History:
+    """The run's records so far (the engine's, row 0 the start) as the charts read them."""
+    recorder = model.engine.recorder
+    assert recorder is not None, "the Mesa model keeps its engine's records"
+    rows, n_labs, n_states = int(model.steps) + 1, model.structure.n_labs, model.structure.n_states
+    steps = {name: column[:rows, 0] for name, column in recorder.steps.items()}
+    agents = {name: column[:rows, 0] for name, column in recorder.agents.items()}
+    hazard = agents["hazard"]
+    return History(
+        lab_names=model.structure.lab_names,
+        state_names=model.structure.state_names,
+        threshold=float(scenario.params.rsi_threshold),
+        horizon=int(scenario.steps),
+        step=np.arange(rows),
+        pausing=agents["pausing"][:, :n_labs].copy(),
+        member=agents["pausing"][:, n_labs : n_labs + n_states].copy(),
+        capability=agents["capability"][:, :n_labs].copy(),
+        open_source=steps["open_source"].copy(),
+        catastrophe_probability=steps["catastrophe_probability"].copy(),
+        cumulative_probability=steps["cumulative_catastrophe_probability"].copy(),
+        lab_payoff=agents["total_payoff"][:, :n_labs].copy(),
+        state_payoff=agents["total_payoff"][:, n_labs : n_labs + n_states].copy(),
+        hazard=np.concatenate([hazard[:, :n_labs], hazard[:, -1:]], axis=1),
+    )
 
 
 class LiveRun:
@@ -164,8 +143,6 @@ class LiveRun:
             self.scenario = scenario
             self.seed = int(seed)
             self.model = PauseModel(scenario, seed=self.seed)
-            self._recorder = _Recorder()
-            self._recorder.record(self.model)
             self.generation += 1
 
     @property
@@ -180,7 +157,6 @@ class LiveRun:
             if self.finished:
                 return False
             self.model.step()
-            self._recorder.record(self.model)
             return True
 
     def apply_live(self, scenario: Scenario) -> None:
@@ -200,7 +176,7 @@ class LiveRun:
     def summary(self) -> dict:
         """The run's JSON-ready summary so far (outcome, coalition, risk, hazard by source)."""
         with self._lock:
-            return summarise(self.model)
+            return self.model.summary()
 
     def view(self) -> RunView:
         """A consistent snapshot of the run for drawing."""
@@ -237,7 +213,7 @@ class LiveRun:
                 scenario=self.scenario,
                 seed=self.seed,
                 frame=frame,
-                history=self._recorder.history(self.scenario, structure),
+                history=history(self.model, self.scenario),
                 events=tuple(model.events),
                 finished=self.finished,
                 outcome=outcome,

@@ -1,4 +1,4 @@
-"""Comparing scenarios: specs with overrides, the ensemble seam, agents beside equilibria."""
+"""Comparing scenarios: specs with overrides, agents beside equilibria."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from pausegame.errors import InputError
 from pausegame.experiments import compare, treaty
-from pausegame.experiments.runs import OUTCOMES, simulate, summarise
+from pausegame.sim.engine import OUTCOMES
 from pausegame.sim.scenario import load_scenario
 from tests.experiments.test_treaty import tiny_scenario
 
@@ -68,22 +68,9 @@ def test_bad_seed_counts_and_empty_lists_are_input_errors():
         compare.compare([], 3, 5)
 
 
-def start_ensemble(scenario, seeds, steps, progress=None):
-    """An ensemble whose runs stay where they start: the distance is the start's."""
-    finals = []
-    for seed in seeds:
-        model = simulate(scenario, seed, 0)
-        finals.append(
-            compare.FinalState(
-                summarise(model), model.planning_state(), model.pausing.copy(), model.member.copy()
-            )
-        )
-    return finals
-
-
 def test_distance_from_equilibrium_is_measured_in_the_final_states_game():
     scenario = load_scenario("article")
-    result = compare.compare_scenario("article", scenario, range(2), 0, ensemble=start_ensemble)
+    result = compare.compare_scenario("article", scenario, range(2), 0)  # runs stay at the start
     analysis, _ = treaty.analyse_scenario(scenario)
     report = treaty.treaty_report(analysis, mixed=False)
     runs = result["runs"]

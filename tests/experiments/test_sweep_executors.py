@@ -9,7 +9,7 @@ import pytest
 
 from pausegame.experiments.runs import OUTCOMES
 from pausegame.experiments.sweep import run_sweep
-from pausegame.experiments.sweep_engine import run_one
+from pausegame.experiments.sweep_engine import execute_chunk
 from pausegame.experiments.sweep_spec import parse_sweep_spec
 from pausegame.experiments.sweep_store import MANIFEST, TRACES
 
@@ -78,7 +78,7 @@ def test_a_row_is_the_single_run_of_its_point_and_seed(reference):
     rows = dataset(reference)
     spec = parse_sweep_spec(SPEC)
     run = list(spec.runs())[5]
-    row, trace = run_one(spec.scenario_text, run.overrides, run.seed, run.steps, traces=True)
+    row, trace = execute_chunk(spec.scenario_text, [run], traces=True)[0]
     stored = rows.loc[5]
     for key, value in row.items():
         if value is None:

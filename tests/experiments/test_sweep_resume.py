@@ -228,7 +228,7 @@ def test_a_folder_with_other_files_is_refused(spec_file, tmp_path, capsys):
 def test_two_sweeps_never_write_into_one_folder_at_once(tmp_path):
     spec = parse_sweep_spec(SPEC)
     holder = SweepStore(tmp_path, spec, row_schema(spec))
-    holder.open("test", "mesa")
+    holder.open("test")
     try:
         with pytest.raises(ValueError, match="another sweep is writing"):
             run_sweep(spec, tmp_path, workers=1, progress=False)
@@ -281,3 +281,4 @@ def test_resuming_with_changed_model_code_warns(reference, tmp_path, capsys):
     run_sweep(parse_sweep_spec(SPEC), out, workers=1, progress=False)
     assert "model's code changed" in capsys.readouterr().err
     pd.testing.assert_frame_equal(rows(out), rows(reference))
+

@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pausegame.errors import InputError
-from pausegame.experiments import games, treaty
+from pausegame.experiments import games, lab_game, treaty
 from pausegame.experiments.runs import simulate
 from pausegame.sim import kernel
+from pausegame.sim.engine.anticipation import settle_own_labs
 from pausegame.sim.scenario import load_scenario, parse_scenario
 
 
@@ -111,11 +112,19 @@ def test_anticipated_profile_matches_the_models_anticipation():
     sets = treaty.member_sets(model.structure.n_states)
     games_by_set = treaty.lab_games(model.structure, model.params, model.planning_state(), sets)
     start = tuple(int(a) for a in model.pausing)
+    runs, n_labs = model.engine.runs, model.structure.n_labs
     for k in range(model.structure.n_states):
-        expected = model.anticipated_lab_response(sets, k).astype(int)
         own = np.flatnonzero(model.structure.lab_state == k)
-        for row, game in zip(expected, games_by_set, strict=True):
-            assert treaty.anticipated_profile(game, start, own) == tuple(row)
+        for members, game in zip(sets, games_by_set, strict=True):
+
+            def utilities(candidates, members=members):
+                # The agents' utilities: fresh kernel lookaheads from the run's planning state.
+                rows = candidates.reshape(-1, n_labs)
+                look = runs.lookahead(np.zeros(len(rows), dtype=np.int64), rows, members)
+                return look.lab.reshape(candidates.shape)
+
+            expected = settle_own_labs(model.pausing[None, :], own, utilities)[0]
+            assert treaty.anticipated_profile(game, start, own) == tuple(expected.astype(int))
 
 
 def test_lab_game_axes_follow_the_payoff_tensor_convention():
@@ -148,7 +157,7 @@ def test_chunked_kernel_calls_give_the_same_games(monkeypatch):
     structure, state = scenario.structure(), scenario.initial_state()
     sets = treaty.member_sets(2)
     whole = treaty.lab_games(structure, scenario.params, state, sets)
-    monkeypatch.setattr(treaty, "PROFILES_PER_CALL", 8)  # one member set per call
+    monkeypatch.setattr(lab_game, "PROFILES_PER_CALL", 8)  # one member set per call
     pieces = treaty.lab_games(structure, scenario.params, state, sets)
     for a, b in zip(whole, pieces, strict=True):
         np.testing.assert_array_equal(a.payoffs, b.payoffs)
@@ -314,7 +323,7 @@ def test_position_from_a_run_and_bad_steps():
 
 
 def test_too_many_actors_is_an_input_error(monkeypatch):
-    monkeypatch.setattr(treaty, "MAX_TREATY_PROFILES", 16)
+    monkeypatch.setattr(lab_game, "MAX_TREATY_PROFILES", 16)
     scenario = tiny_scenario()
     with pytest.raises(InputError, match="over the limit"):
         treaty.analyse_scenario(scenario)

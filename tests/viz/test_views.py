@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pausegame.sim.model import OPEN_SOURCE, Event
+from pausegame.sim.engine import OPEN_SOURCE, Event
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import charts
 from pausegame.viz.coalition_view import (

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pausegame.agents.rules import RULES, choice_probability
 from pausegame.experiments.runs import simulate
+from pausegame.sim.engine.rules import RULES, choice_probability
 from pausegame.sim.model import PauseModel
 from pausegame.sim.scenario import load_scenario, parse_scenario
 
@@ -40,13 +40,15 @@ def test_fixed_agents_never_change():
 
 def test_best_response_with_sharp_choice_picks_the_better_action():
     model = PauseModel(with_rules("best_response", "best_response", logit_beta=1e6), seed=3)
-    rule = RULES["best_response"]()
+    rule, runs, row = RULES["best_response"], model.engine.runs, np.array([0])
     for agent in model.deciders:
         if agent.kind == "lab":
             race, pause = model.lab_utilities(agent.index)
         else:
             race, pause = model.membership_utilities(agent.index)
-        assert rule.decide(agent, model) == (pause > race)
+        key = np.array([agent.key])
+        chosen = rule.decide(runs, row, key, 0, runs.actions(row, key))
+        assert bool(chosen[0]) == (pause > race)
 
 
 def test_state_best_response_anticipates_its_labs():

@@ -1,4 +1,4 @@
-"""settle_own_labs: own labs best-respond together; nobody else moves."""
+"""settle_own_labs: own labs best-respond together; nobody else moves; as the oracle does."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pausegame.agents.anticipation import settle_own_labs
+from pausegame.sim.engine.anticipation import settle_own_labs
+from tests.oracle.anticipation import settle_own_labs as oracle_settle
 
 
 def table_utilities(table: np.ndarray):
@@ -50,3 +51,17 @@ def test_indifferent_labs_keep_their_action():
     table = np.zeros((2, 2, 2))
     start = np.array([[True, False]])
     assert np.array_equal(settle_own_labs(start, np.array([0, 1]), table_utilities(table)), start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5), st.data())
+def test_round_by_round_settling_equals_the_oracle(n_labs, data):
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    table = rng.integers(-2, 3, size=(n_labs, *[2] * n_labs)).astype(float)
+    own = np.array(sorted(data.draw(st.sets(st.integers(0, n_labs - 1)))), dtype=np.int64)
+    starts = rng.integers(0, 2, size=(data.draw(st.integers(1, 6)), n_labs)).astype(bool)
+    utilities = table_utilities(table)
+    assert np.array_equal(
+        settle_own_labs(starts, own, utilities), oracle_settle(starts, own, utilities)
+    )

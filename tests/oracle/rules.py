@@ -15,8 +15,8 @@ from pausegame.sim.kernel import sigmoid
 from pausegame.sim.randomness import Purpose
 
 if TYPE_CHECKING:
-    from pausegame.agents.actors import DecisionMaker
-    from pausegame.sim.model import PauseModel
+    from tests.oracle.actors import DecisionMaker
+    from tests.oracle.model import PauseModel
 
 
 def choice_probability(beta: object, advantage: object) -> np.ndarray:

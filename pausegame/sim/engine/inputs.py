@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from pausegame.sim.kernel import Structure
-from pausegame.sim.parameters import PARAMETERS
+from pausegame.sim.parameters import PARAMETERS, ModelParams
 from pausegame.sim.scenario import Scenario
+from pausegame.sim.world import Structure
 
 #: Parameters every run of one batch must share. `lookahead` is a loop count. The others are
 #: exponents, and NumPy computes `x ** y` by squaring, by C's pow or by SIMD pow depending on
@@ -42,7 +42,7 @@ class RunInputs:
     points: tuple[int, ...]  # each run's parameter point (its index in the caller's list)
     seeds: tuple[int, ...]
     seed_keys: np.ndarray  # (R,) uint64: the seeds as the keyed draws read them
-    params: Any  # ModelParams; a field that differs between runs is an (R,) array
+    params: ModelParams  # a field that differs between runs is an (R,) array
     structure: Structure  # a field that differs between runs has a leading (R,) axis
     varied_params: tuple[str, ...]
     varied_fields: tuple[str, ...]
@@ -61,7 +61,7 @@ class RunInputs:
         value = getattr(self.params, name)
         return value[runs] if name in self.varied_params and runs is not None else value
 
-    def rows(self, runs: np.ndarray) -> tuple[Any, Structure]:
+    def rows(self, runs: np.ndarray) -> tuple[ModelParams, Structure]:
         """Parameters and actors for batch rows that belong to `runs` (one run per row)."""
         params = replace(
             self.params, **{n: getattr(self.params, n)[runs] for n in self.varied_params}

@@ -6,14 +6,14 @@ planning state (observed capabilities) with that run's parameters and actors.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 
 from pausegame.sim import kernel
 
-if TYPE_CHECKING:
-    from pausegame.sim.ensemble import Ensemble
+#: Computes fresh lookahead rows: (runs, lab profiles, treaty members) -> their lookahead.
+Compute = Callable[[np.ndarray, np.ndarray, np.ndarray], kernel.Lookahead]
 
 #: Bits of a memo key (a run and its actions in one int64); wider games are not memoised.
 KEY_BITS = 62
@@ -84,42 +84,28 @@ class Lookaheads:
     def __len__(self) -> int:
         return self._size
 
-    def known(self, ens: Ensemble) -> bool:
+    def known(self, memo: StepMemo) -> bool:
         """Whether every queued row is in the step's memo (evaluating needs no kernel call)."""
-        if not self._size or not ens.memo.enabled:
+        if not self._size or not memo.enabled:
             return not self._size
-        keys = ens.memo.key(
+        keys = memo.key(
             np.concatenate(self._runs), np.concatenate(self._pausing), np.concatenate(self._member)
         )
-        return bool(ens.memo.find(keys)[0].all())
+        return bool(memo.find(keys)[0].all())
 
-    def evaluate(self, ens: Ensemble) -> kernel.Lookahead:
-        """Every queued row's lookahead from its run's public state, new rows in one call."""
+    def evaluate(self, memo: StepMemo, compute: Compute) -> kernel.Lookahead:
+        """Every queued row's lookahead, the rows not in the memo computed in one call."""
         runs = np.concatenate(self._runs)
         pausing, member = np.concatenate(self._pausing), np.concatenate(self._member)
-        memo = ens.memo
         if not memo.enabled:
-            return _lookahead(ens, runs, pausing, member)
+            return compute(runs, pausing, member)
         keys = memo.key(runs, pausing, member)
         found, _ = memo.find(keys)
         if not found.all():
             new_keys, first = np.unique(keys[~found], return_index=True)
             fresh = np.flatnonzero(~found)[first]
-            result = _lookahead(ens, runs[fresh], pausing[fresh], member[fresh])
+            result = compute(runs[fresh], pausing[fresh], member[fresh])
             memo.add(new_keys, result.lab, result.state)
         _, where = memo.find(keys)
         # Decisions read only the utilities; the horizon's catastrophe odds are not kept.
         return kernel.Lookahead(memo.lab[where], memo.state[where], np.zeros(0))
-
-
-def _lookahead(
-    ens: Ensemble, runs: np.ndarray, pausing: np.ndarray, member: np.ndarray
-) -> kernel.Lookahead:
-    """The kernel's lookahead of rows, each from its own run's planning state."""
-    params, structure = ens.inputs.rows(runs)
-    state = kernel.WorldState(
-        ens.observed[runs], ens.open_source[runs], ens.world_step, ens.loss_multiplier[runs]
-    )
-    return kernel.lookahead(
-        state, pausing, member, structure, params, params.lookahead, params.discount
-    )
