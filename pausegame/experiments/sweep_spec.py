@@ -157,7 +157,14 @@ class SweepSpec:
             },
             "fixed": self.fixed,
             "traces": self.traces,
+            "points_sha256": self.points_digest(),
         }
+
+    def points_digest(self) -> str:
+        """A hash of every expanded (point, seed) in run-id order, so that a change in how a
+        sample is drawn can never silently give old run ids new parameters on resume."""
+        runs = {"points": self.points, "seeds": list(self.seeds)}
+        return hashlib.sha256(json.dumps(runs, separators=(",", ":")).encode()).hexdigest()
 
     def digest(self) -> str:
         """A hash of the normalised spec: two specs with equal digests give the same runs."""

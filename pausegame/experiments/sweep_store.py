@@ -68,6 +68,13 @@ def _sequence(path: Path) -> int:
     return int(PART.match(path.name).group(1))  # type: ignore[union-attr]
 
 
+# How a refusal names a manifest key that is not a field of the spec file.
+_DIFFERENCE_NAMES = {
+    "scenario_sha256": "the scenario file's contents",
+    "points_sha256": "the parameter points it expands to",
+}
+
+
 class SweepStore:
     """The results folder of one sweep, opened for appending finished runs."""
 
@@ -98,9 +105,7 @@ class SweepStore:
         if manifest.get("spec_hash") != self.spec.digest():
             old, new = manifest.get("spec", {}), self.spec.normalised()
             differs = [
-                key.replace("scenario_sha256", "the scenario file's contents")
-                for key in new
-                if old.get(key) != new[key]
+                _DIFFERENCE_NAMES.get(key, key) for key in new if old.get(key) != new[key]
             ] or ["format"]
             raise SweepFolderError(
                 f"--out {self.folder} holds a different sweep (its spec differs in "

@@ -282,3 +282,23 @@ def test_resuming_with_changed_model_code_warns(reference, tmp_path, capsys):
     assert "model's code changed" in capsys.readouterr().err
     pd.testing.assert_frame_equal(rows(out), rows(reference))
 
+
+def test_a_changed_sampler_is_refused_even_with_the_same_spec(tmp_path, capsys, monkeypatch):
+    """The digest covers the expanded points, so a new sampling rule cannot remap run ids."""
+    from pausegame.experiments import sweep_spec
+
+    text = 'steps = 2\nseeds = 1\n[sample]\nmethod = "random"\ncount = 3\nseed = 1\n'
+    text += "[sample.ranges]\nverification = [0.0, 1.0]\n"
+    spec = tmp_path / "sampled.toml"
+    spec.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    capsys.readouterr()
+    before = snapshot(out)
+    drawn = sweep_spec.Sample.points
+    monkeypatch.setattr(sweep_spec.Sample, "points", lambda self: drawn(self)[::-1])
+    assert main(["sweep", str(spec), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1
+    assert error[0].split("differs in ")[1].split(")")[0] == "the parameter points it expands to"
+    assert snapshot(out) == before
