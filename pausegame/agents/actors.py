@@ -88,79 +88,43 @@ class DecisionMaker(Actor):
         self.model.decide(self.key)
 
 
+def _column(array: str, kind: type = float, doc: str | None = None) -> property:
+    """An agent attribute that reads the engine's `array` at the agent's own column."""
+    return property(lambda agent: kind(getattr(agent._state, array)[0, agent.index]), doc=doc)
+
+
 class LabAgent(DecisionMaker):
     """A frontier lab: races to grow capability or pauses; PAUSE is required in a treaty."""
 
     kind = "lab"
-
-    @property
-    def pausing(self) -> bool:
-        return bool(self._state.pausing[0, self.index])
-
-    @property
-    def capability(self) -> float:
-        return float(self._state.capability[0, self.index])
+    pausing = _column("pausing", bool)
+    capability = _column("capability")
+    payoff = _column("lab_payoff")
+    total_payoff = _column("lab_total")
+    hazard = _column("hazard")
+    violator = _column("violator", bool)
+    detected = _column("detected", bool)
+    false_alarm = _column("false_alarm", bool)
 
     @property
     def home(self) -> str:
         structure = self.model.structure
         return structure.state_names[structure.lab_state[self.index]]
 
-    @property
-    def payoff(self) -> float:
-        return float(self._state.lab_payoff[0, self.index])
-
-    @property
-    def total_payoff(self) -> float:
-        return float(self._state.lab_total[0, self.index])
-
-    @property
-    def hazard(self) -> float:
-        return float(self._state.hazard[0, self.index])
-
-    @property
-    def violator(self) -> bool:
-        return bool(self._state.violator[0, self.index])
-
-    @property
-    def detected(self) -> bool:
-        return bool(self._state.detected[0, self.index])
-
-    @property
-    def false_alarm(self) -> bool:
-        return bool(self._state.false_alarm[0, self.index])
-
 
 class StateAgent(DecisionMaker):
     """A state: PAUSE means being a member of the international pause treaty."""
 
     kind = "state"
-
-    @property
-    def pausing(self) -> bool:
-        return bool(self._state.member[0, self.index])
-
-    @property
-    def capability(self) -> float:
-        """Its frontier: the best of its labs."""
-        return float(self._state.frontiers[0, self.index])
+    pausing = _column("member", bool)
+    capability = _column("frontiers", doc="Its frontier: the best of its labs.")
+    payoff = _column("state_payoff")
+    total_payoff = _column("state_total")
+    hazard = _column("home_hazard", doc="Its labs' hazard in the last step.")
 
     @property
     def home(self) -> str:
         return self.name
-
-    @property
-    def payoff(self) -> float:
-        return float(self._state.state_payoff[0, self.index])
-
-    @property
-    def total_payoff(self) -> float:
-        return float(self._state.state_total[0, self.index])
-
-    @property
-    def hazard(self) -> float:
-        """Its labs' hazard in the last step."""
-        return float(self._state.home_hazard[0, self.index])
 
 
 class OpenSourcePool(Actor):

@@ -29,6 +29,13 @@ AGENT_RECORDS = (
 )  # fmt: skip
 
 
+def _run_row(array: str, kind: type | None = None) -> property:
+    """A model attribute that reads the engine's `array` for the model's one run."""
+    if kind is None:
+        return property(lambda model: getattr(model.run_state, array)[0])
+    return property(lambda model: kind(getattr(model.run_state, array)[0]))
+
+
 class PauseModel(mesa.Model):
     """Labs and states choosing between racing and pausing under a pause treaty."""
 
@@ -77,29 +84,14 @@ class PauseModel(mesa.Model):
     def structure(self) -> kernel.Structure:
         return self.engine.runs.inputs.structure
 
-    @property
-    def pausing(self) -> np.ndarray:
-        return self.run_state.pausing[0]
-
-    @property
-    def member(self) -> np.ndarray:
-        return self.run_state.member[0]
-
-    @property
-    def frontiers(self) -> np.ndarray:
-        return self.run_state.frontiers[0]
-
-    @property
-    def observed(self) -> np.ndarray:
-        return self.run_state.observed[0]
-
-    @property
-    def punished_until(self) -> np.ndarray:
-        return self.run_state.punished_until[0]
-
-    @property
-    def hazard_totals(self) -> np.ndarray:
-        return self.run_state.hazard_totals[0]
+    pausing = _run_row("pausing")
+    member = _run_row("member")
+    frontiers = _run_row("frontiers")
+    observed = _run_row("observed")
+    punished_until = _run_row("punished_until")
+    hazard_totals = _run_row("hazard_totals")
+    survival = _run_row("survival", float)
+    last_catastrophe_probability = _run_row("catastrophe_probability", float)
 
     @property
     def world(self) -> kernel.WorldState:
@@ -108,14 +100,6 @@ class PauseModel(mesa.Model):
             state.capability[0], state.open_source[0], self.engine.runs.world_step,
             state.loss_multiplier[0],
         )  # fmt: skip
-
-    @property
-    def survival(self) -> float:
-        return float(self.run_state.survival[0])
-
-    @property
-    def last_catastrophe_probability(self) -> float:
-        return float(self.run_state.catastrophe_probability[0])
 
     @property
     def events(self) -> list[Event]:
@@ -128,16 +112,11 @@ class PauseModel(mesa.Model):
 
     @property
     def first_threshold_step(self) -> int | None:
-        first = int(self.run_state.first_threshold[0])
-        return first if first >= 0 else None
+        return self.record().first_threshold_step
 
     def planning_state(self) -> kernel.WorldState:
         """The public view agents plan from: observed (noisy where uninspected) capabilities."""
-        state = self.run_state
-        return kernel.WorldState(
-            state.observed[0], state.open_source[0], self.engine.runs.world_step,
-            state.loss_multiplier[0],
-        )  # fmt: skip
+        return self.record().planning_state()
 
     def record(self) -> RunRecord:
         """The run as it stands, as the engine records runs."""

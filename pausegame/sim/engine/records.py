@@ -179,27 +179,14 @@ class RunRecord:
     @property
     def deciders(self) -> list[DeciderOutcome]:
         state, structure = self.state, self.structure
-        labs = [
-            DeciderOutcome(name, "lab", bool(p), float(c), float(total))
-            for name, p, c, total in zip(
-                structure.lab_names,
-                state.pausing[0],
-                state.capability[0],
-                state.lab_total[0],
-                strict=True,
+        return [
+            DeciderOutcome(name, kind, bool(p), float(c), float(total))
+            for kind, names, pausing, capability, totals in (
+                ("lab", structure.lab_names, state.pausing, state.capability, state.lab_total),
+                ("state", structure.state_names, state.member, state.frontiers, state.state_total),
             )
+            for name, p, c, total in zip(names, pausing[0], capability[0], totals[0], strict=True)
         ]
-        states = [
-            DeciderOutcome(name, "state", bool(p), float(c), float(total))
-            for name, p, c, total in zip(
-                structure.state_names,
-                state.member[0],
-                state.frontiers[0],
-                state.state_total[0],
-                strict=True,
-            )
-        ]
-        return [*labs, *states]  # fmt: skip
 
     def planning_state(self) -> kernel.WorldState:
         """The public view agents plan from (observed capabilities)."""

@@ -15,12 +15,9 @@ import numpy as np
 from pausegame.sim import kernel
 from pausegame.sim.engine.memo import Lookaheads
 from pausegame.sim.engine.options import LabOptions, MembershipOptions
-from pausegame.sim.engine.rules import RULES, BestResponse
+from pausegame.sim.engine.rules import RULES, logit_choice
 from pausegame.sim.engine.state import Runs
 from pausegame.sim.randomness import Purpose, keyed_uniform
-
-_BEST_RESPONSE = RULES["best_response"]
-assert isinstance(_BEST_RESPONSE, BestResponse)
 
 
 def rule_codes(runs: Runs) -> np.ndarray:
@@ -68,7 +65,7 @@ def _choose(
 ) -> None:
     """Best responders whose options' utilities are known: choose, then act."""
     current = runs.actions(rows, agents)
-    new = _BEST_RESPONSE.choose(runs, rows, agents, step, current, race, pause)
+    new = logit_choice(runs, rows, agents, step, current, race, pause)
     runs.set_actions(rows, agents, new, current, step)
 
 
@@ -80,7 +77,7 @@ def revise(runs: Runs, step: int) -> None:
     anticipation may take several rounds, during which its run waits and the others go on.
     """
     ordered, count = revisers(runs, step)
-    best = rule_codes(runs) == list(RULES).index(_BEST_RESPONSE.name)
+    best = rule_codes(runs) == list(RULES).index("best_response")
     cursor = np.zeros(len(count), dtype=np.int64)
     waiting = np.zeros(len(count), dtype=bool)
     anticipating: list[MembershipOptions] = []

@@ -83,19 +83,6 @@ class BestResponse(Rule):
         self, runs: Runs, rows: np.ndarray, agents: np.ndarray, step: int, current: np.ndarray
     ) -> np.ndarray:
         race, pause = option_values(runs, rows, agents)
-        return self.choose(runs, rows, agents, step, current, race, pause)
-
-    def choose(
-        self,
-        runs: Runs,
-        rows: np.ndarray,
-        agents: np.ndarray,
-        step: int,
-        current: np.ndarray,
-        race: np.ndarray,
-        pause: np.ndarray,
-    ) -> np.ndarray:
-        """The choice once the options' utilities are known."""
         return logit_choice(runs, rows, agents, step, current, race, pause)
 
 
