@@ -1,11 +1,11 @@
-"""Runs per second of the ensemble engine beside the Mesa model, and memory per run.
+"""Runs per second of the engine in batches beside its Mesa face one run at a time.
 
 Two workloads of the article scenario, 120 monthly steps per run by default: 1,000 seeds
 at the scenario's parameters, and a 12 x 12 grid of verification x leak_pause with 10
-seeds per point (1,440 runs). The ensemble engine runs every run; the Mesa model runs an
-evenly spread sample (20 runs by default) and its rate is extrapolated from the sample.
-The sampled runs' summaries are checked equal between the engines. Memory is the
-tracemalloc peak of a separate ensemble pass over the first workload, divided by its runs.
+seeds per point (1,440 runs). The batched engine runs every run; the Mesa model (an
+engine of one run) runs an evenly spread sample (20 runs by default) and its rate is
+extrapolated from the sample. The sampled runs' summaries are checked equal. Memory is the
+tracemalloc peak of a separate batched pass over the first workload, divided by its runs.
 Run with
 
     python -m benchmarks.bench_ensemble [--runs 1000] [--grid 12] [--seeds 10] [--steps 120]
@@ -22,8 +22,7 @@ import tracemalloc
 import numpy as np
 
 from pausegame.experiments.runs import simulate, summarise
-from pausegame.sim.ensemble import BATCH_SIZE, simulate_ensemble
-from pausegame.sim.ensemble_records import Recorder
+from pausegame.sim.engine import BATCH_SIZE, simulate_ensemble
 from pausegame.sim.scenario import Scenario, load_scenario
 
 
@@ -38,7 +37,7 @@ def grid_points(size: int) -> list[dict[str, float]]:
 def compare(
     label: str, scenario: Scenario, points: list[dict], seeds: range, steps: int, sample: int
 ) -> None:
-    """Time both engines on one workload and print runs per second and their ratio."""
+    """Time batched and one-at-a-time runs of one workload; print runs per second and ratio."""
     runs = len(points) * len(seeds)
     start, cpu = time.perf_counter(), time.process_time()
     outcomes = simulate_ensemble(scenario, points, seeds, steps)
@@ -58,7 +57,7 @@ def compare(
     mesa_rate = len(picked) / mesa_seconds
     print(f"\n{label}: {runs:,} runs x {steps} steps")
     print(
-        f"  ensemble engine  {ensemble_rate:9.1f} runs/s   ({ensemble_seconds:6.1f} s for all "
+        f"  batched engine   {ensemble_rate:9.1f} runs/s   ({ensemble_seconds:6.1f} s for all "
         f"{runs:,} runs)"
     )
     print(
@@ -69,17 +68,16 @@ def compare(
         f"  ratio            {ensemble_rate / mesa_rate:9.1f} x   (by CPU time, which other "
         f"programs disturb less: {(runs / ensemble_cpu) / (len(picked) / mesa_cpu):.1f} x)"
     )
-    print(f"  sampled summaries identical in both engines: {identical}", flush=True)
+    print(f"  sampled summaries identical both ways: {identical}", flush=True)
 
 
 def memory(scenario: Scenario, seeds: range, steps: int) -> None:
-    """tracemalloc peak of one ensemble pass (summaries only), per run; records' size."""
+    """tracemalloc peak of one batched pass (summaries only), per run; records' size."""
     tracemalloc.start()
     simulate_ensemble(scenario, [{}], seeds, steps)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    structure = scenario.structure()
-    recorder = Recorder(1, steps, structure.n_labs, structure.n_states)
+    recorder = simulate_ensemble(scenario, [{}], range(1), steps, records=True)[0].records
     kept = sum(a.nbytes for a in (*recorder.steps.values(), *recorder.agents.values()))
     print(
         f"\nmemory: tracemalloc peak {peak / 2**20:.1f} MiB for {len(seeds):,} runs x {steps} "

@@ -1,8 +1,10 @@
-"""Microseconds per model step of the article scenario, and where the time goes.
+"""Microseconds per Mesa-model step of the article scenario, beside the scalar oracle.
 
-Times `PauseModel.step()` over whole runs, and splits it into the kernel (lookaheads and
-the realised transition), Mesa's data collection, and the rest (Mesa's step machinery,
-the agents' decision rules, keyed draws, events). Run with
+Times `PauseModel.step()` (the Mesa face of the engine) over whole runs, and in the same
+run the plain scalar step of `tests/oracle` (one agent and one kernel call at a time, as
+the model was before it became the engine's face), and prints their ratio. It splits the
+face's step into the kernel (lookaheads and the realised transition), Mesa's data
+collection, and the rest (Mesa's step machinery, the rules, keyed draws, events). Run with
 
     python -m benchmarks.bench_model [--runs 5] [--steps 120]
 """
@@ -17,9 +19,9 @@ from typing import Any
 import mesa
 
 from pausegame.sim import kernel
-from pausegame.sim import model as model_module
 from pausegame.sim.model import PauseModel
 from pausegame.sim.scenario import load_scenario
+from tests.oracle.model import PauseModel as ScalarOracle
 
 
 class Stopwatch:
@@ -44,7 +46,9 @@ class Stopwatch:
         return timed
 
 
-def measure(runs: int, steps: int, instrument: bool) -> tuple[float, int, float, float]:
+def measure(
+    seeds: range, steps: int, instrument: bool, model_class: type[mesa.Model] = PauseModel
+) -> tuple[float, int, float, float]:
     """(total seconds in step(), steps taken, kernel seconds, data-collection seconds)."""
     scenario = load_scenario("article")
     kernel_time, collect_time = Stopwatch(), Stopwatch()
@@ -55,8 +59,8 @@ def measure(runs: int, steps: int, instrument: bool) -> tuple[float, int, float,
         mesa.DataCollector.collect = collect_time.wrap(mesa.DataCollector.collect)
     total, taken = 0.0, 0
     try:
-        for seed in range(runs):
-            model = PauseModel(scenario, seed=seed)
+        for seed in seeds:
+            model = model_class(scenario, seed=seed)
             for _ in range(steps):
                 if not model.running:
                     break
@@ -74,12 +78,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--steps", type=int, default=120)
     args = parser.parse_args(argv)
-    assert model_module.kernel is kernel  # the model calls the kernel through this module
-    plain, plain_steps, _, _ = measure(args.runs, args.steps, instrument=False)
-    total, taken, in_kernel, in_collect = measure(args.runs, args.steps, instrument=True)
+    # Alternate face and oracle run by run, so a change in machine load hits both alike.
+    face = oracle = 0.0
+    face_steps = oracle_steps = 0
+    for seed in range(args.runs):
+        seconds, taken, _, _ = measure(range(seed, seed + 1), args.steps, False, PauseModel)
+        face, face_steps = face + seconds, face_steps + taken
+        seconds, taken, _, _ = measure(range(seed, seed + 1), args.steps, False, ScalarOracle)
+        oracle, oracle_steps = oracle + seconds, oracle_steps + taken
+    total, taken, in_kernel, in_collect = measure(range(args.runs), args.steps, instrument=True)
     rest = total - in_kernel - in_collect
-    print(f"article scenario, {args.runs} runs x up to {args.steps} steps ({plain_steps} steps)")
-    print(f"  model step:                {1e6 * plain / plain_steps:9.0f} us  (uninstrumented)")
+    print(f"article scenario, {args.runs} runs x up to {args.steps} steps ({face_steps} steps)")
+    print(f"  Mesa-model step (engine face): {1e6 * face / face_steps:7.0f} us  (uninstrumented)")
+    print(f"  scalar oracle step:            {1e6 * oracle / oracle_steps:7.0f} us")
+    print(
+        f"  ratio face / oracle:           {(face / face_steps) / (oracle / oracle_steps):7.2f} x"
+    )
     print(
         f"  of which kernel:           {1e6 * in_kernel / taken:9.0f} us  "
         f"({in_kernel / total:5.1%})"

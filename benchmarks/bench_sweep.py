@@ -1,5 +1,8 @@
 """Runs per second of `pausegame sweep` (1 and 2 local workers) beside `mesa.batch_run`.
 
+`mesa.batch_run` builds one `PauseModel` (the engine's Mesa face) per run; the sweep
+advances chunks of runs together through the batched engine.
+
 The same runs for each: the article scenario, 5 values of `verification` x 40 seeds = 200
 runs of 60 monthly steps by default. Times are end to end: worker start-up, the runs, and
 (for the sweep) writing Parquet parts. Wall-clock rates need an otherwise idle machine;
@@ -62,17 +65,12 @@ def sweep_spec_text(seeds: int, steps: int) -> str:
     return f"steps = {steps}\nseeds = {seeds}\n[grid]\nverification = [{values}]\n"
 
 
-def sweep_rows(seeds: int, steps: int, workers: int, engine: str = "mesa") -> pd.DataFrame:
+def sweep_rows(seeds: int, steps: int, workers: int) -> pd.DataFrame:
     """Run the sweep into a temporary folder and read its rows back."""
     spec = parse_sweep_spec(sweep_spec_text(seeds, steps))
     with tempfile.TemporaryDirectory() as folder:
-        run_sweep(spec, Path(folder), workers=workers, engine=engine, progress=False)
+        run_sweep(spec, Path(folder), workers=workers, progress=False)
         return pd.read_parquet(folder)
-
-
-def ensemble_sweep_rows(seeds: int, steps: int, workers: int) -> pd.DataFrame:
-    """The same sweep on the ensemble engine (the default of `pausegame sweep`)."""
-    return sweep_rows(seeds, steps, workers, engine="ensemble")
 
 
 def batch_run_rows(seeds: int, steps: int, processes: int) -> pd.DataFrame:
@@ -122,7 +120,6 @@ def main() -> None:
         ("pausegame sweep, 2 workers (local pool)", sweep_rows, 2),
         ("mesa.batch_run, 1 process", batch_run_rows, 1),
         ("mesa.batch_run, 2 processes", batch_run_rows, 2),
-        ("pausegame sweep --engine ensemble, 2 workers", ensemble_sweep_rows, 2),
     ):
         wall[label], cpu[label], frames[label] = measure(
             lambda rows=rows, workers=workers: rows(args.seeds, args.steps, workers)
@@ -131,20 +128,19 @@ def main() -> None:
             f"  {label:<46} {wall[label]:8.1f} {runs / wall[label]:7.2f} {cpu[label] / runs:10.3f}",
             flush=True,
         )
-    one, two, batch_one, batch_two, ensemble = wall.values()
-    print(f"\nensemble engine, 2 workers / batch_run, 2 processes: {batch_two / ensemble:.1f}x")
+    one, two, batch_one, batch_two = wall.values()
     print("ratios of runs per second, wall clock (above 1: the first is faster):")
     print(f"  sweep, 1 worker   / batch_run, 1 process:   {batch_one / one:.2f}")
     print(f"  sweep, 2 workers  / batch_run, 2 processes: {batch_two / two:.2f}")
     print(f"  sweep, 2 workers  / sweep, 1 worker:        {one / two:.2f}")
     print(f"  batch_run, 2 proc / batch_run, 1 process:   {batch_one / batch_two:.2f}")
-    one, two, batch_one, batch_two, _ = cpu.values()
+    one, two, batch_one, batch_two = cpu.values()
     print("ratios of CPU seconds per run (above 1: the first costs less):")
     print(f"  sweep, 1 worker   / batch_run, 1 process:   {batch_one / one:.2f}")
     print(f"  sweep, 2 workers  / batch_run, 2 processes: {batch_two / two:.2f}")
     names = list(wall)
     same = all(agree(frames[names[0]], frames[name]) for name in names[1:])
-    print(f"\nevery run's cumulative catastrophe probability identical across all five: {same}")
+    print(f"\nevery run's cumulative catastrophe probability identical across all four: {same}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
