@@ -106,8 +106,10 @@ def leak(
     It never falls, and exceeds the frontier only when an open-weight lab put it there.
     """
     frontier = capability.max(-1)
-    drift = open_source + leakage_rate(capability, pausing, p) * np.maximum(
-        frontier - open_source, 0
+    gap = np.maximum(frontier - open_source, 0)
+    # Clipped at the frontier: at a leakage rate of 1, a + (b - a) can round one ulp above b.
+    drift = np.minimum(
+        open_source + leakage_rate(capability, pausing, p) * gap, np.maximum(frontier, open_source)
     )
     released = np.where(open_weights, capability, 0.0).max(-1)
     return np.maximum(np.maximum(open_source, drift), released)

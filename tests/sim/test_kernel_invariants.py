@@ -9,6 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pausegame.sim import kernel
+from pausegame.sim.scenario import load_scenario
 from tests.sim.strategies import reals, situations, structure_of, world_state
 
 
@@ -101,3 +102,14 @@ def test_catastrophe_probability_is_at_least_the_largest_hazard(s):
     t = step(s)
     assert t.catastrophe >= t.hazard.max() - 1e-15
     assert t.catastrophe <= min(1.0, t.hazard.sum()) + 1e-12
+
+
+def test_full_leakage_lands_the_pool_on_the_frontier_not_one_ulp_above():
+    """Found by the invariant above: a leakage rate of exactly 1 once overshot by rounding."""
+    capability, open_source = np.array([2.7024335240208575, 0.0]), 1.000184357207021
+    params = dataclasses.replace(
+        load_scenario("article").params, leak_base=0.0, leak_pause=1.0, pause_growth=0.25
+    )
+    grown = kernel.grow(capability, np.array([True, False]), params)
+    pool = kernel.leak(open_source, grown, np.array([True, False]), np.zeros(2, bool), params)
+    assert pool == grown.max()
