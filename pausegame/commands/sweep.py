@@ -101,6 +101,8 @@ def main(args: argparse.Namespace) -> int:
         raise Fault(_stopped("interrupted", args.out, spec.run_count), 130) from None
     except OSError as error:
         raise Fault(_stopped(os_reason(error), args.out, spec.run_count)) from None
+    except MemoryError:
+        raise Fault(_stopped("out of memory", args.out, spec.run_count)) from None
     except Fault as fault:
         raise Fault(_stopped(str(fault), args.out, spec.run_count), fault.status) from None
     finally:
