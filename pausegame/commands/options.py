@@ -45,6 +45,8 @@ def check_folder(folder: Path, option: str) -> None:
 
     The nearest existing ancestor must be a folder we may write into.
     """
+    if "\x00" in str(folder):
+        raise InputError(f"{option} {str(folder)!r}: a path cannot hold a NUL character")
     try:
         if folder.exists():
             if not folder.is_dir():
@@ -58,6 +60,8 @@ def check_folder(folder: Path, option: str) -> None:
                 raise InputError(f"{option} {folder}: {ancestor} is a file, not a folder")
         if not os.access(ancestor, os.W_OK | os.X_OK):
             raise InputError(f"{option} {folder}: no permission to write into {ancestor}")
+    except InputError:
+        raise
     except (OSError, ValueError) as error:  # a name too long, a NUL byte
         reason = error.strerror if isinstance(error, OSError) else str(error)
         raise InputError(f"{option} {folder}: not a usable path ({reason})") from None

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=_workers,
         default=None,
         metavar="N",
         help="local worker processes (default: one per CPU)",
@@ -63,14 +63,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=main)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+MAX_WORKERS = 1024  # local processes
+MAX_SIZE = 1_000_000  # runs per part file or per task
+
+
+def _positive(text: str, most: int = MAX_SIZE) -> int:
+    digits = text.strip()
+    if not digits.isdigit() or len(digits) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {text!r}")
+    value = int(digits)
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {value}")
     return value
+
+
+def _workers(text: str) -> int:
+    return _positive(text, MAX_WORKERS)
 
 
 def main(args: argparse.Namespace) -> int:

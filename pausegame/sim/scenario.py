@@ -349,6 +349,8 @@ def _text(value: Any, where: str, longest: int | None = MAX_NAME) -> str:
         raise ParameterError(f"{where}: expected a non-empty string, got {value!r}")
     if longest is not None and len(value) > longest:
         raise ParameterError(f"{where}: {len(value)} characters, at most {longest} allowed")
+    if longest is not None and not value.isprintable():  # a name is shown on one line
+        raise ParameterError(f"{where}: {value!r} holds a line break or control character")
     return value
 
 
