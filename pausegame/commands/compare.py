@@ -6,11 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from pausegame.errors import InputError
-from pausegame.experiments import treaty
-from pausegame.experiments.compare import compare
-from pausegame.experiments.progress import Progress
-from pausegame.sim.engine import OUTCOMES
+from pausegame.commands.options import SELECTIONS, check_output, replace_atomically
 from pausegame.sim.parameters import Parameter
 
 SEEDS = Parameter("seeds", 20, 1, 100_000, "runs", "", "", "Behaviour", integer=True)
@@ -39,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--steps", default=None, help="months per run (default: each scenario's)")
     parser.add_argument(
         "--selection",
-        choices=treaty.SELECTIONS,
+        choices=SELECTIONS,
         default="dynamics",
         help="how the labs' play of each G(S) is chosen (see `equilibria`)",
     )
@@ -58,10 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     seeds = SEEDS.coerce(args.seeds, "--")
     steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
-    if args.plot is not None and args.plot.suffix.lower() not in PLOT_SUFFIXES:
-        raise InputError(
-            f"--plot {args.plot}: the file name must end in {' or '.join(PLOT_SUFFIXES)}"
-        )
+    check_output(args.plot, PLOT_SUFFIXES, "--plot")
+    from pausegame.experiments.compare import compare
+    from pausegame.experiments.progress import Progress
+
     progress = Progress(seeds * len(args.scenarios), label="compare", enabled=not args.quiet)
     result = compare(
         args.scenarios,
@@ -72,8 +68,7 @@ def main(args: argparse.Namespace) -> int:
     )
     progress.close()
     if args.plot is not None:
-        args.plot.parent.mkdir(parents=True, exist_ok=True)
-        plot_comparison(result, args.plot)
+        replace_atomically(args.plot, lambda temporary: plot_comparison(result, temporary))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -97,6 +92,8 @@ def _number(value: float | None) -> str:
 
 def format_comparison(result: dict) -> str:
     """Each scenario's equilibrium set, then one table of run outcomes, a column per scenario."""
+    from pausegame.sim.engine import OUTCOMES
+
     lines = []
     for number, entry in enumerate(result["scenarios"], start=1):
         eq = entry["equilibria"]
@@ -180,6 +177,8 @@ def plot_comparison(result: dict, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    from pausegame.sim.engine import OUTCOMES
 
     entries = result["scenarios"]
     figure, axes = plt.subplots(figsize=(max(6.5, 3.5 + 1.4 * len(entries)), 4.5))

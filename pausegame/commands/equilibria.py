@@ -7,9 +7,8 @@ import json
 import math
 from collections.abc import Sequence
 
-from pausegame.commands.options import add_scenario_options, scenario_from_args
+from pausegame.commands.options import SELECTIONS, add_scenario_options, scenario_from_args
 from pausegame.errors import InputError
-from pausegame.experiments import games, treaty
 from pausegame.sim.parameters import Parameter
 
 AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
@@ -34,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", default="0", help="the run's seed for --at-step (default 0)")
     parser.add_argument(
         "--selection",
-        choices=treaty.SELECTIONS,
+        choices=SELECTIONS,
         default=None,
         help="which play of G(S) the labs are assumed to settle on: dynamics (best-response "
         "dynamics from the current profile; default), welfare (the labs' best pure equilibrium), "
@@ -65,6 +64,8 @@ def main(args: argparse.Namespace) -> int:
     if args.game is not None or args.coalition_game is not None:
         _no_scenario_options(args)
     if args.game is not None:
+        from pausegame.experiments import games
+
         payoffs, players, actions = games.load_game(args.game)
         result = games.solve(payoffs, players, actions, mixed=not args.no_mixed)
         print(json.dumps(_clean(result), indent=2) if args.json else format_game(result))
@@ -73,6 +74,8 @@ def main(args: argparse.Namespace) -> int:
         result = _coalition_result(args.coalition_game)
         print(json.dumps(_clean(result), indent=2) if args.json else format_coalition_game(result))
         return 0
+    from pausegame.experiments import treaty
+
     scenario = scenario_from_args(args)
     at_step = None if args.at_step is None else AT_STEP.coerce(args.at_step, "--")
     seed = SEED.coerce(args.seed, "--")
@@ -210,6 +213,8 @@ def _treaty_lines(row: dict) -> list[str]:
 
 def format_scenario(report: dict) -> str:
     """The two-level game of a scenario, as a reader wants it: stable treaties first."""
+    from pausegame.experiments.treaty import PAUSE
+
     origin = (
         "the scenario's start"
         if report["seed"] is None
@@ -268,12 +273,12 @@ def format_scenario(report: dict) -> str:
         "  pure equilibria:",
     ]
     for row in report["pure_equilibria"]:
-        pausing = [p for p, a in zip(players, row["profile"], strict=True) if a == treaty.PAUSE]
+        pausing = [p for p, a in zip(players, row["profile"], strict=True) if a == PAUSE]
         lines.append(f"    pausing: {_list(pausing)} (lab welfare {row['welfare']:.2f} $B)")
     if not report["pure_equilibria"]:
         lines.append("    none")
     optimum = report["social_optimum"]
-    pausing = [p for p, a in zip(players, optimum["profile"], strict=True) if a == treaty.PAUSE]
+    pausing = [p for p, a in zip(players, optimum["profile"], strict=True) if a == PAUSE]
     lines += [
         f"  social optimum: pausing {_list(pausing)} (lab welfare {optimum['welfare']:.2f} $B)",
         f"  price of anarchy: {_ratio(report['price_of_anarchy'])}; "

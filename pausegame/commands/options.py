@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
+from pausegame.errors import InputError
 from pausegame.sim.scenario import Scenario, load_scenario, parse_assignment
+
+#: How the labs' play of each treaty's game is chosen; equal to `lab_game.SELECTIONS` (a test
+#: holds them equal), repeated here so that `--help` needs no NumPy.
+SELECTIONS = ("dynamics", "welfare", "worst", "anticipation")
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
@@ -29,3 +38,73 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario)
     overrides = dict(parse_assignment(text) for text in args.overrides)
     return scenario.with_overrides(overrides) if overrides else scenario
+
+
+def check_folder(folder: Path, option: str) -> None:
+    """Refuse an output folder that cannot be created, before any work starts (nothing is made).
+
+    The nearest existing ancestor must be a folder we may write into.
+    """
+    if "\x00" in str(folder):
+        raise InputError(f"{option} {str(folder)!r}: a path cannot hold a NUL character")
+    try:
+        if folder.exists():
+            if not folder.is_dir():
+                raise InputError(f"{option} {folder}: exists and is not a folder")
+            ancestor = folder
+        else:
+            ancestor = folder.absolute().parent
+            while not ancestor.exists():
+                ancestor = ancestor.parent
+            if not ancestor.is_dir():
+                raise InputError(f"{option} {folder}: {ancestor} is a file, not a folder")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise InputError(f"{option} {folder}: no permission to write into {ancestor}")
+    except InputError:
+        raise
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise InputError(f"{option} {folder}: not a usable path ({reason})") from None
+
+
+def check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> None:
+    """Refuse an output file with the wrong suffix or in a folder that cannot be created."""
+    if path is None:
+        return
+    if path.suffix.lower() not in suffixes:
+        raise InputError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    check_folder(path.parent, option)
+
+
+def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Write through `write(temporary)` beside `target`, then rename: never a partial file."""
+    replace_all_atomically([(target, write)])
+
+
+def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Write every file to a temporary beside its target, and rename them only once all are
+    written: a failure (a full disk) leaves none of them, not some.
+
+    The temporary names keep the suffix, so writers that pick a format from it still can.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for target, write in writes:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix
+            )
+            os.close(handle)
+            written.append((Path(name), target))
+            write(Path(name))
+            # mkstemp makes the file private; give it the permissions a plain open() would.
+            os.chmod(name, 0o666 & ~mask)
+        for temporary, target in written:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
+from pausegame.commands.options import check_folder, replace_all_atomically
 from pausegame.errors import InputError
-from pausegame.experiments.report import (
-    OUTCOMES,
-    check_metric,
-    format_outcome_table,
-    load_sweep,
-    metric_table,
-    outcome_table,
-    wilson_interval,
-)
 
 DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parquet readers away
 
@@ -59,13 +52,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from pausegame.experiments import sweep_plots
+    from pausegame.experiments.report import (
+        OUTCOMES,
+        check_metric,
+        format_outcome_table,
+        load_sweep,
+        metric_table,
+        outcome_table,
+        wilson_interval,
+    )
+
     sweep = load_sweep(args.folder)
     runs, swept = sweep.runs, sweep.swept
     check_metric(runs, args.metric)
     x, y = _axes(args.x, args.y, swept)
     out = args.out if args.out is not None else args.folder / DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
-    from pausegame.experiments import sweep_plots
+    check_folder(out, "--out")
 
     spec = sweep.manifest.get("spec", {})
     print(
@@ -82,33 +85,39 @@ def main(args: argparse.Namespace) -> int:
             f"[{low:.1%}, {high:.1%}]"
         )
     table = outcome_table(runs, swept)
-    written = [out / "outcomes.csv"]
-    table.to_csv(written[0], index=False)
     if swept:
         print("\nOutcomes per parameter point:")
         print(format_outcome_table(table, swept))
+    # Everything is computed first and written last, all files renamed into place together.
+    writes: list[tuple[Path, Callable[[Path], object]]] = [
+        (out / "outcomes.csv", lambda path: table.to_csv(path, index=False))
+    ]
+    metric = _slug(args.metric)
     if x is not None and y is not None:
         pooled = [name for name in swept if name not in (x, y)]
         cells = metric_table(runs, args.metric, [x, y])
-        cells.to_csv(out / f"{_slug(args.metric)}-by-{_slug(x)}-{_slug(y)}.csv", index=False)
-        written.append(out / f"{_slug(args.metric)}-by-{_slug(x)}-{_slug(y)}.csv")
         note = f"{spec.get('scenario', '?')}, {spec.get('steps', '?')} steps"
         note += f"; pooled over {', '.join(pooled)}" if pooled else ""
-        figure = sweep_plots.phase_diagram(cells, x, y, args.metric, note=note)
-        written.append(
-            sweep_plots.save(figure, out / f"phase-{_slug(args.metric)}-{_slug(x)}-{_slug(y)}.png")
+        phase = sweep_plots.phase_diagram(cells, x, y, args.metric, note=note)
+        writes.append(
+            (out / f"{metric}-by-{_slug(x)}-{_slug(y)}.csv", lambda p: cells.to_csv(p, index=False))
+        )
+        writes.append(
+            (
+                out / f"phase-{metric}-{_slug(x)}-{_slug(y)}.png",
+                lambda p: sweep_plots.save(phase, p),
+            )
         )
     if x is not None:
         by = y if y is not None and runs[y].nunique() <= sweep_plots.MAX_LINES else None
         lines = metric_table(runs, args.metric, [x, by] if by else [x])
-        written.append(
-            sweep_plots.save(
-                sweep_plots.line_plot(lines, x, args.metric, by),
-                out / f"lines-{_slug(args.metric)}-{_slug(x)}.png",
-            )
+        figure = sweep_plots.line_plot(lines, x, args.metric, by)
+        writes.append(
+            (out / f"lines-{metric}-{_slug(x)}.png", lambda p: sweep_plots.save(figure, p))
         )
+    replace_all_atomically(writes)
     print("\nwritten:")
-    for path in written:
+    for path, _ in writes:
         print(f"  {path}")
     return 0
 

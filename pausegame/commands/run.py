@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pausegame.commands.options import add_scenario_options, scenario_from_args
-from pausegame.errors import InputError
-from pausegame.experiments.runs import RunResult, run
+from pausegame.commands.options import (
+    add_scenario_options,
+    check_output,
+    replace_all_atomically,
+    replace_atomically,
+    scenario_from_args,
+)
 from pausegame.sim.parameters import Parameter
+
+if TYPE_CHECKING:
+    from pausegame.experiments.runs import RunResult
 
 STEPS = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
 SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
 TABLE_SUFFIXES = (".parquet", ".csv")
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,15 +58,18 @@ def main(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args)
     steps = scenario.steps if args.steps is None else STEPS.coerce(args.steps, "--")
     seed = SEED.coerce(args.seed, "--")
-    _check_output(args.out, TABLE_SUFFIXES, "--out")
-    _check_output(args.plot, (".png", ".svg", ".pdf"), "--plot")
+    check_output(args.out, TABLE_SUFFIXES, "--out")
+    check_output(args.plot, PLOT_SUFFIXES, "--plot")
+    from pausegame.experiments.runs import run
+
     result = run(scenario, seed, steps)
     if args.out is not None:
         write_records(result, args.out)
     if args.plot is not None:
         from pausegame.viz.plots import plot_run
 
-        plot_run(result, scenario.params.rsi_threshold, args.plot)
+        threshold = scenario.params.rsi_threshold
+        replace_atomically(args.plot, lambda temporary: plot_run(result, threshold, temporary))
     if args.json:
         print(json.dumps(result.summary, indent=2))
     else:
@@ -69,15 +79,6 @@ def main(args: argparse.Namespace) -> int:
         if args.plot is not None:
             print(f"plot:    {args.plot}")
     return 0
-
-
-def _check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> None:
-    if path is None:
-        return
-    if path.suffix.lower() not in suffixes:
-        raise InputError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
-    if not path.parent.exists() and str(path.parent) not in ("", "."):
-        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def table_paths(path: Path) -> dict[str, Path]:
@@ -91,28 +92,13 @@ def table_paths(path: Path) -> dict[str, Path]:
 
 
 def write_records(result: RunResult, path: Path) -> None:
-    """Write the tables atomically: each to a temporary file first, then renamed into place."""
+    """Write the three tables to temporary files, then rename them all into place."""
+    writes = []
     for name, target in table_paths(path).items():
         frame = getattr(result, name)
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=target.suffix)
-        os.close(handle)
-        try:
-            if target.suffix.lower() == ".csv":
-                frame.to_csv(temporary, index=False)
-            else:
-                frame.to_parquet(temporary, index=False)
-            # mkstemp makes the file private; give it the permissions a plain open() would.
-            os.chmod(temporary, 0o666 & ~_umask())
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        writer = frame.to_csv if target.suffix.lower() == ".csv" else frame.to_parquet
+        writes.append((target, lambda temporary, writer=writer: writer(temporary, index=False)))
+    replace_all_atomically(writes)
 
 
 def format_summary(summary: dict) -> str:

@@ -6,10 +6,10 @@ import argparse
 import signal
 from pathlib import Path
 
-from pausegame.errors import InputError
-from pausegame.experiments.sweep import run_sweep
-from pausegame.experiments.sweep_spec import load_sweep_spec
-from pausegame.experiments.sweep_store import MANIFEST, TRACES
+from pausegame.commands.options import check_folder
+from pausegame.errors import Fault, InputError, os_reason
+
+TRACES = "_traces"  # as `sweep_store.TRACES`; named here so that `--help` needs no pandas
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=_workers,
         default=None,
         metavar="N",
         help="local worker processes (default: one per CPU)",
@@ -63,14 +63,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=main)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+MAX_WORKERS = 1024  # local processes
+MAX_SIZE = 1_000_000  # runs per part file or per task
+
+
+def _positive(text: str, most: int = MAX_SIZE) -> int:
+    digits = text.strip()
+    if not digits.isdigit() or len(digits) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {text!r}")
+    value = int(digits)
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {value}")
     return value
+
+
+def _workers(text: str) -> int:
+    return _positive(text, MAX_WORKERS)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -79,7 +87,12 @@ def main(args: argparse.Namespace) -> int:
             "--workers sets the local pool; with --scheduler the cluster's "
             "workers run the sweep: drop one of them"
         )
+    from pausegame.experiments.sweep import run_sweep
+    from pausegame.experiments.sweep_spec import load_sweep_spec
+    from pausegame.experiments.sweep_store import MANIFEST
+
     spec = load_sweep_spec(args.spec, traces=args.traces)
+    check_folder(args.out, "--out")
     # A polite `kill` commits finished runs on the way out, as Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -92,6 +105,14 @@ def main(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             progress=not args.quiet,
         )
+    except KeyboardInterrupt:
+        raise Fault(_stopped("interrupted", args.out, spec.run_count), 130) from None
+    except OSError as error:
+        raise Fault(_stopped(os_reason(error), args.out, spec.run_count)) from None
+    except MemoryError:
+        raise Fault(_stopped("out of memory", args.out, spec.run_count)) from None
+    except Fault as fault:
+        raise Fault(_stopped(str(fault), args.out, spec.run_count), fault.status) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     if result.ran == 0 and result.complete:
@@ -111,3 +132,13 @@ def main(args: argparse.Namespace) -> int:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _stopped(what: str, folder: Path, total: int) -> str:
+    """What a fault did to the sweep: what happened, what is safe, how to go on."""
+    from pausegame.experiments.sweep_store import committed_runs
+
+    done = committed_runs(folder)
+    saved = "no runs were committed yet" if not done else f"{done:,} of {total:,} runs are "
+    saved += f"committed in {folder} and safe" if done else ""
+    return f"sweep stopped: {what}; {saved}; run the same command again to resume"

@@ -33,7 +33,6 @@ References
   binary choices with externalities. Journal of Conflict Resolution 17(3), 381-428.
 """
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,9 @@ from typing import Any
 import numpy as np
 
 from pausegame.experiments.games import GameError
+from pausegame.userfiles import MAX_JSON_BYTES, is_file, parse_json, read_text
+
+MAX_PLAYERS = 1_000_000  # a coalition file's n; its schedules have n + 1 entries each
 
 # --------------------------------------------------------------------------------------------
 # Stability
@@ -125,14 +127,12 @@ def load_coalition_game(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     entries must be finite numbers, including the two that are ignored (write 0 there).
     """
     path = Path(path)
-    if not path.is_file():
+    if not is_file(path):
         raise GameError(f"coalition game file not found: {path}")
     if path.suffix.lower() != ".json":
         raise GameError(f"unknown coalition game file extension {path.suffix!r} for {path}")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise GameError(f"{path} is not valid JSON: {exc}") from None
+    text = read_text(path, "coalition game file", MAX_JSON_BYTES, GameError)
+    document = parse_json(text, str(path), GameError)  # integers of at most 30 digits
     keys = ("n", "member_payoff", "nonmember_payoff")
     if not isinstance(document, dict):
         raise GameError(f"{path} is not a coalition game: expected an object with keys {keys}")
@@ -140,8 +140,10 @@ def load_coalition_game(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     if missing:
         raise GameError(f"{path} is not a coalition game: missing key(s) {', '.join(missing)}")
     n = document["n"]
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise GameError(f"{path}: 'n' must be a positive integer, got {n!r}")
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_PLAYERS:
+        raise GameError(
+            f"{path}: 'n' must be a positive integer, at most {MAX_PLAYERS:,}; got {n!r}"
+        )
     schedules = []
     for key in keys[1:]:
         values = document[key]

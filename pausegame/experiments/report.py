@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pyarrow import ArrowException
 
 from pausegame.errors import InputError
 from pausegame.experiments.sweep_store import read_manifest
@@ -77,13 +78,34 @@ def load_sweep(folder: Path) -> Sweep:
             f"{folder}: not a sweep folder (no _manifest.json); "
             "run `pausegame sweep SPEC --out DIR` first"
         )
+    swept, spec = manifest.get("swept", []), manifest.get("spec", {})
+    if not isinstance(swept, list) or not all(isinstance(name, str) for name in swept):
+        raise InputError(f"{folder}/_manifest.json: 'swept' must be a list of parameter names")
+    if not isinstance(spec, dict):
+        raise InputError(f"{folder}/_manifest.json: 'spec' must be an object")
     try:
         runs = pd.read_parquet(folder)
-    except (OSError, ValueError) as error:
-        raise InputError(f"{folder}: no finished runs to report ({error})") from None
+    except (OSError, ValueError, TypeError, ArrowException) as error:
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise InputError(f"{folder}: no finished runs to report ({reason})") from None
     if runs.empty:
         raise InputError(f"{folder}: no finished runs to report")
+    _check_columns(runs, swept, folder)
     return Sweep(folder, runs.sort_values("run_id").reset_index(drop=True), manifest)
+
+
+def _check_columns(runs: pd.DataFrame, swept: list[str], folder: Path) -> None:
+    """The columns a report reads must be there, with the types a sweep writes."""
+    numeric = ["run_id", *swept, "cumulative_catastrophe_probability", "coalition_size"]
+    numeric.append("open_source_hazard_share")
+    for name in ["outcome", *numeric]:
+        if name not in runs.columns:
+            raise InputError(f"{folder}: the runs have no column {name!r}; not a sweep's parts")
+    for name in numeric:
+        if not pd.api.types.is_numeric_dtype(runs[name]) or pd.api.types.is_bool_dtype(runs[name]):
+            raise InputError(f"{folder}: column {name!r} holds {runs[name].dtype}, not numbers")
+    if not np.isfinite(runs[swept].to_numpy(dtype=float)).all():
+        raise InputError(f"{folder}: a swept parameter's column holds NaN or infinity")
 
 
 def metric_names(runs: pd.DataFrame) -> list[str]:

@@ -7,23 +7,28 @@ flat however long the sweep. Workers are long-lived: a pool process runs many ch
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
-from pausegame.errors import InputError
+from pausegame.errors import Fault, InputError
 from pausegame.experiments.sweep_engine import RunOutput, execute_chunk
 from pausegame.experiments.sweep_spec import RunSpec
 
 Task = tuple[str, Sequence[RunSpec], bool]  # (scenario text, runs, traces)
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_TIMEOUT = "10s"  # how long to wait for a Dask scheduler to answer
+POLL_SECONDS = 1.0  # how often a waiting sweep checks that its cluster is still there
+NO_WORKERS_SECONDS = 60.0  # a cluster without workers this long ends the sweep
 
 
 class Executor(Protocol):
@@ -117,8 +122,14 @@ class LocalPool:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 in_flight.discard(future)
-                submit_next()
-                yield future.result()
+                try:
+                    outputs = future.result()
+                    submit_next()
+                except BrokenProcessPool:
+                    raise Fault(
+                        "a worker process died unexpectedly (killed, or out of memory)"
+                    ) from None
+                yield outputs
 
 
 def _start_worker(parent: int) -> None:
@@ -135,7 +146,11 @@ def _exit_with_parent(parent: int) -> None:
 
 
 class DaskCluster:
-    """A Dask distributed cluster reached through its scheduler's address."""
+    """A Dask distributed cluster reached through its scheduler's address.
+
+    A lost scheduler, a cluster left without workers for NO_WORKERS_SECONDS, or a task
+    that keeps killing workers ends the sweep with a `Fault` saying so; it never hangs.
+    """
 
     def __init__(self, address: str) -> None:
         self.address = address
@@ -152,13 +167,19 @@ class DaskCluster:
             self._client = Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:
             raise InputError(f"--scheduler {self.address}: cannot connect ({error})") from None
+        # Dask logs its own account of a lost connection; the sweep reports it in one line.
+        logging.disable(logging.ERROR)
         self.capacity = max(1, sum(self._client.nthreads().values()))
         return self
 
     def __exit__(self, *exc: object) -> None:
         client, self._client = self._client, None
-        if client is not None:
-            client.close()
+        try:
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close(timeout=5)
+        finally:
+            logging.disable(logging.NOTSET)
 
     def results(self, tasks: Iterator[Task]) -> Iterator[list[RunOutput]]:
         from distributed import as_completed
@@ -171,10 +192,62 @@ class DaskCluster:
 
         first = itertools.islice(tasks, self.capacity * IN_FLIGHT_PER_WORKER)
         finished = as_completed([submit(task) for task in first], loop=client.loop)
-        for future in finished:
-            task = next(tasks, None)
-            if task is not None:
-                finished.add(submit(task))
+        workerless_since, checked = None, time.monotonic()
+        while not finished.is_empty():
+            if not finished.has_ready():
+                # Poll rather than block, so a cluster that is gone is noticed.
+                time.sleep(0.02)
+                if time.monotonic() - checked > POLL_SECONDS:
+                    workerless_since, checked = (
+                        self._check_cluster(workerless_since),
+                        time.monotonic(),
+                    )
+                continue
+            for future in finished.next_batch(block=False):
+                task = next(tasks, None)
+                if task is not None:
+                    finished.add(submit(task))
+                yield self._outputs(future)
+
+    def _outputs(self, future: Any) -> list[RunOutput]:
+        from distributed import KilledWorker
+
+        try:
             outputs = future.result()
-            future.release()
-            yield outputs
+        except CancelledError:
+            raise self._lost() from None
+        except KilledWorker as error:
+            raise Fault(f"a task kept killing the cluster's workers ({error})") from None
+        except OSError as error:
+            raise Fault(f"the Dask cluster at {self.address} failed: {error}") from None
+        except Exception as error:  # raised inside the task, on a worker
+            raise Fault(f"a task failed on the cluster: {type(error).__name__}: {error}") from None
+        future.release()
+        return outputs
+
+    def _check_cluster(self, workerless_since: float | None) -> float | None:
+        """Between waits: the scheduler must answer and have workers (for long enough)."""
+        client = self._client
+        assert client is not None
+        if client.status == "connecting":  # Dask retries for CONNECT_TIMEOUT, then cancels
+            return workerless_since
+        try:
+            if client.status != "running":
+                raise self._lost()
+            workers = len(client.nthreads())
+        except (OSError, TimeoutError, CancelledError):
+            raise self._lost() from None
+        if workers:
+            return None
+        now = time.monotonic()
+        if workerless_since is None:
+            return now
+        if now - workerless_since > NO_WORKERS_SECONDS:
+            raise Fault(
+                f"the Dask cluster at {self.address} has had no workers for "
+                f"{NO_WORKERS_SECONDS:g} s"
+            )
+        return workerless_since
+
+    def _lost(self) -> Fault:
+        return Fault(f"lost the connection to the Dask scheduler at {self.address}")

@@ -12,7 +12,6 @@ import hashlib
 import itertools
 import json
 import math
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -33,6 +32,7 @@ from pausegame.sim.scenario import (
     load_scenario,
     parse_scenario,
 )
+from pausegame.userfiles import MAX_TOML_BYTES, is_file, parse_toml, read_text
 
 SPEC_FIELDS = ("description", "scenario", "steps", "seeds", "grid", "sample", "fixed", "outputs")
 SAMPLE_FIELDS = ("method", "count", "seed", "ranges")
@@ -41,7 +41,8 @@ OUTPUT_FIELDS = ("traces",)
 STEPS = Parameter("steps", 120, 1, 100_000, "steps", "", "", "Behaviour", integer=True)
 SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
 SEED_COUNT = Parameter("seeds", 1, 1, 10_000_000, "", "", "", "Behaviour", integer=True)
-SAMPLE_COUNT = Parameter("count", 1, 1, 10_000_000, "", "", "", "Behaviour", integer=True)
+MAX_POINTS = 100_000  # parameter points: each is held in memory and hashed into the digest
+SAMPLE_COUNT = Parameter("count", 1, 1, MAX_POINTS, "", "", "", "Behaviour", integer=True)
 MAX_RUNS = 100_000_000
 
 
@@ -175,12 +176,7 @@ class SweepSpec:
 def load_sweep_spec(path: str | Path, traces: bool = False) -> SweepSpec:
     """Read and validate a sweep spec file; `traces` (from `--traces`) overrides its outputs."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepSpecError(f"sweep spec {str(path)!r}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SweepSpecError(f"sweep spec {str(path)!r}: cannot read it ({error})") from None
+    text = read_text(path, "sweep spec", MAX_TOML_BYTES, SweepSpecError)
     return parse_sweep_spec(text, origin=path.name, folder=path.parent, traces=traces)
 
 
@@ -198,10 +194,7 @@ def parse_sweep_spec(
 
 def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
     where = f"{origin}: "
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SweepSpecError(f"{where}malformed TOML: {error}") from None
+    data = parse_toml(text, origin, SweepSpecError)
     _no_unknown(data, SPEC_FIELDS, where)
     description = data.get("description", "")
     if not isinstance(description, str):
@@ -226,7 +219,12 @@ def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
     keep_traces = outputs.get("traces", False)
     if not isinstance(keep_traces, bool):
         raise SweepSpecError(f"{where}outputs.traces: expected true or false, got {keep_traces!r}")
-    n_runs = math.prod(len(v) for v in grid.values()) * (sample.count if sample else 1) * len(seeds)
+    n_points = math.prod(len(v) for v in grid.values()) * (sample.count if sample else 1)
+    if n_points > MAX_POINTS:
+        raise SweepSpecError(
+            f"{where}the grid and sample make {n_points:,} parameter points; at most {MAX_POINTS:,}"
+        )
+    n_runs = n_points * len(seeds)
     if n_runs > MAX_RUNS:
         raise SweepSpecError(f"{where}the spec expands to {n_runs:,} runs; at most {MAX_RUNS:,}")
     return SweepSpec(
@@ -252,15 +250,12 @@ def _read_scenario(name: str, folder: Path, where: str) -> tuple[str, Scenario]:
         origin = name
     else:
         path = Path(name) if Path(name).is_absolute() else folder / name
-        if not path.is_file():
+        if not is_file(path):
             raise SweepSpecError(
                 f"{where}scenario: {name!r} is no built-in ({', '.join(builtin_names())}) "
                 "and no file (paths are relative to the spec)"
             )
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise SweepSpecError(f"{where}scenario: cannot read {name!r} ({error})") from None
+        text = read_text(path, f"{where}scenario", MAX_TOML_BYTES, SweepSpecError)
         origin = path.name
     try:
         return text, parse_scenario(text, origin=origin)
@@ -282,6 +277,8 @@ def _seeds(value: Any, where: str) -> tuple[tuple[int, ...], int | list[int]]:
     if isinstance(value, list):
         if not value:
             raise SweepSpecError(f"{where}seeds: the list of seeds is empty")
+        if len(value) > SEED_COUNT.high:
+            raise SweepSpecError(f"{where}seeds: {len(value):,} seeds; at most {SEED_COUNT.high:,}")
         seeds = [replace(SEED, name=f"seeds[{i}]").coerce(v, where) for i, v in enumerate(value)]
         if len(set(seeds)) != len(seeds):
             raise SweepSpecError(f"{where}seeds: a seed is listed twice")
@@ -303,6 +300,8 @@ def _grid(value: Any, base: Scenario, where: str) -> dict[str, list[float | int]
     for key, values in table.items():
         if not isinstance(values, list) or not values:
             raise SweepSpecError(f"{where}.{key}: expected a non-empty list of values")
+        if len(values) > MAX_POINTS:
+            raise SweepSpecError(f"{where}.{key}: {len(values):,} values; at most {MAX_POINTS:,}")
         coerced = [_override(base, key, v, f"{where}.") for v in values]
         if len(set(coerced)) != len(coerced):
             raise SweepSpecError(f"{where}.{key}: a value is listed twice")

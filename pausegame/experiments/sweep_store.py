@@ -29,6 +29,7 @@ from pausegame import __version__
 from pausegame.errors import InputError
 from pausegame.experiments.sweep_engine import NULLABLE_COLUMNS, RunOutput, model_fingerprint
 from pausegame.experiments.sweep_spec import SweepSpec
+from pausegame.userfiles import MAX_JSON_BYTES, is_file, parse_json, read_text
 
 MANIFEST = "_manifest.json"
 TRACES = "_traces"
@@ -49,12 +50,16 @@ def now() -> str:
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The folder's manifest, or None if it has none."""
     path = folder / MANIFEST
-    if not path.is_file():
+    if not is_file(path):
         return None
+    text = read_text(path, "manifest", MAX_JSON_BYTES, SweepFolderError)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise SweepFolderError(f"{path}: unreadable manifest ({error})") from None
+        manifest = parse_json(text, str(path), SweepFolderError)
+    except SweepFolderError as error:
+        raise SweepFolderError(f"unreadable manifest: {error}") from None
+    if not isinstance(manifest, dict):
+        raise SweepFolderError(f"{path}: unreadable manifest (expected a JSON object)")
+    return manifest
 
 
 def part_files(folder: Path) -> list[Path]:
@@ -62,6 +67,15 @@ def part_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted((p for p in folder.iterdir() if PART.match(p.name)), key=_sequence)
+
+
+def committed_runs(folder: Path) -> int:
+    """How many runs the folder's committed parts hold (0 for a folder with none)."""
+    done = 0
+    for part in part_files(folder):
+        with contextlib.suppress(OSError, pa.ArrowException):
+            done += pq.read_metadata(part).num_rows
+    return done
 
 
 def _sequence(path: Path) -> int:
@@ -179,22 +193,26 @@ class SweepStore:
         return self.folder / name
 
     def close(self) -> None:
-        """Record the session's end (and the sweep's, if every run is done); release the lock."""
-        if self.manifest:
-            # Count from the parts themselves: an interrupt can land between a part's rename
-            # and the manifest's update, and the parts are what was committed.
-            parts = part_files(self.folder)
-            done = sum(pq.read_metadata(part).num_rows for part in parts)
-            session = self.manifest["sessions"][-1]
-            session["runs"] += done - self.manifest["runs_done"]
-            session["finished"] = now()
-            self.manifest.update(runs_done=done, parts=len(parts))
-            if done == self.manifest["runs_total"]:
-                self.manifest["finished"] = session["finished"]
-            self._write_manifest()
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        """Record the session's end (and the sweep's, if every run is done); release the lock.
+
+        The lock is released (and its file removed) even when the manifest cannot be written,
+        on a full disk say: the parts are the record of what finished, and a resume reads them.
+        """
+        try:
+            if self.manifest:
+                # Count from the parts themselves: an interrupt can land between a part's
+                # rename and the manifest's update, and the parts are what was committed.
+                parts = part_files(self.folder)
+                done = committed_runs(self.folder)
+                session = self.manifest["sessions"][-1]
+                session["runs"] += done - self.manifest["runs_done"]
+                session["finished"] = now()
+                self.manifest.update(runs_done=done, parts=len(parts))
+                if done == self.manifest["runs_total"]:
+                    self.manifest["finished"] = session["finished"]
+                self._write_manifest()
+        finally:
+            self._release_lock()
 
     def _table(self, rows: list[dict]) -> pa.Table:
         names = self.schema.names
@@ -215,20 +233,42 @@ class SweepStore:
         _replace_atomically(self.folder / MANIFEST, lambda path: path.write_text(text, "utf-8"))
 
     def _take_lock(self) -> None:
-        """Hold an exclusive lock on the folder so two sweeps never write into it at once."""
+        """Hold an exclusive lock on the folder so two sweeps never write into it at once.
+
+        The lock file exists only while a sweep holds it. A sweep that opened the file just
+        before its holder removed it would lock a file nobody else sees, so after locking
+        we check that the name still leads to the file we hold, and try again if not.
+        """
         try:
             import fcntl
         except ImportError:  # no advisory locks on this platform
             return
-        handle = open(self.folder / LOCK, "a")  # noqa: SIM115 (held until close)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        path = self.folder / LOCK
+        for _ in range(10):
+            handle = open(path, "a")  # noqa: SIM115 (held until close)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                raise SweepFolderError(
+                    f"--out {self.folder}: another sweep is writing into it"
+                ) from None
+            try:
+                same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._lock = handle
+                return
             handle.close()
-            raise SweepFolderError(
-                f"--out {self.folder}: another sweep is writing into it"
-            ) from None
-        self._lock = handle
+        raise SweepFolderError(f"--out {self.folder}: cannot take the folder's lock")
+
+    def _release_lock(self) -> None:
+        handle, self._lock = self._lock, None
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                (self.folder / LOCK).unlink()  # removed while still held: see _take_lock
+            handle.close()
 
     def _remove_leftovers(self) -> None:
         """Delete temporary files and traces parts whose runs part was never committed."""

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from pausegame.errors import InputError
+from pausegame.userfiles import parse_number
+
+if TYPE_CHECKING:  # NumPy only for type hints: `pausegame params` should not wait for it
+    import numpy as np
 
 Group = Literal[
     "Capability", "Market", "Hazard and loss", "Verification", "Leakage", "Behaviour", "Treaty"
@@ -42,35 +44,39 @@ class Parameter:
         return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
 
     def coerce(self, value: object, where: str = "") -> float | int:
-        """Return `value` as this parameter's type, or raise one clear `ParameterError` line."""
+        """Return `value` as this parameter's type, or raise one clear `ParameterError` line.
+
+        Integers are range-checked exactly, before any conversion to float (no OverflowError).
+        """
         label = f"{where}{self.name}"
-        if isinstance(value, bool):
-            raise ParameterError(f"{label}: expected a number in {self.range_text}, got {value!r}")
         if isinstance(value, str):
             try:
-                value = float(value.strip())
+                value = parse_number(value)
             except ValueError:
                 raise ParameterError(
-                    f"{label}: expected a number in {self.range_text}, got {value!r}"
+                    f"{label}: expected a number in {self.range_text}, got {value[:40]!r}"
                 ) from None
-        if not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            got = repr(value) if isinstance(value, bool) else type(value).__name__
+            raise ParameterError(f"{label}: expected a number in {self.range_text}, got {got}")
+        if not (isinstance(value, int) or math.isfinite(value)) or not (
+            self.low <= value <= self.high
+        ):
             raise ParameterError(
-                f"{label}: expected a number in {self.range_text}, got {type(value).__name__}"
-            )
-        number = float(value)
-        if not math.isfinite(number) or not self.low <= number <= self.high:
-            raise ParameterError(
-                f"{label}={_fmt(number)} is out of range: allowed {self.range_text} {self.unit}"
+                f"{label}={_fmt(value)} is out of range: allowed {self.range_text} {self.unit}"
             )
         if self.integer:
-            if number != int(number):
+            if value != int(value):
                 raise ParameterError(f"{label}: expected a whole number in {self.range_text}")
-            return int(number)
-        return number
+            return int(value)  # an int stays exact: seeds above 2**53 must not be rounded
+        return float(value)
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    try:
+        return f"{x:g}"
+    except OverflowError:  # an integer beyond any float
+        return "a number too large to show"
 
 
 _A = "article: "
@@ -438,8 +444,8 @@ def validate(values: dict[str, object], where: str = "") -> dict[str, float | in
 
 
 #: A parameter's value: one number for a run, or one per run along a batch's run axis.
-Value = float | np.ndarray
-Count = int | np.ndarray
+type Value = float | np.ndarray
+type Count = int | np.ndarray
 
 
 @dataclass(frozen=True)

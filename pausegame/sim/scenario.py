@@ -6,13 +6,10 @@ declared range, and returns a `Scenario` from which the kernel's arrays are buil
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from pausegame.sim.parameters import (
     ModelParams,
@@ -21,7 +18,12 @@ from pausegame.sim.parameters import (
     defaults,
     validate,
 )
-from pausegame.sim.world import Structure, WorldState
+from pausegame.userfiles import MAX_TOML_BYTES, is_file, parse_toml, read_text
+
+if TYPE_CHECKING:  # NumPy and the world's arrays load when a run needs them, not to list names
+    import numpy as np
+
+    from pausegame.sim.world import Structure, WorldState
 
 RULES = ("best_response", "imitation", "reinforcement", "fixed")
 ACTIONS = ("race", "pause")
@@ -82,6 +84,9 @@ STATE_FIELDS: dict[str, Parameter] = {
 }
 RIVALRY_RANGE = Parameter("rivalry", 0.0, 0.0, 10.0, "", "rivalry weight", "", "Market")
 BUILTIN_DIR = "scenarios"
+MAX_LABS = 64  # the kernel and every view are sized for tens of actors, not thousands
+MAX_STATES = 32
+MAX_NAME = 80  # characters in an actor's or scenario's name
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,10 @@ class Scenario:
 
     def structure(self) -> Structure:
         """The kernel's arrays for this scenario's actors."""
+        import numpy as np
+
+        from pausegame.sim.world import Structure
+
         state_index = {s.name: k for k, s in enumerate(self.states)}
         rivalry = np.array([[s.rivalry.get(r.name, 0.0) for r in self.states] for s in self.states])
         return Structure(
@@ -143,6 +152,10 @@ class Scenario:
 
     def initial_state(self) -> WorldState:
         """Start capabilities; the open-source pool starts at the best open-weight lab's."""
+        import numpy as np
+
+        from pausegame.sim.world import WorldState
+
         capability = np.array([lab.capability for lab in self.labs])
         open_labs = [lab.capability for lab in self.labs if lab.open_weights]
         return WorldState(
@@ -154,6 +167,8 @@ class Scenario:
 
     def initial_profile(self) -> tuple[np.ndarray, np.ndarray]:
         """(labs pausing, states in the treaty) at the start."""
+        import numpy as np
+
         return (
             np.array([lab.pausing for lab in self.labs], dtype=bool),
             np.array([s.member for s in self.states], dtype=bool),
@@ -209,32 +224,29 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if text_path in builtin_names():
         resource = resources.files("pausegame") / BUILTIN_DIR / f"{text_path}.toml"
         return parse_scenario(resource.read_text(encoding="utf-8"), origin=text_path)
-    path = Path(text_path)
-    if not path.is_file():
+    if not is_file(text_path):
         raise ParameterError(
             f"scenario {text_path!r}: no such built-in ({', '.join(builtin_names())}) or file"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ParameterError(f"scenario {text_path!r}: cannot read it ({error})") from None
-    return parse_scenario(text, origin=path.name)
+    text = read_text(text_path, "scenario", MAX_TOML_BYTES, ParameterError)
+    return parse_scenario(text, origin=Path(text_path).name)
 
 
 def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
-    """Parse and validate a scenario's TOML text; every problem is one `ParameterError` line."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ParameterError(f"{origin}: malformed TOML: {error}") from None
-    return _build(data, origin)
+    """Parse and validate a scenario's TOML text; every problem is one `ParameterError` line.
+
+    The web UI's uploads come here too: size, nesting and counts are bounded before use.
+    """
+    return _build(parse_toml(text, origin, ParameterError), origin)
 
 
 def _build(data: dict[str, Any], origin: str) -> Scenario:
     where = f"{origin}: "
     _no_unknown(data, {"name", "description", "steps", "rules", "params", "labs", "states"}, where)
-    name = _text(data.get("name", Path(origin).stem), f"{where}name")
-    description = _text(data["description"], f"{where}description") if "description" in data else ""
+    name = _text(data.get("name", Path(origin).stem), f"{where}name", 255)
+    description = (
+        _text(data["description"], f"{where}description", None) if "description" in data else ""
+    )
     steps = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
     run_steps = steps.coerce(data.get("steps", 120), where)
     rules = _table(data.get("rules", {}), f"{where}rules")
@@ -247,11 +259,11 @@ def _build(data: dict[str, Any], origin: str) -> Scenario:
             **validate(_table(data.get("params", {}), f"{where}params"), where=f"{where}params."),
         }
     )
-    raw_states = _array_of_tables(data.get("states"), f"{where}states")
+    raw_states = _array_of_tables(data.get("states"), f"{where}states", MAX_STATES)
     states = tuple(_state(s, f"{where}states[{i}].") for i, s in enumerate(raw_states))
     state_names = [s.name for s in states]
     _unique(state_names, f"{where}states")
-    raw_labs = _array_of_tables(data.get("labs"), f"{where}labs")
+    raw_labs = _array_of_tables(data.get("labs"), f"{where}labs", MAX_LABS)
     labs = tuple(_lab(lab, f"{where}labs[{i}].", state_names) for i, lab in enumerate(raw_labs))
     _unique([lab.name for lab in labs], f"{where}labs")
     for s in states:
@@ -332,9 +344,13 @@ def _required(raw: dict[str, Any], key: str, where: str) -> Any:
     return raw[key]
 
 
-def _text(value: Any, where: str) -> str:
+def _text(value: Any, where: str, longest: int | None = MAX_NAME) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ParameterError(f"{where}: expected a non-empty string, got {value!r}")
+    if longest is not None and len(value) > longest:
+        raise ParameterError(f"{where}: {len(value)} characters, at most {longest} allowed")
+    if longest is not None and not value.isprintable():  # a name is shown on one line
+        raise ParameterError(f"{where}: {value!r} holds a line break or control character")
     return value
 
 
@@ -356,9 +372,11 @@ def _table(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _array_of_tables(value: Any, where: str) -> list[dict[str, Any]]:
+def _array_of_tables(value: Any, where: str, most: int) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
         raise ParameterError(f"{where}: expected at least one [[{where.rsplit(' ', 1)[-1]}]] table")
+    if len(value) > most:
+        raise ParameterError(f"{where}: {len(value)} tables, at most {most} allowed")
     return value
 
 

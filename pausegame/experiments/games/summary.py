@@ -1,6 +1,5 @@
 """A game's JSON-ready summary (`solve`) and reading games from .npy or JSON files."""
 
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ import numpy as np
 from pausegame.experiments.games.mixed import mixed_equilibria_2p, mixed_equilibrium_nplayer
 from pausegame.experiments.games.pure import (
     MAX_BIMATRIX_SYSTEMS,
+    MAX_ENTRIES,
     PURE_TOL,
     GameError,
     SolverError,
@@ -24,6 +24,7 @@ from pausegame.experiments.games.pure import (
     social_optimum,
     validate_game,
 )
+from pausegame.userfiles import MAX_JSON_BYTES, is_file, parse_json, read_text
 
 # --------------------------------------------------------------------------------------------
 # Summary and files
@@ -127,36 +128,40 @@ def solve(
     }
 
 
+#: Largest payoff magnitude a game file may hold: sums and differences over every player
+#: stay far from float overflow (1e308), and tolerances keep their meaning.
+MAX_ABS_PAYOFF = 1e15
+
+
 def load_game(path: str | Path) -> tuple[np.ndarray, list[str], list[list[str]]]:
     """Read a game from .npy (tensor of shape (N, m_1, ..., m_N)) or JSON; return (payoffs,
     players, actions).
 
     JSON: {"players": [...], "actions": [[...], ...], "payoffs": nested lists (N, m_1, ..., m_N)}.
-    Every problem raises GameError naming the file and what is wrong.
+    Every problem raises GameError naming the file and what is wrong; a .npy file's header is
+    checked (type, shape, size) before its data is read, so a header claiming a huge shape
+    allocates nothing.
     """
     path = Path(path)
-    if not path.is_file():
+    if not is_file(path):
         raise GameError(f"game file not found: {path}")
     suffix = path.suffix.lower()
     if suffix == ".npy":
+        _check_npy_header(path)
         try:
             array = np.load(path, allow_pickle=False)
         except (ValueError, OSError, EOFError) as exc:
             raise GameError(f"{path} is not a readable .npy array: {exc}") from None
-        try:
-            game = validate_game(array)
-        except GameError as exc:
-            raise GameError(f"{path}: {exc}") from None
+        game = _checked(array, path)
         players, actions = _default_names(game)
         return game, players, actions
     if suffix != ".json":
         raise GameError(
             f"unknown game file extension {suffix or '(none)'!r} for {path}; use .npy or .json"
         )
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise GameError(f"{path} is not valid JSON: {exc}") from None
+    document = parse_json(
+        read_text(path, "game file", MAX_JSON_BYTES, GameError), str(path), GameError
+    )
     if not isinstance(document, dict):
         raise GameError(
             f"{path} is not a game: expected a JSON object with keys players, actions, payoffs"
@@ -171,13 +176,63 @@ def load_game(path: str | Path) -> tuple[np.ndarray, list[str], list[list[str]]]
         isinstance(names, list) and all(isinstance(a, str) for a in names) for names in actions
     ):
         raise GameError(f"{path}: 'actions' must be a list of lists of names, one per player")
-    try:
-        game = validate_game(document["payoffs"])
-    except GameError as exc:
-        raise GameError(f"{path}: {exc}") from None
     expected = (len(players), *(len(names) for names in actions))
+    if math.prod(expected) > MAX_ENTRIES:
+        raise GameError(
+            f"{path}: players and actions imply {math.prod(expected):,} payoffs, "
+            f"over the limit of {MAX_ENTRIES:,}"
+        )
+    game = _checked(document["payoffs"], path)
     if game.shape != expected:
         raise GameError(
             f"{path}: payoffs have shape {game.shape} but players and actions imply {expected}"
         )
     return game, players, [list(names) for names in actions]
+
+
+def _checked(payoffs: Any, path: Path) -> np.ndarray:
+    """The payoffs as a valid game tensor whose entries are within +-MAX_ABS_PAYOFF."""
+    try:
+        game = validate_game(payoffs)
+    except GameError as exc:
+        raise GameError(f"{path}: {exc}") from None
+    largest = float(np.abs(game).max())
+    if largest > MAX_ABS_PAYOFF:
+        raise GameError(
+            f"{path}: a payoff of magnitude {largest:.3g}; payoffs must lie within "
+            f"[-{MAX_ABS_PAYOFF:g}, {MAX_ABS_PAYOFF:g}] (rescale the game)"
+        )
+    return game
+
+
+def _check_npy_header(path: Path) -> None:
+    """Refuse a .npy file whose header names no numeric game tensor, or more data than it has."""
+    try:
+        with path.open("rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, _, dtype = read(handle)
+            offset = handle.tell()
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+        raise GameError(f"{path} is not a readable .npy array: {exc}") from None
+    if dtype.hasobject or dtype.kind not in "biuf" or dtype.fields is not None:
+        raise GameError(f"{path}: payoffs must be numbers, got array of dtype {dtype}")
+    if len(shape) < 2:
+        raise GameError(f"{path}: payoffs must have shape (N, m_1, ..., m_N), got shape {shape}")
+    if shape[0] != len(shape) - 1:
+        raise GameError(
+            f"{path}: payoffs of shape {shape} list {shape[0]} players on the first axis "
+            f"but have {len(shape) - 1} action axes; expected shape (N, m_1, ..., m_N)"
+        )
+    entries = math.prod(shape)
+    if entries > MAX_ENTRIES:
+        raise GameError(
+            f"{path}: a game of shape {shape} has {entries:,} payoff entries, "
+            f"over the limit of {MAX_ENTRIES:,} (2**28)"
+        )
+    if path.stat().st_size < offset + entries * dtype.itemsize:
+        raise GameError(f"{path}: the file holds less data than its header's shape {shape} needs")
