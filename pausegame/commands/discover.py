@@ -1,0 +1,108 @@
+"""`pausegame discover`: PRIM boxes and a CART tree for where an outcome happens."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from pausegame.errors import InputError
+
+DEFAULT_OUT = "_discover"  # inside the folder; the leading `_` keeps Parquet readers away
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "discover",
+        help="scenario discovery: PRIM boxes and a CART tree for an outcome",
+        description="Find the regions of the swept parameters where an outcome happens: PRIM "
+        "(peeling and pasting; the coverage-density trade-off; the chosen box's limits with "
+        "quasi-p-values) and a CART tree, over the runs of a sweep or sensitivity folder or "
+        "the draws of a robustness folder. Writes JSON, CSV and PNG.",
+    )
+    parser.add_argument(
+        "folder", type=Path, metavar="DIR", help="a sweep, sensitivity or robustness folder"
+    )
+    parser.add_argument(
+        "--metric",
+        default="global_pause",
+        metavar="NAME",
+        help="an outcome (global_pause, catastrophe, ...), all_labs_pause, pausing.ACTOR, "
+        "claim.NAME (robustness), or a number column with --above/--below",
+    )
+    parser.add_argument("--above", type=float, default=None, metavar="V")
+    parser.add_argument("--below", type=float, default=None, metavar="V")
+    parser.add_argument(
+        "--min-coverage",
+        type=float,
+        default=0.8,
+        metavar="C",
+        help="choose the densest box covering at least this share (default 0.8)",
+    )
+    parser.add_argument("--box", type=int, default=None, metavar="I", help="choose box I instead")
+    parser.add_argument("--depth", type=int, default=3, help="CART tree depth (default 3)")
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="FOLDER", help=f"default: DIR/{DEFAULT_OUT}"
+    )
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pausegame.experiments import discover
+
+    if not 0.0 <= args.min_coverage <= 1.0:
+        raise InputError(f"--min-coverage {args.min_coverage:g}: expected a share in [0, 1]")
+    if not 1 <= args.depth <= 12:
+        raise InputError(f"--depth {args.depth}: expected a whole number in [1, 12]")
+    cases = discover.load_cases(args.folder, args.metric, args.above, args.below)
+    result = discover.find_box(cases, args.min_coverage, args.box)
+    tree = discover.fit_tree(cases, args.depth)
+    out = args.out if args.out is not None else args.folder / DEFAULT_OUT
+    out.mkdir(parents=True, exist_ok=True)
+    from pausegame.experiments import discover_plots
+    from pausegame.experiments.sweep_plots import save
+
+    slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in args.metric)
+    share = cases.y.mean()
+    print(
+        f"{args.folder}: {cases.source}; {args.metric}: {int(cases.y.sum())} of {len(cases.y)} "
+        f"cases ({share:.1%})"
+    )
+    stats = result.trajectory.iloc[result.chosen]
+    print(
+        f"\nPRIM: {len(result.trajectory)} boxes peeled and pasted; chosen box {result.chosen}: "
+        f"coverage {stats['coverage']:.0%}, density {stats['density']:.0%} "
+        f"(base rate {share:.0%}), mass {stats['mass']:.0%}"
+    )
+    for name, limit in result.limits.iterrows():
+        print(
+            f"  {name:<24} [{limit['min']:.4g}, {limit['max']:.4g}]  of "
+            f"[{limit['range_low']:.4g}, {limit['range_high']:.4g}]  "
+            f"qp {_p(limit['qp_min'])} / {_p(limit['qp_max'])}"
+        )
+    print(f"\nCART (depth {tree.model.get_depth()}, accuracy {tree.accuracy:.0%}):")
+    print(tree.rules.rstrip())
+    payload = {"metric": args.metric, "cases": len(cases.y), "of_interest": int(cases.y.sum())}
+    (out / f"prim-{slug}.json").write_text(
+        json.dumps({**payload, **result.as_dict()}, indent=2, default=float) + "\n", "utf-8"
+    )
+    result.limits.to_csv(out / f"prim-box-{slug}.csv")
+    result.trajectory.to_csv(out / f"prim-trajectory-{slug}.csv", index=False)
+    (out / f"cart-{slug}.txt").write_text(tree.rules, encoding="utf-8")
+    written = [
+        out / f"prim-{slug}.json",
+        out / f"prim-box-{slug}.csv",
+        out / f"prim-trajectory-{slug}.csv",
+        save(discover_plots.tradeoff_plot(result), out / f"prim-tradeoff-{slug}.png"),
+        save(discover_plots.box_plot(result), out / f"prim-box-{slug}.png"),
+        out / f"cart-{slug}.txt",
+        save(discover_plots.tree_plot(tree, list(cases.x.columns)), out / f"cart-{slug}.png"),
+    ]
+    print("\nwritten:")
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
+def _p(value: float) -> str:
+    return "-" if value != value else f"{value:.1e}"

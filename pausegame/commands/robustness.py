@@ -1,0 +1,91 @@
+"""`pausegame robustness`: the share of joint parameter draws in which each named claim holds."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+
+from pausegame.commands.sweep import _interrupt, _positive
+from pausegame.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "robustness",
+        help="test named claims over joint draws of the uncertain parameters",
+        description="For each named claim, the share of joint draws of the uncertain "
+        "(assumed) parameters in which it holds, with a 95% Wilson interval. Each draw "
+        "multiplies every parameter by a log-uniform factor in [1/F, F]; each draw runs "
+        "several seeds of every scenario the claims need. Resumable like `sweep`.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="results folder (resumed if it exists)",
+    )
+    parser.add_argument(
+        "--claims", default=None, metavar="A,B", help="claims to test (default: all; --list)"
+    )
+    parser.add_argument(
+        "--parameters",
+        default=None,
+        metavar="P,Q",
+        help="uncertain parameters (default: every assumed, non-zero, non-treaty parameter)",
+    )
+    parser.add_argument("--draws", type=_positive, default=100, help="joint draws (default 100)")
+    parser.add_argument("--seeds", type=_positive, default=8, help="seeds per draw (default 8)")
+    parser.add_argument("--steps", type=_positive, default=None, help="months per run")
+    parser.add_argument(
+        "--factor", type=float, default=2.0, metavar="F", help="draw range [1/F, F] (default 2)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
+    parser.add_argument("--list", action="store_true", help="list the claims and exit")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pausegame.experiments import robustness
+    from pausegame.experiments.robustness_claims import CLAIMS
+
+    if args.list:
+        for claim in CLAIMS:
+            print(f"{claim.name:<34} {claim.text}  [{', '.join(claim.variants)}]")
+        return 0
+    if args.scheduler is not None and args.workers is not None:
+        raise InputError("--workers and --scheduler: drop one of them")
+    study = robustness.make_study(
+        _names(args.claims),
+        _names(args.parameters),
+        draws=args.draws,
+        seeds=args.seeds,
+        steps=args.steps,
+        factor=args.factor,
+        seed=args.seed,
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        table, _ = robustness.run_study(
+            study, args.out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(
+        f"robustness: {study.draws} joint draws x {study.seeds} seeds of "
+        f"{', '.join(study.variants)}; each of {len(study.parameters)} parameters "
+        f"times a log-uniform factor in [1/{study.factor:g}, {study.factor:g}]"
+    )
+    print(robustness.format_table(table))
+    print(f"\nwritten: {args.out / robustness.TABLE}, {args.out / robustness.DRAWS}")
+    return 0
+
+
+def _names(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [name.strip() for name in text.split(",") if name.strip()]
