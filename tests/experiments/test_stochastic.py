@@ -4,7 +4,9 @@ brute-force simulation of the chain."""
 from __future__ import annotations
 
 import itertools
+import runpy
 from math import comb
+from pathlib import Path
 
 import egttools as egt
 import numpy as np
@@ -152,7 +154,7 @@ def test_dsair_thresholds_are_han_et_al_2020():
         far = population.dsair_thresholds(speed, prize=1e9)
         assert abs(far["society_prefers_safety"] - (1 - 1 / speed)) < 1e-6
         assert abs(far["safety_risk_dominant"] - (1 - 1 / (3 * speed))) < 1e-6
-        # The paper's Figure 1 setting (b = 4, c = 1, B = 10^4, W = 100) is close to the limit.
+        # At b = 4, c = 1, B = 10^4, W = 100 (B/W = 100) the exact threshold is near the limit.
         near = population.dsair_thresholds(speed)
         assert abs(near["safety_risk_dominant"] - near["risk_dominant_limit"]) < 0.01
 
@@ -195,3 +197,12 @@ def test_collective_risk_published_findings():
     for risk, roots in ((critical * 0.99, False), (critical * 1.01, True)):
         bracket = comb(n - 1, m - 1) * x ** (m - 1) * (1 - x) ** (n - m) * risk - 0.1
         assert (bracket > 0).any() == roots
+
+
+def test_the_classic_game_examples_run_and_print_their_thresholds(capsys):
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    runpy.run_path(str(examples / "collective_risk.py"), run_name="__main__")
+    assert f"{population.critical_risk(6, 3):.4f}" in capsys.readouterr().out
+    runpy.run_path(str(examples / "ai_race.py"), run_name="__main__")
+    text = capsys.readouterr().out
+    assert f"{1 - 1 / (3 * 1.5):.4f}" in text and f"{1 - 1 / 2:.4f}" in text
