@@ -8,8 +8,9 @@ Two developers race W = 100 rounds to a prize B = 10^4. SAFE (AS) pays c = 1 a r
 moves at speed 1; UNSAFE (AU) skips safety, moves at speed s and suffers a disaster with
 probability p_r, losing everything; a market b = 4 per round is shared by speed. The
 paper's result for this early, short-timeline regime: with B/W large against b and c,
-society is better off with safety once p_r > 1 - 1/s, and AS is favoured by selection once p_r > 1 - 1/(3s); in between lies the dilemma where racing
-unsafely wins although everyone would be better off safe. Below: the exact thresholds of
+society is better off with safety once p_r > 1 - 1/s, and AS is favoured by selection
+once p_r > 1 - 1/(3s); in between lies the dilemma where racing unsafely wins although
+everyone would be better off safe. Below: the exact thresholds of
 the payoffs, their limits, and the risk at which safe developers become the majority in
 the long run of a population of Z = 100 imitating at beta = 0.01 (small-mutation limit).
 
