@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pausegame import cli
-from pausegame.experiments import games, path, treaty
+from pausegame.experiments import compare, games, path, treaty
 from pausegame.sim import kernel
 from pausegame.sim.scenario import load_scenario
 from tests.experiments.test_treaty import tiny_scenario as tiny
@@ -138,3 +138,26 @@ def test_bad_path_options_are_one_line_errors(extra, capsys):
     assert cli.main(["equilibria", *extra]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+
+
+def test_compare_reports_the_stable_treaties_at_the_runs_end_states():
+    scenario = tiny(verification=0.6, revision_rate=0.5)
+    report = compare.compare_scenario("tiny", scenario, range(5), 12)["runs"]
+    survivors = [f for f in compare.final_states(scenario, range(5), 12) if not f.catastrophe]
+    structure = scenario.structure()
+    counts: dict = {}
+    for final in survivors:
+        game = treaty.analyse_treaties(
+            structure, scenario.params, final.state, final.pausing, final.members
+        )
+        for t in game.stable:
+            key = (
+                [n for n, m in zip(structure.state_names, t.members, strict=True) if m],
+                [n for n, a in zip(structure.lab_names, t.profile, strict=True) if a == 1],
+            )
+            counts[repr(key)] = counts.get(repr(key), 0) + 1
+    reported = {
+        repr((t["members"], t["pausing_labs"])): t["share"]
+        for t in report["stable_treaties_at_end"]
+    }
+    assert survivors and reported == {key: n / len(survivors) for key, n in counts.items()}
