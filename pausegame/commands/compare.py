@@ -142,6 +142,13 @@ def format_comparison(result: dict) -> str:
         ("at a stable treaty (end)", [_percent(r["share_at_stable_treaty"]) for r in runs]),
         ("at a lab equilibrium (end)", [_percent(r["share_at_lab_equilibrium"]) for r in runs]),
         (
+            "global pause stable (start)",
+            [
+                "yes" if e["equilibria"]["global_pause_stable"] else "no"
+                for e in result["scenarios"]
+            ],
+        ),
+        (
             "global pause stable (end)",
             [_percent(r["share_global_pause_stable_at_end"]) for r in runs],
         ),
@@ -159,6 +166,16 @@ def format_comparison(result: dict) -> str:
     for name, cells in rows:
         lines.append(name.ljust(width) + "".join(f"{cell:>10}" for cell in cells))
     for number, r in enumerate(runs, start=1):
+        at_end = r.get("stable_treaties_at_end", [])
+        if at_end:
+            lines.append(
+                f"[{number}] stable at the runs' end states (share of survivors): "
+                + "; ".join(
+                    f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])} "
+                    f"{_percent(t['share'])}"
+                    for t in at_end[:4]
+                )
+            )
         if r["lab_equilibria_reached"]:
             lines.append(
                 f"[{number}] lab equilibria reached: "

@@ -13,6 +13,7 @@ from pausegame.sim.parameters import Parameter
 
 AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
 SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
+STEPS = Parameter("steps", 120, 0, 100_000, "months", "", "", "Behaviour", integer=True)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +31,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="T",
         help="analyse from month T of run --seed instead of the scenario's start",
     )
-    parser.add_argument("--seed", default="0", help="the run's seed for --at-step (default 0)")
+    parser.add_argument(
+        "--seed",
+        default=None,
+        help="the run's seed for --at-step (default 0) or --path (default: the expected path)",
+    )
+    parser.add_argument(
+        "--path",
+        action="store_true",
+        help="analyse every month of the expected path (the starting play held, expected "
+        "dynamics) or, with --seed, of that run",
+    )
+    parser.add_argument(
+        "--steps", default=None, metavar="T", help="months of the --path (default: the scenario's)"
+    )
     parser.add_argument(
         "--selection",
         choices=SELECTIONS,
@@ -77,8 +91,10 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments import treaty
 
     scenario = scenario_from_args(args)
+    if args.path or args.steps is not None:
+        return _path(args, scenario)
     at_step = None if args.at_step is None else AT_STEP.coerce(args.at_step, "--")
-    seed = SEED.coerce(args.seed, "--")
+    seed = SEED.coerce("0" if args.seed is None else args.seed, "--")
     analysis, where = treaty.analyse_scenario(scenario, args.selection or "dynamics", at_step, seed)
     report = {
         "scenario": scenario.name,
@@ -91,6 +107,22 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def _path(args: argparse.Namespace, scenario: object) -> int:
+    """`--path`: the two-level game at every month of the expected path or of run --seed."""
+    from pausegame.experiments import path
+
+    if not args.path:
+        raise InputError("--steps applies to --path")
+    if args.at_step is not None:
+        raise InputError("--at-step and --path: give one month or the whole path")
+    seed = None if args.seed is None else SEED.coerce(args.seed, "--")
+    steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
+    months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics")
+    report = path.path_report(scenario, months, seed)
+    print(json.dumps(_clean(report), indent=2) if args.json else format_path(report))
+    return 0
+
+
 def _no_scenario_options(args: argparse.Namespace) -> None:
     given = [
         name
@@ -98,6 +130,8 @@ def _no_scenario_options(args: argparse.Namespace) -> None:
             ("--set", args.overrides),
             ("--at-step", args.at_step),
             ("--selection", args.selection),
+            ("--path", args.path),
+            ("--steps", args.steps),
         )
         if value
     ]
@@ -304,3 +338,80 @@ def _full_treaty_reason(treaties: list[dict]) -> str:
             gains.append(f"{state} (+{gain:.2f} $B)")
     text = f"the full treaty is not internally stable: leaving pays {_list(gains)}"
     return text + (f"; under it {_list(racing)} race" if racing else "")
+
+
+# ----- the equilibrium path -------------------------------------------------------------------
+
+
+def _treaty_text(row: dict) -> str:
+    return f"{{{_list(row['members'], '')}}} pausing {_list(row['pausing_labs'])}" + (
+        f", cheating {_list(row['violators'])}" if row["violators"] else ""
+    )
+
+
+def _span(low: float, high: float, spec: str) -> str:
+    return f"{low:{spec}}" if f"{low:{spec}}" == f"{high:{spec}}" else f"{low:{spec}}-{high:{spec}}"
+
+
+def _month_key(month: dict, labs: Sequence[str]) -> tuple:
+    """What a stretch of months has in common: its stable treaties and lab equilibria."""
+    return (
+        tuple(_treaty_text(t) for t in month["stable_treaties"]),
+        month["global_pause_stable"],
+        tuple(month["members"]),
+        tuple(tuple(e) for e in month["pure_equilibria"]),
+        tuple(month["pausing_labs"]),
+    )
+
+
+def format_path(report: dict) -> str:
+    """The path in stretches of months over which the equilibrium analysis does not change."""
+    labs = report["lab_names"]
+    months = report["months"]
+    origin = (
+        "the expected path (the starting play held, expected dynamics)"
+        if report["seed"] is None
+        else f"run seed {report['seed']}"
+    )
+    last = months[-1]["step"] if months else 0
+    lines = [
+        f"Scenario {report['scenario']}, {origin}, months 0-{last}; labs' play under each "
+        f"treaty chosen by: {report['selection']}"
+    ]
+    if report["catastrophe_step"] is not None:
+        lines.append(f"(the run ended in a catastrophe in month {report['catastrophe_step']})")
+    stretches: list[list[dict]] = []
+    for month in months:
+        if stretches and _month_key(stretches[-1][-1], labs) == _month_key(month, labs):
+            stretches[-1].append(month)
+        else:
+            stretches.append([month])
+    for stretch in stretches:
+        first, end = stretch[0], stretch[-1]
+        span = f"month {first['step']}" if first is end else f"months {first['step']}-{end['step']}"
+        frontier = "frontier " + _span(first["frontier"], end["frontier"], ".3f")
+        sputnik = ", after the Sputnik moment" if first["loss_multiplier"] > 1 else ""
+        regrets = [m["current_regret"] for m in stretch]
+        at_eq = sum(m["at_lab_equilibrium"] for m in stretch)
+        equilibria = [
+            _list([p for p, a in zip(labs, e, strict=True) if a == treaty.PAUSE])
+            for e in first["pure_equilibria"]
+        ]
+        lines += [
+            "",
+            f"{span} ({frontier}{sputnik}):",
+            "  stable treaties: "
+            + ("; ".join(_treaty_text(t) for t in first["stable_treaties"]) or "none"),
+            f"  global pause stable: {'yes' if first['global_pause_stable'] else 'no'}",
+            f"  lab game under {{{_list(first['members'], '')}}}: "
+            + (
+                f"{len(equilibria)} pure equilibri{'um' if len(equilibria) == 1 else 'a'}, "
+                "pausing " + " | ".join(equilibria[:3]) + (" | ..." if len(equilibria) > 3 else "")
+                if equilibria
+                else "no pure equilibrium"
+            ),
+            f"  current play: pausing {_list(first['pausing_labs'])}; regret "
+            f"{_span(min(regrets), max(regrets), '.3g')} $B; at an equilibrium in {at_eq} of "
+            f"{len(stretch)} months",
+        ]
+    return "\n".join(lines)

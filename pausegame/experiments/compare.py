@@ -113,7 +113,23 @@ def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict
         "regret": regret,
         "members": _names(structure.state_names, final.members),
         "pausing_labs": _names(structure.lab_names, final.pausing),
+        "stable_treaties": [
+            (
+                tuple(_names(structure.state_names, t.members)),
+                tuple(_names(structure.lab_names, np.asarray(t.profile) == treaty.PAUSE)),
+            )
+            for t in analysis.stable
+        ],
     }
+
+
+def _end_stability(distances: list[dict]) -> list[dict]:
+    """Each treaty stable at some run's end state, with the share of runs where it is."""
+    counts = Counter(key for d in distances for key in d["stable_treaties"])
+    return [
+        {"members": list(members), "pausing_labs": list(pausing), "share": count / len(distances)}
+        for (members, pausing), count in counts.most_common()
+    ]
 
 
 def _share(count: int, total: int) -> float | None:
@@ -204,6 +220,8 @@ def compare_scenario(
             "share_global_pause_stable_at_end": _share(
                 sum(d["global_pause_stable"] for d in distances), len(survivors)
             ),
+            # Stability judged at the runs' end states, beside the start's `equilibria`.
+            "stable_treaties_at_end": _end_stability(distances),
             "lab_equilibria_reached": [
                 {
                     "members": list(members),

@@ -91,10 +91,8 @@ def lab_games(
     """G(S) for each row S of `members` (M, S), all profiles of all games in few kernel calls."""
     members = np.atleast_2d(np.asarray(members, dtype=bool))
     check_size(structure, len(members))
-    n_labs = structure.n_labs
-    profiles = lab_profiles(n_labs)
+    profiles = lab_profiles(structure.n_labs)
     sets_per_call = max(1, PROFILES_PER_CALL // len(profiles))
-    shape = (2,) * n_labs
     result: list[LabGame] = []
     for start in range(0, len(members), sets_per_call):
         chunk = members[start : start + sets_per_call]
@@ -108,17 +106,22 @@ def lab_games(
             params.discount,
         )
         for m, row in enumerate(chunk):
-            result.append(
-                LabGame(
-                    payoffs=np.moveaxis(ahead.lab[m].reshape(*shape, n_labs), -1, 0),
-                    state_payoffs=np.moveaxis(
-                        ahead.state[m].reshape(*shape, structure.n_states), -1, 0
-                    ),
-                    catastrophe=ahead.catastrophe[m].reshape(shape),
-                    members=row.copy(),
-                )
-            )
+            result.append(game_from_rows(ahead.lab[m], ahead.state[m], ahead.catastrophe[m], row))
     return result
+
+
+def game_from_rows(
+    lab: np.ndarray, state: np.ndarray, catastrophe: np.ndarray, members: np.ndarray
+) -> LabGame:
+    """G(S) from lookahead rows over `lab_profiles` order: lab (2^L, L), state (2^L, S)."""
+    n_labs = lab.shape[-1]
+    shape = (2,) * n_labs
+    return LabGame(
+        payoffs=np.moveaxis(lab.reshape(*shape, n_labs), -1, 0),
+        state_payoffs=np.moveaxis(state.reshape(*shape, state.shape[-1]), -1, 0),
+        catastrophe=catastrophe.reshape(shape),
+        members=np.array(members, dtype=bool),
+    )
 
 
 def lab_game(structure: Structure, params: Any, state: WorldState, members: Any) -> LabGame:

@@ -42,7 +42,7 @@ __all__ = [
     "ACTION_NAMES", "EQUILIBRIUM_SELECTIONS", "PAUSE", "RACE", "SELECTIONS", "LabGame",
     "Position", "Selection", "Treaty", "TreatyGame", "analyse_scenario", "analyse_treaties",
     "best_response_dynamics", "lab_game", "lab_games", "member_sets", "position", "select",
-    "set_index", "tolerance", "treaty_record", "treaty_report",
+    "set_index", "tolerance", "treaty_game", "treaty_record", "treaty_report",
 ]  # fmt: skip
 
 # ----- the treaty game ----------------------------------------------------------------------
@@ -156,6 +156,25 @@ def analyse_treaties(
     sets = member_sets(structure.n_states)
     check_size(structure, len(sets))
     all_games = lab_games(structure, params, state, sets)
+    return treaty_game(structure, params, all_games, pausing, members, selection)
+
+
+def treaty_game(
+    structure: Structure,
+    params: Any,
+    all_games: list[LabGame],
+    pausing: Any,
+    members: Any,
+    selection: str = "dynamics",
+) -> TreatyGame:
+    """The treaty game over lab games already built, one per row of `member_sets`.
+
+    `analyse_treaties` builds the games from one state; the equilibrium path builds those
+    of many months in one kernel call and hands each month's here.
+    """
+    if selection not in SELECTIONS:
+        raise InputError(f"selection {selection!r}: expected one of {', '.join(SELECTIONS)}")
+    sets = member_sets(structure.n_states)
     start = tuple(int(a) for a in np.asarray(pausing, dtype=bool))
     by_rule = {rule: [select(g, rule, start) for g in all_games] for rule in EQUILIBRIUM_SELECTIONS}
     stable_by_rule = {}

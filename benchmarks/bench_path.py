@@ -1,0 +1,66 @@
+"""Seconds for the equilibrium path of the article scenario against one analysis per month.
+
+`equilibria --path` analyses every month of a path with every month's lab games from
+batched kernel calls; the alternative is one `equilibria --at-step N --seed S` per month,
+each simulating the run to month N and analysing there. The separate calls are timed on
+every K-th month and scaled to all months (`--every 1` times them all). Run with
+
+    python -m benchmarks.bench_path [--steps 120] [--seed 0] [--every 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from pausegame.experiments import path, treaty
+from pausegame.sim.scenario import load_scenario
+
+TARGET_SECONDS = 10.0
+
+
+def timed(function, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--every", type=int, default=10)
+    args = parser.parse_args()
+    scenario = load_scenario("article")
+    months = args.steps + 1
+    print(f"article scenario, months 0-{args.steps}, {os.cpu_count()} CPUs")
+    print(f"{'what':46}{'seconds':>10}{'per month':>12}")
+
+    def row(name: str, seconds: float) -> None:
+        print(f"{name:46}{seconds:10.2f}{1000 * seconds / months:10.1f}ms", flush=True)
+
+    expected, _ = timed(path.equilibrium_path, scenario, None, args.steps)
+    row("--path (expected path)", expected)
+    paths = [expected]
+    for workers in (1, 2):
+        path.WORKERS = workers
+        seconds, _ = timed(path.equilibrium_path, scenario, args.seed, args.steps)
+        row(f"--path --seed {args.seed}, {workers} thread(s)", seconds)
+        paths.append(seconds)
+    best = min(paths)
+    sampled = list(range(0, args.steps + 1, args.every))
+    separate = 0.0
+    for n in sampled:
+        seconds, _ = timed(treaty.analyse_scenario, scenario, "dynamics", n, args.seed)
+        separate += seconds
+    scaled = separate * months / len(sampled)
+    row(f"{months} separate --at-step calls (from {len(sampled)})", scaled)
+    print(
+        f"path vs separate calls: {scaled / best:.1f}x faster; "
+        f"under the {TARGET_SECONDS:g} s target: {'yes' if best < TARGET_SECONDS else 'no'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Stochastic stability: the exact long-run distribution of the agents' revision dynamics.
+
+Decision makers with two actions revise one at a time: at each revision opportunity one of
+the n deciders, drawn uniformly, reconsiders (a revision rate mu only slows the clock and
+leaves the long-run distribution unchanged). It switches by its rule (logit best response
+or Fermi imitation, both with the scenario's beta) and, with a small mutation probability,
+explores the other action whatever the rule says, as in Traulsen et al. (2006) and EGTtools.
+Over all 2^n profiles this is a Markov chain with n + 1 non-zero transitions per row, built
+as a `scipy.sparse` matrix; its stationary distribution is solved exactly (a sparse linear
+system, not a simulation). Applied to the lab game G(S) (labs revise, the treaty fixed) and
+to the two-level game (states revise membership anticipating their own labs' response, as
+the agents do), it says which profiles the dynamics spend their time in: the stochastically
+stable outcomes of Foster & Young (1990) and Young (1993) as the mutation rate shrinks.
+
+References
+----------
+- Blume, L. E. (1993). The statistical mechanics of strategic interaction. Games and Economic
+  Behavior 5(3), 387-424.
+- Foster, D. & Young, P. (1990). Stochastic evolutionary game dynamics. Theoretical
+  Population Biology 38(2), 219-232.
+- Young, H. P. (1993). The evolution of conventions. Econometrica 61(1), 57-84.
+- Traulsen, A., Nowak, M. A. & Pacheco, J. M. (2006). Stochastic dynamics of invasion and
+  fixation. Physical Review E 74, 011909.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sparse
+import scipy.sparse.linalg as sparse_linalg
+
+from pausegame.errors import InputError
+from pausegame.sim import kernel
+
+RULES = ("logit", "imitation")
+#: Profiles in a chain at most: 2^16 rows of n + 1 entries solve in about a second.
+MAX_PROFILES = 2**16
+
+
+# ----- the chain ------------------------------------------------------------------------------
+
+
+def bits(n: int) -> np.ndarray:
+    """(2^n, n) int8, every profile in C order: decider 0 is the most significant bit."""
+    index = np.arange(2**n)[:, None]
+    return ((index >> np.arange(n - 1, -1, -1)[None, :]) & 1).astype(np.int8)
+
+
+def flip_masks(n: int) -> np.ndarray:
+    """(n,) the index offset XOR-ed in when decider i switches."""
+    return 1 << np.arange(n - 1, -1, -1)
+
+
+def choice_probability(beta: float, advantage: np.ndarray) -> np.ndarray:
+    """Logit (Fermi) probability of taking an option `advantage` better; the agents' rule."""
+    advantage = np.asarray(advantage, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return np.where(advantage != 0, kernel.sigmoid(beta * advantage), 0.5)
+
+
+def logit_switch(gains: np.ndarray, beta: float) -> np.ndarray:
+    """P(switch) of a best responder whose switch gains `gains`; no gain: it stays (agents)."""
+    return np.where(gains != 0, choice_probability(beta, gains), 0.0)
+
+
+def imitation_switch(payoffs: np.ndarray, profiles: np.ndarray, beta: float) -> np.ndarray:
+    """P(switch) of a Fermi imitator (2^n, n): a uniform other decider, copied if it differs.
+
+    `payoffs[x, i]` is decider i's payoff at profile x; the copy probability is
+    1/(1 + exp(-beta (pi_other - pi_self))) (Szabo & Toke 1998; Traulsen et al. 2006).
+    """
+    n = profiles.shape[1]
+    if n < 2:
+        return np.zeros(profiles.shape)
+    differs = profiles[:, None, :] != profiles[:, :, None]  # [x, i, j]
+    advantage = payoffs[:, None, :] - payoffs[:, :, None]
+    copy = choice_probability(beta, advantage) * differs
+    return copy.sum(axis=2) / (n - 1)
+
+
+def revision_chain(switch: np.ndarray, mutation: float) -> sparse.csr_matrix:
+    """Transition matrix over 2^n profiles; `switch[x, i]` is i's switch probability at x.
+
+    At each opportunity decider i (probability 1/n) switches with probability
+    (1 - mutation) switch[x, i] + mutation.
+    """
+    size, n = switch.shape
+    if size != 2**n:
+        raise ValueError(f"switch has {size} rows for {n} deciders; expected 2^{n}")
+    if not 0.0 <= mutation <= 1.0:
+        raise InputError(f"mutation {mutation}: expected a probability in [0, 1]")
+    moves = ((1.0 - mutation) * switch + mutation) / n
+    rows = np.repeat(np.arange(size), n)
+    columns = (np.arange(size)[:, None] ^ flip_masks(n)[None, :]).ravel()
+    stay = 1.0 - moves.sum(axis=1)
+    return sparse.csr_matrix(
+        (
+            np.concatenate([moves.ravel(), stay]),
+            (np.concatenate([rows, np.arange(size)]), np.concatenate([columns, np.arange(size)])),
+        ),
+        shape=(size, size),
+    )
+
+
+def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
+    """pi with pi T = pi and sum 1, from one sparse LU solve (the chain must be irreducible).
+
+    The balance equations pi (T - I) = 0 have rank size - 1: fixing the last profile's
+    weight at 1 leaves a sparse nonsingular system for the others (a row of ones for the
+    normalisation would make the factorisation dense), and the result is normalised.
+    """
+    size = transitions.shape[0]
+    if size == 1:
+        return np.ones(1)
+    system = (sparse.csr_matrix(transitions).T - sparse.identity(size, format="csr")).tocsc()
+    reduced = system[:-1, :-1]
+    right = -system[:-1, -1].toarray().ravel()
+    # Minimum-degree ordering on A^T + A keeps the hypercube's fill-in small (COLAMD: 9x slower).
+    pi = np.append(sparse_linalg.spsolve(reduced, right, permc_spec="MMD_AT_PLUS_A"), 1.0)
+    pi = np.clip(pi, 0.0, None)
+    return pi / pi.sum()
+
+
+def simulate_chain(
+    transitions: sparse.spmatrix, steps: int, start: int = 0, seed: int = 0
+) -> np.ndarray:
+    """Visit frequencies of `steps` transitions of the chain: the brute-force check."""
+    matrix = sparse.csr_matrix(transitions)
+    rng = np.random.default_rng(seed)
+    visits = np.zeros(matrix.shape[0])
+    state = start
+    draws = rng.random(steps)
+    for t in range(steps):
+        low, high = matrix.indptr[state], matrix.indptr[state + 1]
+        cumulative = np.cumsum(matrix.data[low:high])
+        state = int(
+            matrix.indices[low + min(np.searchsorted(cumulative, draws[t]), high - low - 1)]
+        )
+        visits[state] += 1
+    return visits / steps
+
+
+# ----- games as chains --------------------------------------------------------------------
+
+
+def gains_of(payoffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From payoffs[i, a_1..a_n]: (by profile (2^n, n), gain of switching (2^n, n))."""
+    n = payoffs.shape[0]
+    by_profile = np.moveaxis(payoffs, 0, -1).reshape(2**n, n)
+    flipped = np.arange(2**n)[:, None] ^ flip_masks(n)[None, :]
+    own = np.arange(n)[None, :]
+    return by_profile, by_profile[flipped, own] - by_profile
+
+
+def switch_probabilities(payoffs: np.ndarray, rule: str, beta: float) -> np.ndarray:
+    """(2^n, n) switch probabilities of the deciders of the game `payoffs` under `rule`."""
+    if rule not in RULES:
+        raise InputError(f"rule {rule!r}: expected one of {', '.join(RULES)}")
+    by_profile, gains = gains_of(np.asarray(payoffs, dtype=np.float64))
+    if rule == "logit":
+        return logit_switch(gains, beta)
+    return imitation_switch(by_profile, bits(payoffs.shape[0]), beta)
+
+
+def game_chain(
+    payoffs: np.ndarray, beta: float, mutation: float, rule: str = "logit"
+) -> sparse.csr_matrix:
+    """The revision chain of a binary-action game given as payoffs[i, a_1..a_n]."""
+    n = np.asarray(payoffs).shape[0]
+    if 2**n > MAX_PROFILES:
+        raise InputError(f"{n} deciders: 2^{n} profiles exceed the chain limit of 2^16")
+    return revision_chain(switch_probabilities(payoffs, rule, beta), mutation)
+
+
+@dataclass(frozen=True)
+class Stationary:
+    """A stationary distribution over binary profiles of named deciders."""
+
+    names: tuple[str, ...]
+    distribution: np.ndarray  # (2^n,) in C order of the profiles
+
+    @property
+    def profiles(self) -> np.ndarray:
+        return bits(len(self.names)).astype(bool)
+
+    def action_shares(self) -> np.ndarray:
+        """(n,) the long-run probability each decider plays action 1 (PAUSE / member)."""
+        return self.distribution @ self.profiles
+
+    def most_likely(self, count: int = 5) -> list[tuple[tuple[int, ...], float]]:
+        """The `count` most likely profiles with their probabilities, ties in index order."""
+        order = np.argsort(-self.distribution, kind="stable")[:count]
+        return [
+            (tuple(int(a) for a in self.profiles[i]), float(self.distribution[i])) for i in order
+        ]
+
+
+def stationary_of_game(
+    payoffs: np.ndarray,
+    names: tuple[str, ...],
+    beta: float,
+    mutation: float,
+    rule: str = "logit",
+) -> Stationary:
+    """The long-run distribution of a binary-action game's revision dynamics."""
+    return Stationary(
+        tuple(names), stationary_distribution(game_chain(payoffs, beta, mutation, rule))
+    )
