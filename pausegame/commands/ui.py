@@ -6,6 +6,7 @@ import argparse
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
@@ -28,6 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="address to listen on (default 127.0.0.1: this machine only)",
     )
     parser.add_argument("--port", type=str, default="8765", help="TCP port (default 8765)")
+    parser.add_argument(
+        "--scenario-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also offer the .toml scenario files directly inside DIR (visitors can open"
+        " those and nothing else on this machine; without it, only built-ins and uploads)",
+    )
     parser.set_defaults(func=main)
 
 
@@ -46,8 +55,11 @@ def main(args: argparse.Namespace) -> int:
         raise InputError(
             f"--port {port}: something already listens on {host}:{port}; choose another port"
         )
+    folder = args.scenario_dir
+    if folder is not None and not folder.expanduser().is_dir():
+        raise InputError(f"--scenario-dir {folder}: not a folder")
     address = server.url(host, port)
-    process = server.start(host, port)
+    process = server.start(host, port, folder.expanduser() if folder is not None else None)
     # A plain `kill` must stop the server too, not orphan it: turn SIGTERM into an exit.
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:

@@ -9,16 +9,21 @@ step costs a model step, one lab-game lookahead and a few milliseconds of text.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import solara
+import solara.lab
 
 from pausegame.errors import InputError
 from pausegame.sim.parameters import PARAMETERS, Parameter
 from pausegame.sim.scenario import Scenario, load_scenario
-from pausegame.viz import charts, coalition_view
+from pausegame.viz import charts, coalition_view, guard, player
 from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
 from pausegame.viz.equilibrium_panel import (
@@ -80,6 +85,34 @@ def draw(view: RunView, where: coalition_view.Layout, report: LabGameReport | No
     )
 
 
+BLANK = Drawn("", "", "", "", "")
+
+
+def attempt[T](compute: Callable[[], T]) -> tuple[T | None, str]:
+    """(result, "") or (None, a message for the page): a failing view never kills the page."""
+    try:
+        return compute(), ""
+    except Exception as problem:
+        return None, guard.public_message(problem)
+
+
+def _release_memory() -> None:
+    """After a tab's session closes: collect its cycles and hand freed heap back to the OS."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        # Not glibc (no malloc_trim): freed memory is reused by the process instead.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(libc).malloc_trim(0)
+
+
+def _on_kernel_start() -> Callable[[], None]:
+    return lambda: threading.Timer(1.0, _release_memory).start()
+
+
+solara.lab.on_kernel_start(_on_kernel_start)
+
+
 def slider_values(params: object) -> dict[str, float]:
     """The value of every declared parameter in `params`, by name."""
     return {p.name: getattr(params, p.name) for p in PARAMETERS}
@@ -107,11 +140,14 @@ def Page() -> None:
     values, set_values = solara.use_state(slider_values(run.scenario.params))
     seed, set_seed = solara.use_state(0)
     seed_error, set_seed_error = solara.use_state("")
+    error, set_error = solara.use_state("")
     live, set_live = solara.use_state(False)
     playing, set_playing = solara.use_state(False)
     speed_index, set_speed_index = solara.use_state(2)
     pinned, set_pinned = solara.use_state(None)
-    last_treaties = solara.use_ref(None)
+    running, set_running = solara.use_state(False)
+    skip, set_skip = solara.use_state(1)
+    treaties, set_treaties = solara.use_state((None, None, ""))  # (key, report, error)
 
     def redraw() -> None:
         set_version(lambda v: v + 1)
@@ -121,8 +157,13 @@ def Page() -> None:
         lambda: layout_for(view.scenario),
         [view.scenario.name, view.frame.lab_names, view.frame.state_names],
     )
-    report = solara.use_memo(lambda: lab_game_report(view.position), [view.key])
-    drawn = solara.use_memo(lambda: draw(view, where, report), [version])
+    report, report_error = solara.use_memo(
+        lambda: attempt(lambda: lab_game_report(view.position)), [view.key]
+    )
+    drawn, draw_error = solara.use_memo(
+        lambda: attempt(lambda: draw(view, where, report)), [version]
+    )
+    drawn = drawn or BLANK
 
     # ----- actions ----------------------------------------------------------------------
     # Handlers read the state through a ref, not their closure: a render requested while the
@@ -132,16 +173,24 @@ def Page() -> None:
     latest = solara.use_ref({})
     latest.current = {"values": values, "base": base, "live": live, "seed": seed}
 
-    def restart(scenario: Scenario, new_seed: int) -> None:
+    def restart(scenario: Scenario, new_seed: int) -> bool:
         set_playing(False)
-        run.reset(scenario, new_seed)
+        set_running(False)
+        try:
+            run.reset(scenario, new_seed)
+        except Exception as problem:  # a model that cannot be built leaves the old run be
+            set_error(guard.public_message(problem))
+            return False
+        set_error("")
         redraw()
+        return True
 
     def on_scenario(scenario: Scenario) -> None:
+        if not restart(scenario, latest.current["seed"]):
+            return
         latest.current.update(base=scenario, values=slider_values(scenario.params))
         set_base(scenario)
         set_values(slider_values(scenario.params))
-        restart(scenario, latest.current["seed"])
 
     def change_value(name: str, value: float) -> None:
         now = latest.current
@@ -183,41 +232,67 @@ def Page() -> None:
         if run.step():
             redraw()
 
-    def run_to_end() -> None:
-        set_playing(False)
-        while run.step():
-            pass
-        redraw()
+    def toggle_play() -> None:
+        set_skip(1)
+        set_playing(lambda on: not on)
 
     def start_playing():
-        """While Play is on, a timer thread steps the model and asks for one redraw a step."""
+        """While Play is on, a thread steps the model at the chosen rate (see `player.play`)."""
         if not playing:
             return None
         stop = threading.Event()
-        interval = 1.0 / SPEEDS[speed_index]
+        rate = SPEEDS[speed_index]
 
-        def animate() -> None:
-            while not stop.is_set():
-                began = time.monotonic()
-                if not run.step():
-                    set_playing(False)  # stops on a catastrophe or at the last month
-                    return
-                redraw()
-                stop.wait(max(0.0, interval - (time.monotonic() - began)))
+        def frame(pace: player.Pace) -> None:
+            skip = round(pace.months_per_frame) if pace.frames >= 3 else 1
+            set_skip(skip if skip > 1 else 1)
+            redraw()
 
-        threading.Thread(target=animate, name="pausegame-play", daemon=True).start()
+        def work() -> None:
+            player.play(run, rate, frame, stop, lambda: set_playing(False))
+
+        player.in_background(work, "pausegame-play")
         return stop.set
 
     solara.use_effect(start_playing, [playing, speed_index])
 
-    # The treaty game costs ~0.2 s: it is analysed whenever the run stands still, and the
-    # last analysis stays on show (marked with its month) while the run plays.
-    treaty_key = None if playing else view.key
-    treaties = solara.use_memo(
-        lambda: None if treaty_key is None else treaty_game_report(view.position), [treaty_key]
-    )
-    if treaties is not None:
-        last_treaties.current = treaties
+    def start_running():
+        """Run to end on a thread, in short slices, until the end or until Stop."""
+        if not running:
+            return None
+        stop = threading.Event()
+
+        def done() -> None:
+            set_running(False)
+            redraw()
+
+        player.in_background(lambda: player.run_to_end(run, redraw, stop, done), "pausegame-run")
+        return stop.set
+
+    solara.use_effect(start_running, [running])
+
+    # The treaty game costs ~0.2 s: it is analysed on a thread whenever the run stands still,
+    # and the last analysis stays on show (marked with its month) while the run moves.
+    treaty_key = None if playing or running else view.key
+
+    def analyse_treaties():
+        if treaty_key is None or (treaties[0] == treaty_key):
+            return None
+        stop = threading.Event()
+        position = view.position
+
+        def work() -> None:
+            with player.GATE:
+                if stop.is_set():
+                    return
+                result = attempt(lambda: treaty_game_report(position))
+            if not stop.is_set():
+                set_treaties((treaty_key, *result))
+
+        player.in_background(work, "pausegame-treaties")
+        return stop.set
+
+    solara.use_effect(analyse_treaties, [treaty_key])
 
     # ----- layout ----------------------------------------------------------------------
     solara.Title("pausegame: pause coalitions")
@@ -255,18 +330,21 @@ def Page() -> None:
                 solara.Button(
                     "Pause" if playing else "Play",
                     color="primary",
-                    on_click=lambda: set_playing(lambda on: not on),
-                    disabled=view.finished and not playing,
+                    on_click=toggle_play,
+                    disabled=(view.finished and not playing) or running,
                     classes=["pg-play"],
                 )
                 solara.Button(
-                    "Step", on_click=step, disabled=view.finished, classes=["pg-step-button"]
+                    "Step",
+                    on_click=step,
+                    disabled=view.finished or running,
+                    classes=["pg-step-button"],
                 )
                 solara.Button("Reset", on_click=reset, classes=["pg-reset"])
                 solara.Button(
-                    "Run to end",
-                    on_click=run_to_end,
-                    disabled=view.finished,
+                    "Stop" if running else "Run to end",
+                    on_click=lambda: set_running(lambda on: not on),
+                    disabled=view.finished and not running,
                     outlined=True,
                     classes=["pg-run-to-end"],
                 )
@@ -283,6 +361,16 @@ def Page() -> None:
             if view.finished:
                 status += " (run over)"
             solara.Text(status, classes=["pg-status"])
+            if playing and skip > 1:
+                solara.Text(
+                    f"Drawing every {skip}th month to keep {SPEEDS[speed_index]} months/s"
+                    " (every month is simulated and recorded).",
+                    classes=["pg-skip-note"],
+                    style={"font-size": "12px", "color": "#555"},
+                )
+            for problem in (error, draw_error, report_error, treaties[2]):
+                if problem:
+                    solara.Error(problem, classes=["pg-page-error"])
             if pending or seed != view.seed:
                 changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in pending.items()]
                 if seed != view.seed:
@@ -299,7 +387,7 @@ def Page() -> None:
             with solara.Card("Equilibrium", margin=0, classes=["pg-panel"]):
                 solara.HTML(unsafe_innerHTML=drawn.lab_game, classes=["pg-equilibrium"])
                 solara.HTML(
-                    unsafe_innerHTML=treaty_html(last_treaties.current, view.step),
+                    unsafe_innerHTML=treaty_html(treaties[1], view.step),
                     classes=["pg-treaty-panel"],
                 )
 

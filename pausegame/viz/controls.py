@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import reacton.ipyvuetify as rv
 import solara
 
-from pausegame.errors import InputError
 from pausegame.sim.parameters import GROUPS, PARAMETERS, Parameter
-from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_scenario
+from pausegame.sim.scenario import Scenario
+from pausegame.viz import guard
 
 STOPS = 200  # positions of a continuous slider
 WIDE = 200.0  # a range this many times the default is spread logarithmically
@@ -89,16 +88,6 @@ def value_text(p: Parameter, value: float) -> str:
 def tooltip(p: Parameter) -> str:
     """Meaning, range and source of a parameter, for its slider's tooltip."""
     return f"{p.meaning}. Range {p.range_text} {p.unit}. Default {p.default:g}. Source: {p.source}"
-
-
-def load_custom(path_or_text: str, name: str = "") -> Scenario:
-    """A scenario from a local TOML path, or (when `name` is given) from uploaded TOML text."""
-    if name:
-        return parse_scenario(path_or_text, origin=name)
-    path = Path(path_or_text.strip()).expanduser()
-    if not path.suffix.lower() == ".toml":
-        raise InputError(f"{path_or_text!r}: expected a .toml scenario file")
-    return load_scenario(path)
 
 
 # ----- components ----------------------------------------------------------------------------
@@ -184,43 +173,63 @@ def ParameterGroups(
 
 @solara.component
 def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> None:
-    """Choose a built-in scenario, a local TOML path, or upload a TOML file."""
+    """Choose an offered scenario (built-in or in the server's folder) or upload a TOML file.
+
+    Nothing here opens a path the visitor typed: the dropdown accepts only its own options,
+    and the name box (shown only when the server was given `--scenario-dir`) only the
+    folder's own `.toml` files. Every error, whatever raised it, becomes a message.
+    """
     error, set_error = solara.use_state("")
-    path, set_path = solara.use_state("")
-    options = builtin_names()
-    if current not in options:
-        options = [*options, current]
+    typed, set_typed = solara.use_state("")
+    folder = solara.use_memo(guard.scenario_dir, [])
+    options = guard.offered(folder)
+    shown = options if current in options else [*options, current]
 
-    def choose(name: str) -> None:
+    def attempt(load: Callable[[], Scenario]) -> None:
         try:
-            on_scenario(load_scenario(name))
-            set_error("")
-        except InputError as problem:
-            set_error(str(problem))
+            scenario = load()
+        except Exception as problem:  # any failure is a message, never a dead page
+            set_error(guard.public_message(problem))
+            return
+        set_error("")
+        on_scenario(scenario)
 
-    def load_path() -> None:
-        try:
-            on_scenario(load_custom(path))
-            set_error("")
-        except InputError as problem:
-            set_error(str(problem))
+    def choose(name: object) -> None:
+        if name == current:
+            return
+        attempt(lambda: guard.open_offered(name, folder))
 
     def upload(file: dict) -> None:
-        try:
-            text = file["data"].decode("utf-8")
-            on_scenario(load_custom(text, name=file["name"]))
-            set_error("")
-        except UnicodeDecodeError:
-            set_error(f"{file['name']}: not a UTF-8 text file")
-        except InputError as problem:
-            set_error(str(problem))
-
-    solara.Select("Scenario", values=options, value=current, on_value=choose)
-    with solara.Row(gap="4px", style={"align-items": "center"}):
-        solara.InputText(
-            "or a local .toml path", value=path, on_value=set_path, continuous_update=True
+        handle = file.get("file_obj")
+        attempt(
+            lambda: guard.open_upload(
+                file.get("name", ""),
+                int(file.get("size") or 0),
+                lambda: handle.read(guard.UPLOAD_LIMIT + 1) if handle else b"",
+            )
         )
-        solara.Button("Load", on_click=load_path, disabled=not path.strip(), small=True)
-    solara.FileDrop(label="... or drop a scenario .toml here", on_file=upload, lazy=False)
+
+    solara.Select("Scenario", values=shown, value=current, on_value=choose)
+    if folder is not None:
+        with solara.Row(gap="4px", style={"align-items": "center"}):
+            solara.InputText(
+                "or a file name in the scenario folder",
+                value=typed,
+                on_value=set_typed,
+                continuous_update=True,
+                classes=["pg-folder-name"],
+            )
+            solara.Button(
+                "Load",
+                on_click=lambda: attempt(lambda: guard.open_offered(typed.strip(), folder)),
+                disabled=not typed.strip(),
+                small=True,
+                classes=["pg-folder-load"],
+            )
+    solara.FileDrop(
+        label=f"... or drop a scenario .toml here (up to {guard.UPLOAD_LIMIT >> 20} MiB)",
+        on_file=upload,
+        lazy=True,
+    )
     if error:
         solara.Error(error, classes=["pg-scenario-error"])

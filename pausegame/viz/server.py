@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from pausegame.viz.guard import SCENARIO_DIR_ENV
+
 APP_MODULE = "pausegame.viz.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -66,9 +68,18 @@ def command(host: str, port: int) -> list[str]:
     ]
 
 
-def environment() -> dict[str, str]:
-    """This process's environment plus the settings that keep Solara offline."""
-    return {**os.environ, **SERVER_ENVIRONMENT}
+# A closed tab's session is kept this long for a reconnect, then released (Solara keeps it
+# 24 h by default); a server owner may set SOLARA_KERNEL_CULL_TIMEOUT to choose.
+SESSION_TIMEOUT = "60s"
+
+
+def environment(scenario_dir: Path | None = None) -> dict[str, str]:
+    """This process's environment plus the settings that keep Solara offline and bounded."""
+    env = {"SOLARA_KERNEL_CULL_TIMEOUT": SESSION_TIMEOUT, **os.environ, **SERVER_ENVIRONMENT}
+    env.pop(SCENARIO_DIR_ENV, None)  # only an explicit --scenario-dir opens a folder
+    if scenario_dir is not None:
+        env[SCENARIO_DIR_ENV] = str(scenario_dir.resolve())
+    return env
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -92,9 +103,15 @@ def free_port(host: str = DEFAULT_HOST) -> int:
         return int(probe.getsockname()[1])
 
 
-def start(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **popen: object) -> subprocess.Popen:
+def start(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    scenario_dir: Path | None = None,
+    **popen: object,
+) -> subprocess.Popen:
     """Launch the server process; it serves until terminated."""
-    return subprocess.Popen(command(host, port), env=environment(), **popen)  # type: ignore[call-overload]
+    env = environment(scenario_dir)
+    return subprocess.Popen(command(host, port), env=env, **popen)  # type: ignore[call-overload]
 
 
 def wait_until_serving(address: str, process: subprocess.Popen, timeout: float = 60.0) -> None:

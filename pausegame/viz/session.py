@@ -139,11 +139,13 @@ class LiveRun:
 
     def reset(self, scenario: Scenario, seed: int) -> None:
         """Start over: a fresh model of `scenario` with `seed`, history from step 0."""
+        model = PauseModel(scenario, seed=int(seed))  # a scenario that fails leaves the run be
         with self._lock:
             self.scenario = scenario
             self.seed = int(seed)
-            self.model = PauseModel(scenario, seed=self.seed)
+            self.model = model
             self.generation += 1
+            self.epoch = getattr(self, "epoch", 0) + 1
 
     @property
     def finished(self) -> bool:
@@ -151,10 +153,16 @@ class LiveRun:
         with self._lock:
             return not self.model.running or self.model.steps >= self.scenario.steps
 
-    def step(self) -> bool:
-        """Advance one month unless the run is over; True when a step was taken."""
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
         with self._lock:
-            if self.finished:
+            return int(self.model.steps)
+
+    def step(self, epoch: int | None = None) -> bool:
+        """Advance one month unless the run is over (or was reset since `epoch`)."""
+        with self._lock:
+            if self.finished or (epoch is not None and epoch != self.epoch):
                 return False
             self.model.step()
             return True

@@ -67,6 +67,7 @@ def nice_ticks(low: float, high: float, count: int = 5, integer: bool = False) -
     step = max(step, 1.0) if integer else step
     first = math.ceil(low / step - 1e-9) * step
     ticks = np.arange(first, high + step * 1e-6, step)
+    ticks = ticks[ticks <= high + 1e-9 * (high - low)]  # the slack above must not add a tick
     return [0.0 if abs(t) < step * 1e-9 else float(t) for t in ticks]
 
 

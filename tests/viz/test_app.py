@@ -12,6 +12,7 @@ from solara.widgets import HTML
 
 from pausegame.sim.parameters import GROUPS, PARAMETERS, lookup
 from pausegame.sim.scenario import builtin_names, load_scenario
+from pausegame.viz import guard
 from pausegame.viz.app import Page
 
 
@@ -123,20 +124,38 @@ def test_two_pages_have_independent_models():
     first, second = render(), render()
     for _ in range(3):
         button(first, "pg-step-button").click()
-    assert month(first) == 3
+    wait_for(lambda: month(first) == 3)
     assert month(second) == 0
     button(second, "pg-step-button").click()
+    wait_for(lambda: month(second) == 1)
     assert (month(first), month(second)) == (3, 1)
 
 
 def test_run_to_end_finishes_and_disables_stepping():
     found = render()
     button(found, "pg-run-to-end").click()
-    assert "(run over)" in status(found)
+    wait_for(lambda: "(run over)" in status(found), timeout=60)
+    wait_for(lambda: button(found, "pg-run-to-end").children == ["Run to end"])
     assert button(found, "pg-step-button").disabled
     assert button(found, "pg-play").disabled
     summary_month = month(found)
     assert 0 < summary_month <= load_scenario("article").steps
+
+
+def test_run_to_end_can_be_stopped_and_stepping_goes_on():
+    found = render()
+    button(found, "pg-step-button").click()
+    button(found, "pg-run-to-end").click()
+    wait_for(lambda: button(found, "pg-run-to-end").children == ["Stop"])
+    button(found, "pg-run-to-end").click()
+    wait_for(lambda: button(found, "pg-run-to-end").children == ["Run to end"])
+    time.sleep(0.3)
+    stopped = month(found)
+    time.sleep(0.6)
+    assert month(found) == stopped
+    if stopped < load_scenario("article").steps:
+        button(found, "pg-step-button").click()
+        assert month(found) == stopped + 1
 
 
 def test_play_animates_until_paused():
@@ -216,13 +235,13 @@ open_weights = true
 """
 
 
-def test_a_local_scenario_file_loads_and_a_bad_one_shows_an_error(tmp_path):
-    mine = tmp_path / "mine.toml"
-    mine.write_text(SMALL_SCENARIO)
+def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text(SMALL_SCENARIO)
+    monkeypatch.setenv(guard.SCENARIO_DIR_ENV, str(tmp_path))
     found = render()
     button(found, "pg-step-button").click()
-    path = found.find(v.TextField, label="or a local .toml path").widget
-    path.v_model = str(mine)
+    name = found.find(v.TextField, label="or a file name in the scenario folder").widget
+    name.v_model = "mine.toml"
     found.find(v.Btn, children=["Load"]).widget.click()
     assert status(found).startswith("Month 0 of 24")
     assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
@@ -231,7 +250,15 @@ def test_a_local_scenario_file_loads_and_a_bad_one_shows_an_error(tmp_path):
     assert 'data-agent="Alpha"' in coalition and 'data-agent="Anthropic"' not in coalition
     button(found, "pg-step-button").click()
     assert month(found) == 1
-    path.v_model = str(tmp_path / "missing.toml")
+    name.v_model = str(tmp_path / "mine.toml")
     found.find(v.Btn, children=["Load"]).widget.click()
-    assert found.find(v.Alert).widgets  # the error is shown, the loaded scenario stays
+    assert found.find(v.Alert).widget.children == [f"scenario: {guard.NOT_OFFERED}"]
     assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
+    assert month(found) == 1
+
+
+def test_without_a_scenario_folder_there_is_no_path_box(monkeypatch):
+    monkeypatch.delenv(guard.SCENARIO_DIR_ENV, raising=False)
+    found = render()
+    assert not found.find(v.TextField, label="or a file name in the scenario folder").widgets
+    assert [w for w in found.find(v.TextField).widgets if "path" in str(w.label)] == []

@@ -1,20 +1,15 @@
-"""Slider scales generated from the parameter declarations, and loading custom scenarios."""
+"""Slider scales generated from the parameter declarations."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pausegame.errors import InputError
 from pausegame.sim.parameters import PARAMETERS
-from pausegame.sim.scenario import load_scenario
-from pausegame.viz.controls import load_custom, slider_scale, tooltip
-
-ARTICLE = Path(__file__).resolve().parents[2] / "pausegame" / "scenarios" / "article.toml"
+from pausegame.viz.controls import slider_scale, tooltip
 
 
 @pytest.mark.parametrize("parameter", PARAMETERS, ids=lambda p: p.name)
@@ -69,25 +64,6 @@ def test_tooltips_carry_meaning_range_and_source():
         text = tooltip(parameter)
         assert parameter.meaning in text and parameter.source in text
         assert parameter.range_text in text
-
-
-def test_a_local_toml_path_loads_as_a_scenario():
-    scenario = load_custom(str(ARTICLE))
-    assert scenario.labs == load_scenario("article").labs
-
-
-def test_uploaded_text_is_parsed_and_validated():
-    scenario = load_custom(ARTICLE.read_text(), name="mine.toml")
-    assert len(scenario.labs) == len(load_scenario("article").labs)
-    with pytest.raises(InputError, match=r"mine\.toml.*verification"):
-        load_custom("[params]\nverification = 7\n", name="mine.toml")
-
-
-@pytest.mark.parametrize("path", ["no-such-file.toml", "scenario.txt"])
-def test_bad_paths_are_one_line_input_errors(path):
-    with pytest.raises(InputError) as problem:
-        load_custom(path)
-    assert "\n" not in str(problem.value)
 
 
 def test_slider_stops_are_round_numbers():
