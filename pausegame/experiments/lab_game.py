@@ -65,6 +65,7 @@ class LabGame:
     state_payoffs: np.ndarray  # (S, 2, ..., 2)
     catastrophe: np.ndarray  # (2, ..., 2)
     members: np.ndarray  # (S,) bool
+    revenue: np.ndarray | None = None  # (L, 2, ..., 2) the labs' revenue within `payoffs`
 
     @property
     def n_labs(self) -> int:
@@ -73,6 +74,16 @@ class LabGame:
     def lab_welfare(self) -> np.ndarray:
         """(2, ..., 2) the labs' summed utility at every profile."""
         return self.payoffs.sum(axis=0)
+
+    def world_welfare(self) -> np.ndarray:
+        """(2, ..., 2) every decision maker's utility summed, each dollar counted once.
+
+        A state's payoff already includes its labs' revenue, so the labs add only what is
+        theirs alone (affinity, compute, fines, their perceived loss): their utility minus
+        their revenue.
+        """
+        revenue = 0.0 if self.revenue is None else self.revenue.sum(axis=0)
+        return self.state_payoffs.sum(axis=0) + self.payoffs.sum(axis=0) - revenue
 
 
 def check_size(structure: Structure, n_sets: int) -> None:
@@ -116,6 +127,7 @@ def lab_games(
                     ),
                     catastrophe=ahead.catastrophe[m].reshape(shape),
                     members=row.copy(),
+                    revenue=np.moveaxis(ahead.revenue[m].reshape(*shape, n_labs), -1, 0),
                 )
             )
     return result
