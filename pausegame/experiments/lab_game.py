@@ -65,6 +65,7 @@ class LabGame:
     state_payoffs: np.ndarray  # (S, 2, ..., 2)
     catastrophe: np.ndarray  # (2, ..., 2)
     members: np.ndarray  # (S,) bool
+    revenue: np.ndarray | None = None  # (L, 2, ..., 2) the labs' revenue within `payoffs`
 
     @property
     def n_labs(self) -> int:
@@ -73,6 +74,16 @@ class LabGame:
     def lab_welfare(self) -> np.ndarray:
         """(2, ..., 2) the labs' summed utility at every profile."""
         return self.payoffs.sum(axis=0)
+
+    def world_welfare(self) -> np.ndarray:
+        """(2, ..., 2) every decision maker's utility summed, each dollar counted once.
+
+        A state's payoff already includes its labs' revenue, so the labs add only what is
+        theirs alone (affinity, compute, fines, their perceived loss): their utility minus
+        their revenue.
+        """
+        revenue = 0.0 if self.revenue is None else self.revenue.sum(axis=0)
+        return self.state_payoffs.sum(axis=0) + self.payoffs.sum(axis=0) - revenue
 
 
 def check_size(structure: Structure, n_sets: int) -> None:
@@ -106,14 +117,23 @@ def lab_games(
             params.discount,
         )
         for m, row in enumerate(chunk):
-            result.append(game_from_rows(ahead.lab[m], ahead.state[m], ahead.catastrophe[m], row))
+            result.append(
+                game_from_rows(
+                    ahead.lab[m], ahead.state[m], ahead.catastrophe[m], row, ahead.revenue[m]
+                )
+            )
     return result
 
 
 def game_from_rows(
-    lab: np.ndarray, state: np.ndarray, catastrophe: np.ndarray, members: np.ndarray
+    lab: np.ndarray,
+    state: np.ndarray,
+    catastrophe: np.ndarray,
+    members: np.ndarray,
+    revenue: np.ndarray | None = None,
 ) -> LabGame:
-    """G(S) from lookahead rows over `lab_profiles` order: lab (2^L, L), state (2^L, S)."""
+    """G(S) from lookahead rows over `lab_profiles` order: lab and revenue (2^L, L), state
+    (2^L, S)."""
     n_labs = lab.shape[-1]
     shape = (2,) * n_labs
     return LabGame(
@@ -121,6 +141,7 @@ def game_from_rows(
         state_payoffs=np.moveaxis(state.reshape(*shape, state.shape[-1]), -1, 0),
         catastrophe=catastrophe.reshape(shape),
         members=np.array(members, dtype=bool),
+        revenue=None if revenue is None else np.moveaxis(revenue.reshape(*shape, n_labs), -1, 0),
     )
 
 

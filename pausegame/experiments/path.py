@@ -131,7 +131,11 @@ def path_games(
         return [
             [
                 game_from_rows(
-                    ahead.lab[month, s], ahead.state[month, s], ahead.catastrophe[month, s], row
+                    ahead.lab[month, s],
+                    ahead.state[month, s],
+                    ahead.catastrophe[month, s],
+                    row,
+                    ahead.revenue[month, s],
                 )
                 for s, row in enumerate(sets)
             ]

@@ -61,6 +61,7 @@ class Treaty:
     payoffs: np.ndarray  # (S,) W_k(S): what each state weighs when deciding about S
     internally_stable: bool
     externally_stable: bool
+    world_welfare: float = float("nan")  # states and labs, the labs' revenue counted once
 
     @property
     def stable(self) -> bool:
@@ -220,6 +221,7 @@ def treaty_game(
                 payoffs=payoffs[s],
                 internally_stable=bool(internal[s]),
                 externally_stable=bool(external[s]),
+                world_welfare=float(g.world_welfare()[choice.profile]),
             )
         )
     return TreatyGame(
@@ -325,7 +327,8 @@ def treaty_record(game: TreatyGame, treaty: Treaty) -> dict:
         "lab_equilibrium": treaty.selection.equilibrium,
         "welfare": state_welfare,
         "lab_welfare": lab_welfare,
-        "total_welfare": state_welfare + lab_welfare,
+        # Not welfare + lab_welfare: the states' welfare already holds their labs' revenue.
+        "world_welfare": treaty.world_welfare,
         "catastrophe_probability": treaty.catastrophe,
         "state_payoffs": dict(zip(structure.state_names, map(float, treaty.payoffs), strict=True)),
         "internally_stable": treaty.internally_stable,

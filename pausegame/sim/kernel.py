@@ -32,7 +32,7 @@ class Transition:
     hazard: Array  # (..., L + 1) per-actor hazard; the last column is the open-source pool
     catastrophe: Array  # (...,) the step's catastrophe probability H
     revenue: Array  # (..., L) market plus safety-market revenue, $B
-    stakes: Array  # (...,) market growth since the start: fines and losses scale with it
+    stakes: Array  # (...,) market growth since the start: states' amounts scale with it
     lab_base: Array  # (..., L) lab payoff before fines and catastrophe loss
     state_base: Array  # (..., S) state payoff before catastrophe loss
 
@@ -125,17 +125,30 @@ def labs_required(member: Array, binding: Array, structure: Structure) -> Array:
     return member[..., structure.lab_state] & binding[..., None]
 
 
+def monthly_odds(annual: Any) -> Array:
+    """The per-step chance that gives `annual` odds over twelve monthly steps."""
+    return 1.0 - power(1.0 - np.asarray(annual, dtype=np.float64), 1.0 / 12.0)
+
+
 def detection_probability(
     required: Array, pausing: Array, structure: Structure, p: ModelParams
 ) -> Array:
-    """Chance a violator (required but racing) is caught: V x its state's transparency."""
+    """Monthly chance a violator (required but racing) is caught.
+
+    `verification x transparency` is the chance a violation is caught within a year.
+    """
     transparency = structure.transparency[..., structure.lab_state]
-    return np.where(required & ~pausing, per_batch(p.verification) * transparency, 0.0)
+    annual = per_batch(p.verification) * transparency
+    return np.where(required & ~pausing, monthly_odds(annual), 0.0)
 
 
 def false_alarm_probability(required: Array, pausing: Array, p: ModelParams) -> Array:
-    """Chance an inspected, compliant lab is wrongly found in violation."""
-    return np.where(required & pausing, per_batch(p.false_alarm), 0.0)
+    """Monthly chance an inspected, compliant lab is wrongly found in violation.
+
+    `false_alarm` is the chance of a false alarm within a year.
+    """
+    annual = np.broadcast_to(per_batch(p.false_alarm), np.shape(required))
+    return np.where(required & pausing, monthly_odds(annual), 0.0)
 
 
 def sigmoid(x: Array) -> Array:
@@ -144,12 +157,21 @@ def sigmoid(x: Array) -> Array:
 
 
 def hazard(
-    capability: Array, open_source: Array, pausing: Array, safety: Array, p: ModelParams
+    capability: Array,
+    open_source: Array,
+    pausing: Array,
+    safety: Array,
+    open_weights: Array,
+    p: ModelParams,
 ) -> Array:
     """(..., L + 1) per-step hazard of each lab and, last, the open-source pool.
 
-    h = h_max sigma((c - theta)/w)(1 - s), times psi while paused (the stop-now paradox);
-    the pool has no safety and never pauses.
+    A closed lab: h = h_max sigma((c - theta)/w)(1 - s), times psi while paused (the stop-now
+    paradox). Open models are one source, counted once: the pool's best model, with no
+    safety and no pause, h = h_max sigma((c_O - theta)/w); an open-weight lab's released
+    models are in the pool, so it adds no term of its own. The pool's hazard is booked to
+    the open-weight lab whose release is the pool's best model, and to the pool (last
+    column) only once leakage has carried the pool past every release.
     """
     theta, width, h_max = (
         per_batch(p.rsi_threshold),
@@ -158,8 +180,16 @@ def hazard(
     )
     labs = h_max * sigmoid((capability - theta) / width) * (1.0 - safety)
     labs = np.where(pausing, labs * per_batch(p.stop_now), labs)
-    pool = p.hazard_max * sigmoid((open_source - p.rsi_threshold) / p.hazard_width)
-    return np.concatenate([labs, np.asarray(pool)[..., None]], axis=-1)
+    labs = np.where(open_weights, 0.0, labs)
+    pool = np.asarray(p.hazard_max * sigmoid((open_source - p.rsi_threshold) / p.hazard_width))
+    released = np.where(open_weights, capability, -np.inf)
+    best_release = released.max(-1)
+    from_release = open_source <= best_release
+    releaser = released.argmax(-1)
+    booked = (np.arange(capability.shape[-1]) == releaser[..., None]) & from_release[..., None]
+    labs = labs + np.where(booked, pool[..., None], 0.0)
+    pool = np.where(from_release, 0.0, pool)
+    return np.concatenate([labs, pool[..., None]], axis=-1)
 
 
 def observation_factor(z: Array, exact: Array, p: ModelParams) -> Array:
@@ -190,7 +220,9 @@ def lab_revenue(
 
     `growth`, when given, is `market_growth(step, p.market_cagr)` already computed.
 
-    Pausing labs split the AI-safety market in proportion to their safety.
+    The AI-safety market is split by safety among all labs; a lab sells its slice only
+    while it pauses (its capacity turned to safety work), so a lone pauser gets its own
+    slice, not the whole market.
     """
     alpha = per_batch(p.share_exponent)
     weight = power(capability, alpha)
@@ -202,11 +234,10 @@ def lab_revenue(
     if growth is None:
         growth = market_growth(step, p.market_cagr)
     market = p.market_2024 * growth / 12.0
-    safety_weight = np.where(pausing, safety, 0.0)
-    safety_total = safety_weight.sum(-1, keepdims=True)
-    safety_share = np.divide(
-        safety_weight, safety_total, out=np.zeros_like(safety_weight), where=safety_total > 0
-    )
+    safety = np.broadcast_to(safety, np.shape(capability))
+    safety_total = safety.sum(-1, keepdims=True)
+    slice_ = np.divide(safety, safety_total, out=np.zeros_like(safety), where=safety_total > 0)
+    safety_share = np.where(pausing, slice_, 0.0)
     safety_market = market_per_step(step, p.safety_market_2024, p.safety_market_cagr)
     return per_batch(market) * share + per_batch(safety_market) * safety_share
 
@@ -217,9 +248,17 @@ def state_frontiers(capability: Array, structure: Structure) -> Array:
 
 
 def rivalry_payoff(frontiers: Array, structure: Structure, p: ModelParams) -> Array:
-    """rho x sum over rivals r of w_kr (frontier_k - frontier_r), per state."""
+    """rho x sum over rivals r of w_kr (frontier_k - frontier_r) / world frontier, per state.
+
+    Leads are shares of the world frontier, so their value does not grow with capability;
+    the caller scales it with the market like every other amount.
+    """
     gaps = frontiers[..., :, None] - frontiers[..., None, :]
-    return per_batch(p.rivalry) * (structure.rivalry * gaps).sum(-1)
+    top = frontiers.max(-1, keepdims=True)
+    lead = np.divide(
+        (structure.rivalry * gaps).sum(-1), top, out=np.zeros(np.shape(gaps)[:-1]), where=top > 0
+    )
+    return per_batch(p.rivalry) * lead
 
 
 @dataclass(frozen=True)
@@ -232,7 +271,7 @@ class ProfileTerms:
     detection: Array  # (..., L)
     false_alarm: Array  # (..., L)
     sanction_factor: Array  # (..., L) 1 + sanction for labs of non-members of a binding treaty
-    affinity: Array  # (..., L) pause affinity earned this step
+    affinity: Array  # (..., L) pause affinity earned this step, a share of turnover
     verification_cost: Array  # (..., S) inspection cost paid this step
 
 
@@ -286,17 +325,21 @@ def transition(
     loss_multiplier = np.where(
         crossed, np.maximum(state.loss_multiplier, p.sputnik), state.loss_multiplier
     )
-    hazards = hazard(capability, open_source, pausing, structure.safety, p)
+    hazards = hazard(capability, open_source, pausing, structure.safety, structure.open_weights, p)
     growth = capability - state.capability
     stakes = market_growth(step, p.market_cagr)
     revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p, stakes)
-    compute = per_batch(p.compute_cost) * growth * terms.sanction_factor
-    lab_base = revenue - compute + terms.affinity
+    # Every amount is in market-scaled units (docs/model.md, "Units"): a lab's compute,
+    # affinity, fines and perceived loss are shares of its own turnover; a state's rivalry,
+    # inspection cost and loss are 2024 amounts grown with the market.
+    rate = np.divide(
+        growth, state.capability, out=np.zeros_like(growth), where=state.capability > 0
+    )
+    compute = per_batch(p.compute_cost) * 12.0 * rate * revenue * terms.sanction_factor
+    lab_base = revenue * (1.0 + terms.affinity) - compute
     home_revenue = (np.where(structure.home, revenue[..., None, :], 0.0)).sum(-1)
-    state_base = (
-        home_revenue
-        + rivalry_payoff(state_frontiers(seen, structure), structure, p)
-        - terms.verification_cost
+    state_base = home_revenue + per_batch(stakes) * (
+        rivalry_payoff(state_frontiers(seen, structure), structure, p) - terms.verification_cost
     )
     return Transition(
         state=WorldState(capability, open_source, step, loss_multiplier),
@@ -323,11 +366,12 @@ def lab_payoff(
 ) -> Array:
     """A lab's payoff: base minus fines minus its perceived loss in a catastrophe.
 
-    Expected mode passes the fine odds and H; realised mode passes 0/1 outcomes.
+    Fines and the perceived loss are multiples of the lab's own annual turnover (12 x this
+    step's revenue). Expected mode passes the fine odds and H; realised mode 0/1 outcomes.
     """
-    stakes = per_batch(t.stakes)
-    loss = structure.lab_loss * stakes * per_batch(loss_multiplier) * per_batch(catastrophe)
-    return t.lab_base - per_batch(p.fine) * stakes * fined - loss
+    turnover = 12.0 * t.revenue
+    loss = structure.lab_loss * turnover * per_batch(loss_multiplier) * per_batch(catastrophe)
+    return t.lab_base - per_batch(p.fine) * turnover * fined - loss
 
 
 def state_payoff(
@@ -356,6 +400,7 @@ class Lookahead:
     lab: Array  # (..., L)
     state: Array  # (..., S)
     catastrophe: Array  # (...,) probability of a catastrophe within the horizon
+    revenue: Array | None = None  # (..., L) the labs' revenue, summed like the utilities
 
 
 def lookahead(
@@ -370,6 +415,8 @@ def lookahead(
     """U = sum_t delta^t S_t u_t with survival S_t = prod(1 - H), the profile held fixed.
 
     This is what best-response agents maximise and what the stage game's payoffs are.
+    Utilities are in 2024 dollars: divided by the market's growth up to the decision step,
+    so that the logit's sharpness means the same in every month of a run.
     """
     pausing = np.asarray(pausing, dtype=bool)
     member = np.asarray(member, dtype=bool)
@@ -381,14 +428,20 @@ def lookahead(
     weight = np.ones(shape)
     lab_total = np.zeros((*shape, structure.n_labs))
     state_total = np.zeros((*shape, structure.n_states))
+    revenue_total = np.zeros((*shape, structure.n_labs))
     terms = profile_terms(pausing, member, structure, p)  # the profile is held: compute once
+    current_step = np.asarray(current.step)
     for _ in range(int(horizon)):
         t = transition(current, pausing, member, structure, p, terms=terms)
         # The loss multiplier in force is the one before this step's crossing is seen.
         lab_u, state_u = expected_payoffs(t, structure, p, current.loss_multiplier)
         lab_total += per_batch(weight * survival) * lab_u
         state_total += per_batch(weight * survival) * state_u
+        revenue_total += per_batch(weight * survival) * t.revenue
         survival = survival * (1.0 - t.catastrophe)
         weight = weight * discount
         current = t.state
-    return Lookahead(lab_total, state_total, 1.0 - survival)
+    deflator = per_batch(market_growth(current_step, p.market_cagr))
+    return Lookahead(
+        lab_total / deflator, state_total / deflator, 1.0 - survival, revenue_total / deflator
+    )

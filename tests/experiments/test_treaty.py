@@ -292,8 +292,21 @@ def test_treaty_record_names_cheaters_and_welfare():
     racing = set(record["racing_labs"])
     assert set(record["violators"]) == racing  # everyone is in a member state
     assert record["welfare"] == pytest.approx(float(full.state_utilities.sum()))
-    assert record["total_welfare"] == pytest.approx(record["welfare"] + record["lab_welfare"])
+    assert record["world_welfare"] < record["welfare"] + record["lab_welfare"]
     assert 0.0 <= record["catastrophe_probability"] <= 1.0
+
+
+def test_world_welfare_counts_the_labs_revenue_once():
+    """Labs with nothing of their own (no loss, compute, fine; racing, so no affinity) add
+    nothing to the world's welfare beyond the revenue their states already count."""
+    scenario = tiny_scenario(fine=0.0)
+    analysis, _ = treaty.analyse_scenario(scenario)
+    game = analysis.games[0]
+    racing = (treaty.RACE,) * game.n_labs
+    assert game.lab_welfare()[racing] > 0
+    assert game.world_welfare()[racing] == pytest.approx(
+        game.state_payoffs.sum(axis=0)[racing], rel=1e-12
+    )
 
 
 def test_report_has_the_lab_game_under_the_treaty_in_force():

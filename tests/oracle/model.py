@@ -186,14 +186,19 @@ class PauseModel(mesa.Model):
         self._revise(step)
         binding = kernel.treaty_binding(self.member, self.params)
         required = kernel.labs_required(self.member, binding, self.structure)
-        noise = self._observation_factor(step, required)
+        lab_keys = np.arange(self.structure.n_labs)
+        # Inspections before anything is seen: a caught violator is seen as it is.
+        detection = kernel.detection_probability(
+            required, self.pausing, self.structure, self.params
+        )
+        false_odds = kernel.false_alarm_probability(required, self.pausing, self.params)
+        detected = keyed_uniform(self.seed, step, lab_keys, Purpose.DETECT) < detection
+        false_alarm = keyed_uniform(self.seed, step, lab_keys, Purpose.FALSE_ALARM) < false_odds
+        noise = self._observation_factor(step, required, detected)
         previous_multiplier = self.world.loss_multiplier
         t = kernel.transition(
             self.world, self.pausing, self.member, self.structure, self.params, observation=noise
         )
-        lab_keys = np.arange(self.structure.n_labs)
-        detected = keyed_uniform(self.seed, step, lab_keys, Purpose.DETECT) < t.detection
-        false_alarm = keyed_uniform(self.seed, step, lab_keys, Purpose.FALSE_ALARM) < t.false_alarm
         catastrophe = bool(
             keyed_uniform(self.seed, step, WORLD, Purpose.CATASTROPHE) < t.catastrophe
         )
@@ -238,25 +243,39 @@ class PauseModel(mesa.Model):
                 )
                 self.events.append(Event(step, verb, agent.name))
 
-    def _observation_factor(self, step: int, required: np.ndarray) -> np.ndarray:
-        """Multiplicative noise on what others see of uninspected, closed labs (mean one)."""
+    def _observation_factor(
+        self, step: int, required: np.ndarray, detected: np.ndarray
+    ) -> np.ndarray:
+        """Multiplicative noise (mean one) on what others see of each lab.
+
+        A lab is seen exactly if its weights are open, or it is inspected and pausing, or it
+        was caught violating this step; an uncaught violator is seen through the noise.
+        """
         z = keyed_normal(self.seed, step, np.arange(self.structure.n_labs))
-        return kernel.observation_factor(z, required | self.structure.open_weights, self.params)
+        exact = np.zeros(self.structure.n_labs, dtype=bool)
+        for i in range(self.structure.n_labs):
+            inspected_and_compliant = bool(required[i]) and bool(self.pausing[i])
+            exact[i] = (
+                bool(self.structure.open_weights[i]) or inspected_and_compliant or bool(detected[i])
+            )
+        return kernel.observation_factor(z, exact, self.params)
 
     def _settle(self, step, t, required, detected, false_alarm, lab_pay, state_pay) -> None:
         violators = required & ~self.pausing
-        fine = f"fine {self.params.fine * float(t.stakes):.1f} $B"
         for lab in self.labs:
             i = lab.index
             lab.violator, lab.detected = bool(violators[i]), bool(detected[i])
             lab.false_alarm, lab.hazard = bool(false_alarm[i]), float(t.hazard[i])
             lab.last_payoff = float(lab_pay[i])
             lab.total_payoff += lab.last_payoff
+            fine = f"fine {self.params.fine * 12.0 * float(t.revenue[i]):.1f} $B"
             if lab.detected:
                 self.events.append(Event(step, "violation detected", lab.name, fine))
                 self._trigger(step, self.structure.lab_state[i])
             if lab.false_alarm:
+                # Public, and to other states indistinguishable from a detection.
                 self.events.append(Event(step, "false alarm", lab.name, fine))
+                self._trigger(step, self.structure.lab_state[i])
         home_hazard = np.where(self.structure.home, t.hazard[None, :-1], 0.0).sum(-1)
         for state in self.states:
             state.hazard = float(home_hazard[state.index])

@@ -35,17 +35,29 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
     detection, false_alarm = [], []
     for i in range(n_labs):
         tau = world["transparency"][world["lab_state"][i]]
-        detection.append(p.verification * tau if required[i] and not pausing[i] else 0.0)
-        false_alarm.append(p.false_alarm if required[i] and pausing[i] else 0.0)
+        # Annual odds, spread over twelve monthly steps: 1 - (1 - annual)^(1/12).
+        monthly_detection = 1 - (1 - p.verification * tau) ** (1 / 12)
+        monthly_false_alarm = 1 - (1 - p.false_alarm) ** (1 / 12)
+        detection.append(monthly_detection if required[i] and not pausing[i] else 0.0)
+        false_alarm.append(monthly_false_alarm if required[i] and pausing[i] else 0.0)
 
     def sig(x):
         return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
 
     hazards = []
     for i in range(n_labs):
+        if world["open_weights"][i]:
+            hazards.append(0.0)  # its released models are the pool's
+            continue
         h = p.hazard_max * sig((new_cap[i] - theta) / p.hazard_width) * (1 - world["safety"][i])
         hazards.append(h * p.stop_now if pausing[i] else h)
-    hazards.append(p.hazard_max * sig((new_open - theta) / p.hazard_width))
+    pool = p.hazard_max * sig((new_open - theta) / p.hazard_width)
+    releases = [i for i in range(n_labs) if world["open_weights"][i]]
+    best = max(releases, key=lambda i: (new_cap[i], -i), default=None)
+    if best is not None and new_open <= new_cap[best]:
+        hazards[best] += pool  # the pool's best model is this lab's release
+        pool = 0.0
+    hazards.append(pool)
     survive = 1.0
     for h in hazards:
         survive *= 1 - h
@@ -59,7 +71,7 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
     safety_market = p.safety_market_2024 * (1 + p.safety_market_cagr) ** years / 12
     weights = [c**p.share_exponent for c in new_cap]
     denominator = sum(weights) + new_open**p.share_exponent
-    safety_total = sum(world["safety"][i] for i in range(n_labs) if pausing[i])
+    safety_total = sum(world["safety"])
     revenue, lab_u = [], []
     for i in range(n_labs):
         r = market * weights[i] / denominator if denominator > 0 else 0.0
@@ -67,12 +79,15 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
             r += safety_market * world["safety"][i] / safety_total
         revenue.append(r)
         sanctioned = binding and not member[world["lab_state"][i]]
-        compute = p.compute_cost * (new_cap[i] - cap[i]) * (1 + p.sanction * sanctioned)
-        u = r - compute + (world["affinity"][i] if pausing[i] else 0.0)
-        u -= p.fine * growth_factor * (detection[i] + false_alarm[i])
-        u -= world["lab_loss"][i] * growth_factor * loss_mult * catastrophe
+        rate = (new_cap[i] - cap[i]) / cap[i] if cap[i] > 0 else 0.0
+        turnover = 12 * r
+        compute = p.compute_cost * rate * turnover * (1 + p.sanction * sanctioned)
+        u = r - compute + (world["affinity"][i] * r if pausing[i] else 0.0)
+        u -= p.fine * turnover * (detection[i] + false_alarm[i])
+        u -= world["lab_loss"][i] * turnover * loss_mult * catastrophe
         lab_u.append(u)
     state_u = []
+    world_frontier = max(new_cap, default=0.0)
     for k in range(n_states):
         labs_k = [i for i in range(n_labs) if world["lab_state"][i] == k]
         frontier_k = max([new_cap[i] for i in labs_k], default=0.0)
@@ -80,8 +95,10 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
         for r in range(n_states):
             labs_r = [i for i in range(n_labs) if world["lab_state"][i] == r]
             frontier_r = max([new_cap[i] for i in labs_r], default=0.0)
-            u += p.rivalry * world["rivalry"][k][r] * (frontier_k - frontier_r)
-        u -= p.verification_cost * member[k]
+            if world_frontier > 0:
+                lead = (frontier_k - frontier_r) / world_frontier
+                u += growth_factor * p.rivalry * world["rivalry"][k][r] * lead
+        u -= growth_factor * p.verification_cost * member[k]
         u -= world["state_loss"][k] * growth_factor * loss_mult * catastrophe
         state_u.append(u)
     return {
@@ -104,6 +121,7 @@ def reference_lookahead(
     lab_total = [0.0] * len(cap)
     state_total = [0.0] * len(member)
     survival, weight = 1.0, 1.0
+    deflator = (1 + p.market_cagr) ** (step / 12)  # utilities in 2024 dollars
     for _ in range(horizon):
         out = reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p)
         for i, u in enumerate(out["lab_utility"]):
@@ -114,4 +132,4 @@ def reference_lookahead(
         weight *= discount
         cap, cap_open, loss_mult = out["capability"], out["open_source"], out["loss_multiplier"]
         step += 1
-    return lab_total, state_total, 1 - survival
+    return [u / deflator for u in lab_total], [u / deflator for u in state_total], 1 - survival

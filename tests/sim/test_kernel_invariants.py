@@ -76,24 +76,43 @@ def test_open_source_stays_below_the_frontier_unless_open_weights_set_it(s):
 @settings(max_examples=200, deadline=None)
 @given(situations(), st.integers(0, 4), reals(0.0, 1.0))
 def test_hazard_rises_with_capability_and_falls_with_safety(s, lab, extra):
+    """For closed labs (an open-weight lab's hazard is the pool's, tested below)."""
     lab = lab % len(s["capability"])
     p = s["params"]
     pausing = np.array(s["pausing"])
     base = np.array(s["capability"])
     safety = np.array(s["world"]["safety"])
+    closed = np.zeros(len(base), dtype=bool)
+    pool = np.array(s["open_source"])
     more_capable = base.copy()
     more_capable[lab] += extra
-    h = kernel.hazard(base, np.array(s["open_source"]), pausing, safety, p)
-    h_more = kernel.hazard(more_capable, np.array(s["open_source"]), pausing, safety, p)
+    h = kernel.hazard(base, pool, pausing, safety, closed, p)
+    h_more = kernel.hazard(more_capable, pool, pausing, safety, closed, p)
     assert h_more[lab] >= h[lab]
     safer = safety.copy()
     safer[lab] = min(1.0, safer[lab] + extra)
-    h_safer = kernel.hazard(base, np.array(s["open_source"]), pausing, safer, p)
+    h_safer = kernel.hazard(base, pool, pausing, safer, closed, p)
     assert h_safer[lab] <= h[lab]
     # Pausing never raises a lab's hazard (the stop-now factor is at most one).
     paused = pausing.copy()
     paused[lab] = True
-    assert kernel.hazard(base, np.array(s["open_source"]), paused, safety, p)[lab] <= h[lab] + 0.0
+    assert kernel.hazard(base, pool, paused, safety, closed, p)[lab] <= h[lab] + 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_open_models_are_one_source_counted_once(s):
+    """The pool's hazard appears once: on the releasing lab or on the pool, never on both."""
+    t = step(s)
+    p = s["params"]
+    open_weights = np.array(s["world"]["open_weights"])
+    h_pool = p.hazard_max * kernel.sigmoid((t.state.open_source - p.rsi_threshold) / p.hazard_width)
+    open_columns = np.append(t.hazard[:-1][open_weights], t.hazard[-1])
+    assert np.count_nonzero(open_columns) <= 1
+    np.testing.assert_allclose(open_columns.sum(), h_pool, rtol=1e-12, atol=0)
+    released = np.where(open_weights, t.state.capability, -np.inf).max()
+    if t.state.open_source > released:  # leakage carried the pool past every release
+        assert t.hazard[-1] == h_pool
 
 
 @settings(max_examples=100, deadline=None)

@@ -57,21 +57,22 @@ class Engine:
             runs.inputs.params,
             runs.state,
         )
-        binding = kernel.treaty_binding(state.member, params)
-        required = kernel.labs_required(state.member, binding, structure)
-        noise = self._observation_factor(step, required)
+        terms = kernel.profile_terms(state.pausing, state.member, structure, params)
+        required = terms.required
+        seeds = inputs.seed_keys
+        lab_keys = np.arange(runs.n_labs)
+        # Inspections come first: what others see of a lab depends on whether it was caught.
+        detected = keyed_uniform(seeds[:, None], step, lab_keys, Purpose.DETECT) < terms.detection
+        false_alarm = (
+            keyed_uniform(seeds[:, None], step, lab_keys, Purpose.FALSE_ALARM) < terms.false_alarm
+        )
+        noise = self._observation_factor(step, required & state.pausing, detected)
         previous_multiplier = state.loss_multiplier
         world = kernel.WorldState(
             state.capability, state.open_source, runs.world_step, state.loss_multiplier
         )
         t = kernel.transition(
-            world, state.pausing, state.member, structure, params, observation=noise
-        )
-        seeds = inputs.seed_keys
-        lab_keys = np.arange(runs.n_labs)
-        detected = keyed_uniform(seeds[:, None], step, lab_keys, Purpose.DETECT) < t.detection
-        false_alarm = (
-            keyed_uniform(seeds[:, None], step, lab_keys, Purpose.FALSE_ALARM) < t.false_alarm
+            world, state.pausing, state.member, structure, params, observation=noise, terms=terms
         )
         catastrophe = keyed_uniform(seeds, step, WORLD, Purpose.CATASTROPHE) < t.catastrophe
         occurred = catastrophe.astype(np.float64)
@@ -105,11 +106,18 @@ class Engine:
         if catastrophe.any():
             self._finish(np.flatnonzero(catastrophe), step, catastrophe_step=step)
 
-    def _observation_factor(self, step: int, required: np.ndarray) -> np.ndarray:
-        """Multiplicative noise on what others see of uninspected, closed labs (mean one)."""
+    def _observation_factor(
+        self, step: int, verified: np.ndarray, detected: np.ndarray
+    ) -> np.ndarray:
+        """Multiplicative noise (mean one) on what others see of closed labs not seen exactly.
+
+        Seen exactly: open-weight labs, compliant labs under inspection (`verified`) and
+        violators caught this step; an uncaught violator hides its progress like an
+        uninspected lab.
+        """
         runs = self.runs
         z = keyed_normal(runs.inputs.seed_keys[:, None], step, np.arange(runs.n_labs))
-        exact = required | runs.inputs.structure.open_weights
+        exact = verified | detected | runs.inputs.structure.open_weights
         return kernel.observation_factor(z, exact, runs.inputs.params)
 
     def _settle(
@@ -119,22 +127,18 @@ class Engine:
         runs, state = self.runs, self.runs.state
         state.lab_payoff = lab_pay
         state.lab_total = state.lab_total + lab_pay
-        stakes = float(t.stakes)
+        home = runs.inputs.structure.lab_state
         for lab in range(runs.n_labs):
-            for r in np.flatnonzero(state.detected[:, lab]).tolist():
-                fine = runs.value("fine", r)
-                runs.log(
-                    r,
-                    Event(
-                        step, "violation detected", runs.names[lab], f"fine {fine * stakes:.1f} $B"
-                    ),
-                )
-                self._trigger(step, r, int(runs.inputs.structure.lab_state[lab]))
-            for r in np.flatnonzero(state.false_alarm[:, lab]).tolist():
-                fine = runs.value("fine", r)
-                runs.log(
-                    r, Event(step, "false alarm", runs.names[lab], f"fine {fine * stakes:.1f} $B")
-                )
+            # A false alarm is public and looks like a detection: triggers cannot tell them
+            # apart, so both set off the punishment.
+            for kind, fined in (
+                ("violation detected", state.detected),
+                ("false alarm", state.false_alarm),
+            ):
+                for r in np.flatnonzero(fined[:, lab]).tolist():
+                    fine = runs.value("fine", r) * 12.0 * float(t.revenue[r, lab])
+                    runs.log(r, Event(step, kind, runs.names[lab], f"fine {fine:.1f} $B"))
+                    self._trigger(step, r, int(home[lab]))
         state.state_payoff = state_pay
         state.state_total = state.state_total + state_pay
         codes = rule_codes(runs)

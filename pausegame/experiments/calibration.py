@@ -1,0 +1,259 @@
+"""The article scenario's calibration targets, measured: what the model must show and why.
+
+Each target is one of the article's predictions turned into a number the model produces
+(docs/model.md, "Calibration"). `measure` runs the ensembles and games a set of parameter
+overrides needs and returns every number; `verdicts` says which targets hold. The tests
+(`tests/test_calibration.py`), the calibration search and the robustness table
+(`scripts/calibrate.py`) all read the targets from here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pausegame.experiments import games
+from pausegame.experiments.lab_game import PAUSE, lab_game, select
+from pausegame.experiments.treaty import analyse_treaties, position
+from pausegame.sim import kernel
+from pausegame.sim.engine import OPEN_SOURCE, RunRecord, simulate_ensemble
+from pausegame.sim.scenario import Scenario
+
+#: Months of the expected no-treaty path at which the labs' game must be a social dilemma.
+DILEMMA_MONTHS = (0, 12, 24, 36)
+#: Verification values of the leakage lever's sweep (annual detection odds).
+LEVER_VERIFICATION = (0.2, 0.35, 0.5, 0.65, 0.8, 0.95)
+#: The lever compares leak_pause = 0 with this value.
+LEVER_LEAK_PAUSE = 0.6
+
+
+def key_racers(scenario: Scenario) -> list[int]:
+    """The labs the article expects to race: OpenAI and Meta ("Opposed"), China's labs."""
+    return [
+        i
+        for i, lab in enumerate(scenario.labs)
+        if lab.name in ("OpenAI", "Meta") or lab.state == "China"
+    ]
+
+
+# ----- the social dilemma on the expected path ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dilemma:
+    """The labs' game G(no treaty) at one month of the expected path."""
+
+    month: int
+    equilibria: list[tuple[int, ...]]
+    key_race_in_every_equilibrium: bool
+    most_pausing_in_equilibrium: int
+    labs_optimum_pausing: int
+    world_optimum_pausing: int
+
+    @property
+    def holds(self) -> bool:
+        """Pure equilibria exist, the key labs race in each, and both optima pause more."""
+        return (
+            bool(self.equilibria)
+            and self.key_race_in_every_equilibrium
+            and self.labs_optimum_pausing > self.most_pausing_in_equilibrium
+            and self.world_optimum_pausing > self.most_pausing_in_equilibrium
+        )
+
+
+def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> list[Dilemma]:
+    """G(no treaty) at each month of the expected path: each month the labs play the pure
+    equilibrium best-response dynamics reach from last month's play, and the world moves on
+    in expected dynamics (no draws, no noise)."""
+    structure, params = scenario.structure(), scenario.params
+    state = scenario.initial_state()
+    pausing, _ = scenario.initial_profile()
+    members = np.zeros(structure.n_states, dtype=bool)
+    racers = key_racers(scenario)
+    out = []
+    for month in range(max(months) + 1):
+        game = lab_game(structure, params, state, members)
+        profile = select(game, "dynamics", tuple(int(a) for a in pausing)).profile
+        if month in months:
+            equilibria = games.pure_equilibria(game.payoffs)
+            labs_opt = np.unravel_index(int(np.argmax(game.lab_welfare())), game.catastrophe.shape)
+            world = game.state_payoffs.sum(axis=0)
+            world_opt = np.unravel_index(int(np.argmax(world)), world.shape)
+            out.append(
+                Dilemma(
+                    month,
+                    equilibria,
+                    all(all(e[i] != PAUSE for i in racers) for e in equilibria),
+                    max((sum(e) for e in equilibria), default=0),
+                    int(sum(labs_opt)),
+                    int(sum(world_opt)),
+                )
+            )
+        pausing = np.asarray(profile, dtype=bool)
+        state = kernel.transition(state, pausing, members, structure, params).state
+    return out
+
+
+# ----- the agents' runs ---------------------------------------------------------------------
+
+
+def run_months(run: RunRecord) -> np.ndarray:
+    """(months, L) bool: each lab pausing in each month the run lasted."""
+    recorded = run.records
+    assert recorded is not None
+    return recorded.agents["pausing"][1 : run.steps + 1, run.record_index, : run.structure.n_labs]
+
+
+def top_source(run: RunRecord) -> str:
+    shares = run.summary()["hazard_share_by_source"]
+    return max(shares, key=shares.get)
+
+
+def near_global(pausing: np.ndarray, member: np.ndarray) -> bool:
+    """Every lab pausing and every state in, or all but one actor."""
+    return int((~pausing).sum() + (~member).sum()) <= 1
+
+
+@dataclass
+class Measures:
+    """Every number the targets read, for one set of parameter values."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    dilemma: list[Dilemma] = field(default_factory=list)
+
+
+def _runs(scenario: Scenario, overrides: Mapping[str, object], seeds: Sequence[int], steps: int):
+    return simulate_ensemble(scenario, [dict(overrides)], seeds, steps, records=True)
+
+
+def article_measures(
+    scenario: Scenario, seeds: Sequence[int], steps: int | None = None
+) -> dict[str, float]:
+    """The article scenario's runs: will the industry stop, a global pause, the crossing."""
+    steps = scenario.steps if steps is None else steps
+    runs = simulate_ensemble(scenario, [{}], seeds, steps, records=True)
+    months = [run_months(r) for r in runs]
+    all_months = np.concatenate(months) if months else np.zeros((0, 1), dtype=bool)
+    racers = key_racers(scenario)
+    ends = [r.summary() for r in runs]
+    crossing = [s["first_threshold_step"] for s in ends]
+    crossing_months = np.array([np.inf if c is None else c for c in crossing], dtype=float)
+    partial = [r for r, s in zip(runs, ends, strict=True) if s["outcome"] == "partial_pause"]
+    values = {
+        "runs_all_labs_paused_at_end": float(np.mean([r.pausing.all() for r in runs])),
+        "months_all_labs_paused": float(all_months.all(axis=1).mean()),
+        "key_racers_min_racing_share": float(min((~all_months[:, i]).mean() for i in racers)),
+        "global_pause_runs": float(np.mean([s["outcome"] == "global_pause" for s in ends])),
+        "catastrophe_runs": float(np.mean([s["outcome"] == "catastrophe" for s in ends])),
+        "median_first_crossing": float(np.median(crossing_months)),
+        "partial_pause_runs": float(len(partial) / len(runs)),
+        "open_source_top_in_partial": (
+            float(np.mean([top_source(r) == OPEN_SOURCE for r in partial])) if partial else 0.0
+        ),
+    }
+    return values
+
+
+def treaty_measures(scenario: Scenario, at_steps: Sequence[int | None] = (None, 24)) -> dict:
+    """Is the global pause (or all but one actor) a stable treaty, from the start and later."""
+    out = {}
+    for at in at_steps:
+        where = position(scenario, at, seed=0)
+        game = analyse_treaties(
+            scenario.structure(), scenario.params, where.state, where.pausing, where.members
+        )
+        label = "start" if at is None else f"month{at}"
+        out[f"global_pause_stable_{label}"] = float(game.global_pause_stable)
+        out[f"near_global_stable_{label}"] = float(
+            any(near_global(np.asarray(t.profile) == PAUSE, t.members) for t in game.stable)
+        )
+    return out
+
+
+def reached_near_global(runs: Sequence[RunRecord]) -> float:
+    """Share of runs that end, without a catastrophe, at the global pause or all but one."""
+    return float(
+        np.mean([r.catastrophe_step is None and near_global(r.pausing, r.member) for r in runs])
+    )
+
+
+def lever_measures(
+    strong: Scenario,
+    seeds: Sequence[int],
+    steps: int,
+    verification: Sequence[float] = LEVER_VERIFICATION,
+    leak_pause: float = LEVER_LEAK_PAUSE,
+) -> dict[str, float]:
+    """Global-pause share over verification at leak_pause 0 and raised: the largest drop."""
+    points = [
+        {"verification": v, "leak_pause": lp} for lp in (0.0, leak_pause) for v in verification
+    ]
+    runs = simulate_ensemble(strong, points, seeds, steps)
+    n = len(seeds)
+    shares = np.array(
+        [
+            np.mean([r.summary()["outcome"] == "global_pause" for r in runs[k * n : (k + 1) * n]])
+            for k in range(len(points))
+        ]
+    ).reshape(2, len(verification))
+    drop = shares[0] - shares[1]
+    return {
+        "lever_largest_drop": float(drop.max()),
+        "lever_at_verification": float(verification[int(np.argmax(drop))]),
+    }
+
+
+def measure(
+    article: Scenario,
+    strong: Scenario,
+    seeds: Sequence[int],
+    steps: int | None = None,
+    lever_seeds: Sequence[int] | None = None,
+    games_too: bool = True,
+) -> Measures:
+    """Every target's number for the article and strong-verification scenarios."""
+    steps = article.steps if steps is None else steps
+    result = Measures()
+    result.values.update(article_measures(article, seeds, steps))
+    no_leak = article.with_overrides({"leak_base": 0.0, "leak_pause": 0.0})
+    zero = article_measures(no_leak, seeds, steps)
+    result.values["open_source_top_in_partial_no_leak"] = zero["open_source_top_in_partial"]
+    result.values["partial_pause_runs_no_leak"] = zero["partial_pause_runs"]
+    strong_runs = simulate_ensemble(strong, [{}], seeds, steps)
+    result.values["strong_reached_near_global"] = reached_near_global(strong_runs)
+    result.values.update(
+        lever_measures(strong, seeds if lever_seeds is None else lever_seeds, steps)
+    )
+    if games_too:
+        result.values.update(treaty_measures(article))
+        result.values.update({f"strong_{k}": v for k, v in treaty_measures(strong).items()})
+        result.dilemma = dilemma_path(article)
+        result.values["dilemma_months_holding"] = float(sum(d.holds for d in result.dilemma))
+    return result
+
+
+def verdicts(m: Measures) -> dict[str, bool]:
+    """Which of the article's predictions the measured numbers bear out."""
+    v = m.values
+    out = {
+        "industry_will_not_stop": v["runs_all_labs_paused_at_end"] <= 0.10
+        and v["months_all_labs_paused"] <= 0.10
+        and v["key_racers_min_racing_share"] > 0.5,
+        "no_global_pause_runs": v["global_pause_runs"] <= 0.10,
+        "crossing_12_to_24": 12 <= v["median_first_crossing"] <= 24,
+        "strong_verification_reached": v["strong_reached_near_global"] >= 0.80,
+        "leak_pause_lever": v["lever_largest_drop"] >= 0.15,
+        "open_source_primary_vector": v["open_source_top_in_partial"] > 0.5
+        and v["open_source_top_in_partial_no_leak"] <= 0.5,
+    }
+    if m.dilemma:
+        out["social_dilemma"] = all(d.holds for d in m.dilemma)
+        out["no_global_pause_stable"] = not (
+            v["global_pause_stable_start"] or v["global_pause_stable_month24"]
+        )
+        out["strong_verification_stable"] = bool(
+            v["strong_near_global_stable_start"] and v["strong_near_global_stable_month24"]
+        )
+    return out
