@@ -24,6 +24,10 @@ COMMANDS = (
     "pausegame.commands.compare",
     "pausegame.commands.sweep",
     "pausegame.commands.report",
+    "pausegame.commands.sensitivity",
+    "pausegame.commands.discover",
+    "pausegame.commands.robustness",
+    "pausegame.commands.stationary",
     "pausegame.commands.ui",
 )
 INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: a bug, not the user's input

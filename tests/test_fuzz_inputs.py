@@ -233,24 +233,27 @@ def test_generated_run_options(tmp_path, option, value):
 # ----- scenario files and the UI's upload loader ---------------------------------------------
 
 
-def _ui_loader():
-    from pausegame.viz.controls import load_custom
+def upload(content: str | bytes, name: str) -> object:
+    """What the UI does with a dropped file: its size is checked before it is read."""
+    from pausegame.viz.guard import open_upload
 
-    return load_custom
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return open_upload(name, len(data), lambda: data)
 
 
 def test_scenario_file_corpus(tmp_path):
-    load_custom = _ui_loader()
+    from pausegame.viz.guard import open_offered
+
     for number, content in enumerate([*TOML_CASES, *BINARY_CASES]):
         path = write(tmp_path, f"s{number}.toml", content)
         rejects(["run", "--steps", "1", "--scenario", str(path)], tmp_path)
-        if isinstance(content, str):
-            with pytest.raises(InputError):
-                load_custom(content, name=f"upload{number}.toml")
-        rejects(["equilibria", "--scenario", str(path)], tmp_path)
-    for path in ("", "\x00.toml", "a" * 5000 + ".toml", "/.toml", str(tmp_path)):
         with pytest.raises(InputError):
-            load_custom(path)
+            upload(content, name=f"upload{number}.toml")
+        rejects(["equilibria", "--scenario", str(path)], tmp_path)
+    # The page opens only what its dropdown offers: no typed path ever reaches a file.
+    for typed in ("", "\x00.toml", "a" * 5000 + ".toml", "/.toml", str(tmp_path), str(path)):
+        with pytest.raises(InputError):
+            open_offered(typed, None)
 
 
 def toml_value() -> st.SearchStrategy[str]:
@@ -290,7 +293,7 @@ def test_generated_scenario_files(tmp_path, line, value):
     path = write(tmp_path, "mutant.toml", text)
     rejects(["run", "--steps", "2", "--scenario", str(path), "--json"], tmp_path, valid_ok=True)
     with suppress(InputError):
-        _ui_loader()(text, name="mutant.toml")
+        upload(text, name="mutant.toml")
 
 
 # ----- sweep specs ----------------------------------------------------------------------------

@@ -366,6 +366,8 @@ def _month_key(month: dict, labs: Sequence[str]) -> tuple:
 
 def format_path(report: dict) -> str:
     """The path in stretches of months over which the equilibrium analysis does not change."""
+    from pausegame.experiments.treaty import PAUSE
+
     labs = report["lab_names"]
     months = report["months"]
     origin = (
@@ -394,7 +396,7 @@ def format_path(report: dict) -> str:
         regrets = [m["current_regret"] for m in stretch]
         at_eq = sum(m["at_lab_equilibrium"] for m in stretch)
         equilibria = [
-            _list([p for p, a in zip(labs, e, strict=True) if a == treaty.PAUSE])
+            _list([p for p, a in zip(labs, e, strict=True) if a == PAUSE])
             for e in first["pure_equilibria"]
         ]
         lines += [

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pausegame.errors import InputError
+from pausegame.sim.parameters import PARAMETERS
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import guard
 
@@ -116,8 +117,9 @@ def test_messages_name_the_field_never_the_value(text):
 def test_out_of_range_messages_keep_the_allowed_range():
     with pytest.raises(InputError) as problem:
         guard.open_upload("m.toml", 30, lambda: b"[params]\nverification = 7\n")
+    unit = next(p.unit for p in PARAMETERS if p.name == "verification")
     assert guard.public_message(problem.value) == (
-        "m.toml: params.verification is out of range: allowed [0, 1] probability"
+        f"m.toml: params.verification is out of range: allowed [0, 1] {unit}"
     )
 
 
