@@ -79,7 +79,7 @@ def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> 
         if month in months:
             equilibria = games.pure_equilibria(game.payoffs)
             labs_opt = np.unravel_index(int(np.argmax(game.lab_welfare())), game.catastrophe.shape)
-            world = game.state_payoffs.sum(axis=0)
+            world = game.world_welfare()
             world_opt = np.unravel_index(int(np.argmax(world)), world.shape)
             out.append(
                 Dilemma(
@@ -111,9 +111,12 @@ def top_source(run: RunRecord) -> str:
     return max(shares, key=shares.get)
 
 
-def near_global(pausing: np.ndarray, member: np.ndarray) -> bool:
-    """Every lab pausing and every state in, or all but one actor."""
-    return int((~pausing).sum() + (~member).sum()) <= 1
+def near_global(pausing: np.ndarray, member: np.ndarray, lab_state: np.ndarray) -> bool:
+    """The global pause, or a treaty missing at most one actor: every state but at most one
+    in the treaty, and every lab of a member state pausing (MODEL.md section 6)."""
+    pausing, member = np.asarray(pausing, dtype=bool), np.asarray(member, dtype=bool)
+    bound = member[np.asarray(lab_state)]
+    return int((~member).sum()) <= 1 and bool(pausing[bound].all())
 
 
 @dataclass
@@ -167,7 +170,10 @@ def treaty_measures(scenario: Scenario, at_steps: Sequence[int | None] = (None, 
         label = "start" if at is None else f"month{at}"
         out[f"global_pause_stable_{label}"] = float(game.global_pause_stable)
         out[f"near_global_stable_{label}"] = float(
-            any(near_global(np.asarray(t.profile) == PAUSE, t.members) for t in game.stable)
+            any(
+                near_global(np.asarray(t.profile) == PAUSE, t.members, game.structure.lab_state)
+                for t in game.stable
+            )
         )
     return out
 
@@ -175,7 +181,13 @@ def treaty_measures(scenario: Scenario, at_steps: Sequence[int | None] = (None, 
 def reached_near_global(runs: Sequence[RunRecord]) -> float:
     """Share of runs that end, without a catastrophe, at the global pause or all but one."""
     return float(
-        np.mean([r.catastrophe_step is None and near_global(r.pausing, r.member) for r in runs])
+        np.mean(
+            [
+                r.catastrophe_step is None
+                and near_global(r.pausing, r.member, r.structure.lab_state)
+                for r in runs
+            ]
+        )
     )
 
 

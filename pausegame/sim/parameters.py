@@ -170,7 +170,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "compute_cost",
-        1.0,
+        0.2,
         0.0,
         1000.0,
         "x turnover per unit growth",
@@ -193,7 +193,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     # Hazard and loss
     Parameter(
         "hazard_max",
-        0.002,
+        0.0005,
         0.0,
         1.0,
         "per step",
@@ -223,7 +223,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "lab_loss",
-        40.0,
+        10.0,
         0.0,
         1.0e6,
         "x annual turnover",
@@ -235,7 +235,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "state_loss",
-        5000.0,
+        30000.0,
         0.0,
         1.0e7,
         "$B",
@@ -321,12 +321,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "leak_pause",
-        0.15,
+        0.5,
         0.0,
-        1.0,
-        "per step",
-        "extra leakage per unit of paused share of frontier capability",
-        _A + "'A pause on proprietary models would accelerate open-source development'",
+        10.0,
+        "x growth_rate",
+        "the open-source pool's own growth while labs pause: leak_pause x paused share of"
+        " lab capability x growth_rate",
+        _A + "'A pause on proprietary models would accelerate open-source development' and"
+        " 'would not stop a motivated open-source community'; size assumed",
         "Leakage",
     ),
     # Behaviour

@@ -62,14 +62,33 @@ def test_capability_never_falls(s):
 
 @settings(max_examples=200, deadline=None)
 @given(situations())
-def test_open_source_stays_below_the_frontier_unless_open_weights_set_it(s):
+def test_open_source_passes_the_frontier_only_when_labs_pause_or_release(s):
+    """Diffusion alone never carries the pool past the frontier; a pause or a release can."""
     assume(s["open_source"] <= max(s["capability"]))
-    t = step(s)
+    racing = dict(s, pausing=[False] * len(s["pausing"]))
+    t = step(racing)
     frontier = t.state.capability.max()
     released = np.where(np.array(s["world"]["open_weights"]), t.state.capability, 0.0).max()
     assert t.state.open_source <= frontier * (1 + 1e-12)
     if t.state.open_source > frontier:
         assert t.state.open_source == released
+
+
+@settings(max_examples=200, deadline=None)
+@given(situations())
+def test_a_pause_feeds_the_open_source_pool(s):
+    """The pool grows at least as fast with labs pausing as with the same labs racing, at
+    the same capabilities (the pause-fed growth is never negative)."""
+    p = s["params"]
+    capability = np.array(s["capability"])
+    pausing = np.array(s["pausing"])
+    open_weights = np.zeros(len(capability), dtype=bool)
+    pool = np.array(s["open_source"])
+    fed = kernel.leak(pool, capability, pausing, open_weights, p)
+    unfed = kernel.leak(pool, capability, np.zeros_like(pausing), open_weights, p)
+    assert fed >= unfed
+    own = kernel.paused_share(capability, pausing) * p.leak_pause * p.growth_rate * pool
+    np.testing.assert_allclose(fed - unfed, own, rtol=1e-9, atol=1e-12 * max(1.0, float(fed)))
 
 
 @settings(max_examples=200, deadline=None)
