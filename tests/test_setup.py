@@ -60,9 +60,11 @@ def test_strong_verification_differs_from_article_only_in_the_two_levers():
         for name, value in vars(article.params).items()
         if getattr(strong.params, name) != value
     }
-    assert changed == {"verification", "leak_base", "leak_pause"}
+    # The levers, and the treaty's fine (a treaty term: a year of turnover).
+    assert changed == {"verification", "leak_base", "leak_pause", "fine"}
     assert strong.params.verification >= 0.9
     assert strong.params.leak_base + strong.params.leak_pause <= 0.01
+    assert strong.params.fine > article.params.fine
     assert (
         dataclasses.replace(
             strong, name=article.name, description=article.description, params=article.params

@@ -90,29 +90,28 @@ def grow(capability: Array, pausing: Array, p: ModelParams) -> Array:
     return capability * (1.0 + rate)
 
 
-def leakage_rate(capability: Array, pausing: Array, p: ModelParams) -> Array:
-    """lambda = lambda_0 + lambda_pause x (paused share of frontier capability), capped at 1."""
+def paused_share(capability: Array, pausing: Array) -> Array:
+    """P: the paused labs' share of all lab capability."""
     total = capability.sum(-1)
     paused = np.where(pausing, capability, 0.0).sum(-1)
-    paused_share = np.divide(paused, total, out=np.zeros_like(total), where=total > 0)
-    return np.minimum(1.0, p.leak_base + p.leak_pause * paused_share)
+    return np.divide(paused, total, out=np.zeros_like(total), where=total > 0)
 
 
 def leak(
     open_source: Array, capability: Array, pausing: Array, open_weights: Array, p: ModelParams
 ) -> Array:
-    """The open-source pool closes part of its gap to the frontier; open weights set a floor.
+    """The open-source pool's step: diffusion from the frontier, growth fed by a pause.
 
-    It never falls, and exceeds the frontier only when an open-weight lab put it there.
+    It closes `leak_base` of its gap to the frontier, and grows on its own at
+    `leak_pause x P x growth_rate` (a pause sends demand and talent to open models, and
+    does not stop the open community); open weights set a floor. It never falls, and passes
+    the frontier only when labs pause or an open-weight lab put it there.
     """
     frontier = capability.max(-1)
-    gap = np.maximum(frontier - open_source, 0)
-    # Clipped at the frontier: at a leakage rate of 1, a + (b - a) can round one ulp above b.
-    drift = np.minimum(
-        open_source + leakage_rate(capability, pausing, p) * gap, np.maximum(frontier, open_source)
-    )
+    diffusion = p.leak_base * np.maximum(frontier - open_source, 0)
+    own = p.leak_pause * paused_share(capability, pausing) * p.growth_rate * open_source
     released = np.where(open_weights, capability, 0.0).max(-1)
-    return np.maximum(np.maximum(open_source, drift), released)
+    return np.maximum(open_source + diffusion + own, released)
 
 
 def treaty_binding(member: Array, p: ModelParams) -> Array:

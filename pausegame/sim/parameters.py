@@ -150,7 +150,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         0.0,
         1000.0,
         "$B/year",
-        "AI safety & alignment market, shared by pausing labs by safety",
+        "AI safety & alignment market, split by safety among all labs; a lab sells its"
+        " slice while it pauses",
         _A + "AI Safety & Alignment, 2024 market size $2 billion",
         "Market",
     ),
@@ -176,7 +177,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "compute_cost",
-        1.0,
+        0.15,
         0.0,
         1000.0,
         "x turnover per unit growth",
@@ -187,7 +188,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "rivalry",
-        2.5,
+        3.6,
         0.0,
         1000.0,
         "$B per step",
@@ -199,17 +200,17 @@ PARAMETERS: tuple[Parameter, ...] = (
     # Hazard and loss
     Parameter(
         "hazard_max",
-        0.002,
+        0.0003,
         0.0,
         1.0,
         "per step",
         "catastrophe probability per step of one unsafe actor far past the threshold",
-        "assumed: the article quantifies no hazard",
+        "assumed: the article quantifies no hazard; calibrated (docs/model.md, Calibration)",
         "Hazard and loss",
     ),
     Parameter(
         "hazard_width",
-        0.15,
+        0.18,
         0.001,
         5.0,
         "index",
@@ -229,7 +230,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "lab_loss",
-        40.0,
+        8.0,
         0.0,
         1.0e6,
         "x annual turnover",
@@ -241,18 +242,18 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "state_loss",
-        5000.0,
+        45000.0,
         0.0,
         1.0e7,
         "$B",
         "catastrophe loss as a state perceives it, at 2024 market size (grows with it)",
-        "assumed: 25 times a lab's (labs internalise little of the social loss); scales"
-        " with the market",
+        "assumed: calibrated (docs/model.md, Calibration); a state weighs the catastrophe"
+        " far above any lab's stake",
         "Hazard and loss",
     ),
     Parameter(
         "sputnik",
-        3.0,
+        2.2,
         1.0,
         100.0,
         "x loss",
@@ -317,22 +318,25 @@ PARAMETERS: tuple[Parameter, ...] = (
     # Leakage
     Parameter(
         "leak_base",
-        0.03,
+        0.1,
         0.0,
         1.0,
         "per step",
         "share of the gap to the frontier the open-source pool closes each step",
-        "assumed",
+        "assumed: keeps the pool about a year behind a racing frontier (Epoch AI, 'How far"
+        " behind are open models?', 2024, finds about a year)",
         "Leakage",
     ),
     Parameter(
         "leak_pause",
-        0.15,
+        0.8,
         0.0,
-        1.0,
-        "per step",
-        "extra leakage per unit of paused share of frontier capability",
-        _A + "'A pause on proprietary models would accelerate open-source development'",
+        10.0,
+        "x growth_rate",
+        "the open-source pool's own growth while labs pause: leak_pause x paused share of"
+        " lab capability x growth_rate",
+        _A + "'A pause on proprietary models would accelerate open-source development' and"
+        " 'would not stop a motivated open-source community'; size assumed",
         "Leakage",
     ),
     # Behaviour
@@ -348,7 +352,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "logit_beta",
-        3.0,
+        4.5,
         0.0,
         1.0e6,
         "per $B",

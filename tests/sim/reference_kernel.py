@@ -24,9 +24,11 @@ def reference_step(cap, cap_open, step, loss_mult, pausing, member, world, p):
         new_cap.append(cap[i] * (1 + rate))
     total = sum(new_cap)
     paused = sum(c for c, a in zip(new_cap, pausing, strict=True) if a)
-    lam = min(1.0, p.leak_base + p.leak_pause * (paused / total if total > 0 else 0.0))
+    share = paused / total if total > 0 else 0.0
     frontier = max(new_cap)
-    new_open = max(cap_open, cap_open + lam * max(frontier - cap_open, 0.0))
+    diffusion = p.leak_base * max(frontier - cap_open, 0.0)
+    fed_by_pause = p.leak_pause * share * p.growth_rate * cap_open
+    new_open = cap_open + diffusion + fed_by_pause
     for i in range(n_labs):
         if world["open_weights"][i]:
             new_open = max(new_open, new_cap[i])
