@@ -247,3 +247,19 @@ def test_a_bad_spec_is_one_line_exit_2_nothing_written(tmp_path, capsys, text, m
     assert len(err.splitlines()) == 1 and err.startswith("pausegame: error: bad.toml: ")
     assert message in err
     assert not out.exists()
+
+
+def test_the_readme_sensitivity_spec_is_valid():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### Sensitivity.*?```toml\n(.*?)```", readme, re.S)
+    assert block, "README lost its sensitivity spec example"
+    spec = parse_sensitivity_spec(block.group(1))
+    assert [f.name for f in spec.design.factors] == [
+        "verification",
+        "fine",
+        "hazard_max",
+        "lab.Meta.pause_affinity",
+    ]
+    assert spec.run_count == 64 * (4 + 2) * 4
