@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        required=True,
+        default=None,
         metavar="DIR",
         help="results folder (resumed if it exists)",
     )
@@ -57,6 +57,8 @@ def main(args: argparse.Namespace) -> int:
         for claim in CLAIMS:
             print(f"{claim.name:<34} {claim.text}  [{', '.join(claim.variants)}]")
         return 0
+    if args.out is None:
+        raise InputError("--out DIR: required (the folder the study is written to)")
     if args.scheduler is not None and args.workers is not None:
         raise InputError("--workers and --scheduler: drop one of them")
     study = robustness.make_study(
@@ -81,7 +83,15 @@ def main(args: argparse.Namespace) -> int:
         f"times a log-uniform factor in [1/{study.factor:g}, {study.factor:g}]"
     )
     print(robustness.format_table(table))
-    print(f"\nwritten: {args.out / robustness.TABLE}, {args.out / robustness.DRAWS}")
+    from pausegame.experiments.robustness_plots import claims_plot
+    from pausegame.experiments.sweep_plots import save
+
+    title = (
+        f"{study.draws} draws x {study.seeds} seeds; {len(study.parameters)} assumed parameters"
+        f" each x [1/{study.factor:g}, {study.factor:g}] (log-uniform)"
+    )
+    plot = save(claims_plot(table, title), args.out / "robustness.png")
+    print(f"\nwritten: {args.out / robustness.TABLE}, {args.out / robustness.DRAWS}, {plot}")
     return 0
 
 

@@ -43,7 +43,8 @@ def morris_plot(indices: pd.DataFrame, title: str = "") -> plt.Figure:
             ecolor="tab:gray",
             elinewidth=0.8,
         )
-        for row in table.nlargest(LABELLED, "mu_star").itertuples():
+        named = table[table["mu_star"] > 0].nlargest(LABELLED, "mu_star")
+        for row in named.itertuples():
             ax.annotate(
                 row.parameter,
                 (row.mu_star, row.sigma),

@@ -106,6 +106,7 @@ def test_rerun_resumes_without_running_again(study_folder, capsys):
     args = ["robustness", "--out", str(out), "--quiet", "--parameters", ",".join(PARAMETERS)]
     args += ["--draws", "3", "--seeds", "2", "--steps", "8", "--workers", "1"]
     assert main(args) == 0
+    assert (out / "robustness.png").stat().st_size > 5_000
     assert {p: p.stat().st_mtime_ns for p in out.rglob("part-*.parquet")} == before
     assert "no-global-pause" in capsys.readouterr().out
     again = pd.read_csv(out / robustness.TABLE)

@@ -15,6 +15,8 @@ import distributed
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from SALib.analyze import morris as salib_morris
 from SALib.analyze import sobol as salib_sobol
 from SALib.sample import morris as morris_sample
@@ -22,7 +24,7 @@ from SALib.sample import sobol as sobol_sample
 
 from pausegame.cli import main
 from pausegame.experiments.sensitivity import ANALYSIS_SEED, RESULTS, analyse, run_sensitivity
-from pausegame.experiments.sensitivity_space import Factor
+from pausegame.experiments.sensitivity_space import BATCH_LEVELS, Factor, snap
 from pausegame.experiments.sensitivity_spec import make_design, parse_sensitivity_spec
 
 ROOT = Path(__file__).parents[2]
@@ -52,8 +54,9 @@ def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
     return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
 
 
-#: Its analytic indices for a = 7, b = 0.1 (e.g. Saltelli et al. 2008, Global Sensitivity
-#: Analysis: The Primer, section 4.4; also SALib's documentation).
+#: Its analytic indices for a = 7, b = 0.1, to four places (derived from the function's
+#: variance decomposition; tabulated e.g. in Saltelli et al. 2008, Global Sensitivity
+#: Analysis: The Primer, and in SALib's documentation).
 ISHIGAMI_S1 = (0.3139, 0.4424, 0.0)
 ISHIGAMI_ST = (0.5576, 0.4424, 0.2437)
 
@@ -64,10 +67,10 @@ def test_ishigami_through_the_same_path_gets_its_published_indices():
     assert len(design.x) == 2048 * (3 + 2)
     outputs = pd.DataFrame({"global_pause": ishigami(design.x)})
     indices = analyse(design, outputs).set_index("parameter")
-    for name, s1, st in zip(indices.index, ISHIGAMI_S1, ISHIGAMI_ST, strict=True):
+    for name, s1, total in zip(indices.index, ISHIGAMI_S1, ISHIGAMI_ST, strict=True):
         row = indices.loc[name]
         assert abs(row["S1"] - s1) <= row["S1_conf"], (name, row["S1"], row["S1_conf"])
-        assert abs(row["ST"] - st) <= row["ST_conf"], (name, row["ST"], row["ST_conf"])
+        assert abs(row["ST"] - total) <= row["ST_conf"], (name, row["ST"], row["ST_conf"])
         assert 0 < row["ST_conf"] < 0.1  # the intervals are tight enough to mean something
 
 
@@ -247,3 +250,63 @@ def test_a_bad_spec_is_one_line_exit_2_nothing_written(tmp_path, capsys, text, m
     assert len(err.splitlines()) == 1 and err.startswith("pausegame: error: bad.toml: ")
     assert message in err
     assert not out.exists()
+
+
+def test_the_readme_sensitivity_spec_is_valid():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### Sensitivity.*?```toml\n(.*?)```", readme, re.S)
+    assert block, "README lost its sensitivity spec example"
+    spec = parse_sensitivity_spec(block.group(1))
+    assert [f.name for f in spec.design.factors] == [
+        "verification",
+        "fine",
+        "hazard_max",
+        "lab.Meta.pause_affinity",
+    ]
+    assert spec.run_count == 64 * (4 + 2) * 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(0.01, 10.0),
+    st.floats(1.01, 50.0),
+    st.integers(1, 8),
+    st.booleans(),
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30),
+)
+def test_sampled_values_stay_in_range_and_snapping_keeps_few_levels(low, ratio, levels, log, units):
+    factor = Factor("hazard_max", low, low * ratio, log)
+    a, b = factor.bounds()
+    sampled = a + np.asarray(units) * (b - a)
+    values = np.asarray(factor.values(sampled))
+    assert np.all((values >= factor.low) & (values <= factor.high))
+    snapped = snap(sampled, a, b, levels)
+    assert len(np.unique(snapped)) <= levels
+    assert np.all(np.abs(snapped - sampled) <= (b - a) / levels / 2 * (1 + 1e-9))
+
+
+def test_a_sobol_design_puts_batch_shared_parameters_on_few_levels_in_batch_order():
+    spec = parse_sensitivity_spec(
+        "method = 'sobol'\nsamples = 16\nparameters = ['share_exponent', 'lookahead', 'fine']\n"
+    )
+    samples = [spec.sweep.points[p] for p in range(len(spec.order))]
+    assert len({p["share_exponent"] for p in samples}) <= BATCH_LEVELS
+    assert len({p["lookahead"] for p in samples}) <= BATCH_LEVELS
+    assert len({p["fine"] for p in samples}) > BATCH_LEVELS  # the others stay continuous
+    keys = [(p["lookahead"], p["share_exponent"]) for p in samples]
+    assert keys == sorted(keys)  # runs that can share a batch are neighbours
+    assert sorted(spec.order) == list(range(len(spec.design.x)))
+
+
+def test_another_spec_against_a_study_folder_is_refused_untouched(sobol_study, tmp_path, capsys):
+    _, result = sobol_study
+    folder = result.folder.parent
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    spec_file = tmp_path / "other.toml"
+    spec_file.write_text(SOBOL.replace("seed = 3", "seed = 4"), encoding="utf-8")
+    assert main(["sensitivity", str(spec_file), "--out", str(folder)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "holds a different sweep" in err
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
