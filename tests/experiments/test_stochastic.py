@@ -48,11 +48,18 @@ def test_collective_risk_chain_equals_egttools_one_shot_crd():
     z, n, m, beta, mu = 50, 6, 3, 5.0, 0.01
     for risk in (0.1, 0.5, 0.9):
         # EGTtools' OneShotCRD: strategy 0 defects, strategy 1 cooperates.
-        theirs = egttools_stationary(z, egt.games.OneShotCRD(1.0, 0.1, risk, n, m), beta, mu)
+        game = egt.games.OneShotCRD(1.0, 0.1, risk, n, m)
+        theirs = egttools_stationary(z, game, beta, mu)
         cooperate, defect = population.collective_risk(n, m, risk)
         fit_c, fit_d = population.group_fitness(z, n, cooperate, defect)
         mine = population.stationary(fit_c, fit_d, beta, mu)  # indexed by cooperators
         np.testing.assert_allclose(mine[::-1], theirs, atol=1e-12)
+        # Group achievement, EGTtools' own computation from its state order.
+        in_their_order = np.array(
+            [theirs[int(egt.sample_simplex(i, z, 2)[0])] for i in range(z + 1)]
+        )
+        expected = game.calculate_group_achievement(z, in_their_order)
+        assert abs(population.group_achievement(mine, n, m) - expected) < 1e-10
         sparse_solve = stochastic.stationary_distribution(
             population.population_chain(fit_c, fit_d, beta, mu)
         )
