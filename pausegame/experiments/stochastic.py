@@ -25,6 +25,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,7 +119,14 @@ def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
     reduced = system[:-1, :-1]
     right = -system[:-1, -1].toarray().ravel()
     # Minimum-degree ordering on A^T + A keeps the hypercube's fill-in small (COLAMD: 9x slower).
-    pi = np.append(sparse_linalg.spsolve(reduced, right, permc_spec="MMD_AT_PLUS_A"), 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sparse_linalg.MatrixRankWarning)  # reported below
+        pi = np.append(sparse_linalg.spsolve(reduced, right, permc_spec="MMD_AT_PLUS_A"), 1.0)
+    if not np.isfinite(pi).all() or pi.sum() <= 0:
+        raise InputError(
+            "the revision chain is not irreducible (some profiles are never left): "
+            "use a positive mutation rate"
+        )
     pi = np.clip(pi, 0.0, None)
     return pi / pi.sum()
 

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import egttools as egt
 import numpy as np
+import pytest
 from egttools.analytical import PairwiseComparison
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pausegame.errors import InputError
 from pausegame.experiments import population, stochastic
 
 
@@ -140,6 +142,11 @@ def test_stationary_matches_a_long_simulation_of_the_chain():
         pi = stochastic.stationary_distribution(chain)
         visits = stochastic.simulate_chain(chain, 200_000, seed=3)
         assert 0.5 * np.abs(visits - pi).sum() < 0.02, rule
+
+
+def test_a_chain_that_cannot_leave_some_profiles_is_refused():
+    with pytest.raises(InputError, match="mutation"):
+        stochastic.stationary_distribution(stochastic.game_chain(np.zeros((2, 2, 2)), 3.0, 0.0))
 
 
 def test_the_agents_tie_rule_holds_in_the_chain():
