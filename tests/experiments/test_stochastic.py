@@ -11,6 +11,7 @@ from pathlib import Path
 import egttools as egt
 import numpy as np
 import pytest
+import scipy.sparse as sparse
 from egttools.analytical import PairwiseComparison
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -142,6 +143,31 @@ def test_stationary_matches_a_long_simulation_of_the_chain():
         pi = stochastic.stationary_distribution(chain)
         visits = stochastic.simulate_chain(chain, 200_000, seed=3)
         assert 0.5 * np.abs(visits - pi).sum() < 0.02, rule
+
+
+def test_the_month_chain_is_the_engines_month_simulated():
+    """Every decider revises with probability mu, in random order, each seeing the earlier
+    revisions: the month chain's stationary distribution is that process's long run."""
+    rng = np.random.default_rng(11)
+    switch = stochastic.switch_probabilities(rng.normal(size=(3, 2, 2, 2)), "logit", 2.0)
+    rate, mutation = 0.4, 0.05
+    month = stochastic.month_chain(switch, rate, mutation)
+    np.testing.assert_allclose(month.sum(axis=1), 1.0, atol=1e-14)
+    pi = stochastic.stationary_distribution(sparse.csr_matrix(month))
+    moves = (1 - mutation) * switch + mutation
+    profile, visits = 0, np.zeros(8)
+    for _ in range(60_000):
+        for decider in rng.permutation(3):
+            if rng.random() < rate and rng.random() < moves[profile, decider]:
+                profile ^= 1 << (2 - decider)
+        visits[profile] += 1
+    assert 0.5 * np.abs(visits / visits.sum() - pi).sum() < 0.02
+    # As revisions get rare, the month becomes one revision at a time.
+    rare = stochastic.stationary_distribution(
+        sparse.csr_matrix(stochastic.month_chain(switch, 1e-5, mutation))
+    )
+    one_at_a_time = stochastic.stationary_distribution(stochastic.revision_chain(switch, mutation))
+    np.testing.assert_allclose(rare, one_at_a_time, atol=1e-8)
 
 
 def test_a_chain_that_cannot_leave_some_profiles_is_refused():
