@@ -80,6 +80,14 @@ def _block(title: str, summary: dict) -> list[str]:
         f"  global pause (every state in, every lab pausing): "
         f"{summary['global_pause_probability']:.3g}",
     ]
+    month = summary.get("month_chain")
+    if month is not None:
+        distance = month["total_variation_to_one_at_a_time"]
+        lines.append(
+            f"  the engine's month instead (each decider revising with probability "
+            f"{month['revision_rate']:g}, in random order): labs pausing "
+            f"{month['lab_pause_share']:.1%}, distance {distance:.2g}"
+        )
     return lines
 
 
@@ -92,8 +100,9 @@ def format_stationary(report: dict) -> str:
     )
     lines = [
         f"Scenario {report['scenario']}, game frozen at {origin}; {report['rule']} revision, "
-        f"beta {report['beta']:g}, mutation {report['mutation']:g} (the revision rate "
-        f"{report['revision_rate']:g} sets the pace, not the long run)",
+        f"beta {report['beta']:g}, mutation {report['mutation']:g}, one reviser at a time "
+        f"(the engine's month, each revising with probability {report['revision_rate']:g}, "
+        "is checked where it fits)",
         "",
     ]
     lab = report["lab_game"]

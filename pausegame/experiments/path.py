@@ -12,6 +12,7 @@ what `treaty.analyse_treaties` gives from that position.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ Progress = Callable[[int, int], None]  # (months analysed, months in all)
 #: Kernel rows per call: a few months of 2^S x 2^L profiles; small calls stay in cache.
 MONTH_ROWS = 2**12
 #: Threads for the months' kernel calls (more help only on an idle machine).
-WORKERS = 1
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 # ----- positions along a path ---------------------------------------------------------------
@@ -106,13 +107,15 @@ def _stacked(states: Sequence[WorldState]) -> WorldState:
 
 
 def path_games(
-    structure: Structure, params: Any, states: Sequence[WorldState], workers: int = WORKERS
+    structure: Structure, params: Any, states: Sequence[WorldState], workers: int | None = None
 ) -> list[list[LabGame]]:
     """For each state, G(S) of every member set S (member_sets order), months batched.
 
-    Calls of a few months each go to `workers` threads (NumPy computes outside the GIL);
-    the kernel is batch-invariant, so the games do not depend on how months are grouped.
+    Calls of a few months each go to `workers` threads (default `WORKERS`; NumPy computes
+    outside the GIL); the kernel is batch-invariant, so the games do not depend on how
+    months are grouped or spread.
     """
+    workers = WORKERS if workers is None else workers
     sets = member_sets(structure.n_states)
     check_size(structure, len(sets))
     profiles = lab_profiles(structure.n_labs)

@@ -25,6 +25,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,6 +105,46 @@ def revision_chain(switch: np.ndarray, mutation: float) -> sparse.csr_matrix:
     )
 
 
+#: The month chain enumerates orders over subsets; 2^8 profiles keep it to tens of MiB.
+MAX_MONTH_DECIDERS = 8
+
+
+def month_chain(switch: np.ndarray, revision_rate: float, mutation: float) -> np.ndarray:
+    """The engine's month as a transition matrix (2^n, 2^n): every decider revises with
+    probability `revision_rate`, in a uniformly random order, each seeing the earlier
+    revisions (MODEL.md section 2.1), each reviser switching with probability
+    (1 - mutation) switch[x, i] + mutation.
+
+    The average over orders is built up over subsets T of deciders: A(T) is the mean over
+    the last decider d in T of A(T - d) F_d, with F_d = (1 - rate) I + rate K_d.
+    """
+    size, n = switch.shape
+    if n > MAX_MONTH_DECIDERS:
+        raise InputError(f"{n} deciders: the month chain is limited to {MAX_MONTH_DECIDERS}")
+    moves = (1.0 - mutation) * switch + mutation
+    index = np.arange(size)
+    flips = index[:, None] ^ flip_masks(n)[None, :]
+
+    def then(matrix: np.ndarray, d: int) -> np.ndarray:
+        """matrix F_d: after `matrix`, decider d revises with probability revision_rate."""
+        go = revision_rate * moves[:, d]
+        # Mass at profile y stays with 1 - go[y] and moves to y ^ d with go[y].
+        return matrix * (1.0 - go)[None, :] + (matrix * go[None, :])[:, flips[:, d]]
+
+    layer = {0: np.eye(size)}
+    for _ in range(n):
+        following: dict[int, np.ndarray] = {}
+        for subset, matrix in layer.items():
+            for d in range(n):
+                bit = 1 << d
+                if subset & bit:
+                    continue
+                step = then(matrix, d)
+                following[subset | bit] = following.get(subset | bit, 0) + step
+        layer = {t: m / bin(t).count("1") for t, m in following.items()}
+    return layer[(1 << n) - 1]
+
+
 def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
     """pi with pi T = pi and sum 1, from one sparse LU solve (the chain must be irreducible).
 
@@ -118,7 +159,14 @@ def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
     reduced = system[:-1, :-1]
     right = -system[:-1, -1].toarray().ravel()
     # Minimum-degree ordering on A^T + A keeps the hypercube's fill-in small (COLAMD: 9x slower).
-    pi = np.append(sparse_linalg.spsolve(reduced, right, permc_spec="MMD_AT_PLUS_A"), 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sparse_linalg.MatrixRankWarning)  # reported below
+        pi = np.append(sparse_linalg.spsolve(reduced, right, permc_spec="MMD_AT_PLUS_A"), 1.0)
+    if not np.isfinite(pi).all() or pi.sum() <= 0:
+        raise InputError(
+            "the revision chain is not irreducible (some profiles are never left): "
+            "use a positive mutation rate"
+        )
     pi = np.clip(pi, 0.0, None)
     return pi / pi.sum()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sparse
 
 from pausegame.errors import InputError
 from pausegame.experiments import stochastic, treaty
@@ -221,6 +222,16 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(0.5 * np.abs(a - b).sum())
 
 
+def month_check(switch: np.ndarray, one_at_a_time: np.ndarray, rate: float, mutation: float):
+    """The engine's own month (every decider revising with probability `rate`, in random
+    order) where it fits: its stationary distribution and its distance to the chain's."""
+    if switch.shape[1] > stochastic.MAX_MONTH_DECIDERS:
+        return None
+    month = stochastic.month_chain(switch, rate, mutation)
+    pi = stochastic.stationary_distribution(sparse.csr_matrix(month))
+    return pi, _distance(pi, one_at_a_time)
+
+
 def stationary_report(
     scenario: Scenario,
     at_step: int | None = None,
@@ -250,6 +261,21 @@ def stationary_report(
     labs_joint = np.zeros((len(sets), 2**structure.n_labs))
     labs_joint[in_force] = labs.distribution
     two_level = two_level_stationary(structure, all_games, rule, beta, mutation)
+    rate = float(params.revision_rate)
+    month_checks = {
+        "lab_game": month_check(
+            stochastic.switch_probabilities(all_games[in_force].payoffs, rule, beta),
+            labs.distribution,
+            rate,
+            mutation,
+        ),
+        "two_level": month_check(
+            two_level_switch(structure, all_games, rule, beta),
+            two_level.joint.ravel(),
+            rate,
+            mutation,
+        ),
+    }
     steps = scenario.steps
     first = max(1, steps - window + 1)
     empirical, months = empirical_distribution(scenario, range(seeds), steps, window)
@@ -264,7 +290,7 @@ def stationary_report(
             "total_variation_to_agents": _distance(from_runs, empirical),
         }
         agents["total_variation_to_two_level"] = _distance(empirical, two_level.joint)
-    return {
+    report = {
         "scenario": scenario.name,
         "at_step": where.step,
         "seed": where.seed,
@@ -279,3 +305,16 @@ def stationary_report(
         "two_level": _summary(structure, two_level.joint, count),
         "agents": agents,
     }
+    for part, check in month_checks.items():
+        if check is not None:
+            pi, distance = check
+            shape = labs_joint.shape if part == "two_level" else (2**structure.n_labs,)
+            shares = pi.reshape(shape)
+            if part == "two_level":
+                shares = shares.sum(axis=0)
+            report[part]["month_chain"] = {
+                "revision_rate": rate,
+                "lab_pause_share": float((shares @ stochastic.bits(structure.n_labs)).mean()),
+                "total_variation_to_one_at_a_time": distance,
+            }
+    return report

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import egttools as egt
 import numpy as np
+import pytest
+import scipy.sparse as sparse
 from egttools.analytical import PairwiseComparison
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pausegame.errors import InputError
 from pausegame.experiments import population, stochastic
 
 
@@ -48,11 +51,18 @@ def test_collective_risk_chain_equals_egttools_one_shot_crd():
     z, n, m, beta, mu = 50, 6, 3, 5.0, 0.01
     for risk in (0.1, 0.5, 0.9):
         # EGTtools' OneShotCRD: strategy 0 defects, strategy 1 cooperates.
-        theirs = egttools_stationary(z, egt.games.OneShotCRD(1.0, 0.1, risk, n, m), beta, mu)
+        game = egt.games.OneShotCRD(1.0, 0.1, risk, n, m)
+        theirs = egttools_stationary(z, game, beta, mu)
         cooperate, defect = population.collective_risk(n, m, risk)
         fit_c, fit_d = population.group_fitness(z, n, cooperate, defect)
         mine = population.stationary(fit_c, fit_d, beta, mu)  # indexed by cooperators
         np.testing.assert_allclose(mine[::-1], theirs, atol=1e-12)
+        # Group achievement, EGTtools' own computation from its state order.
+        in_their_order = np.array(
+            [theirs[int(egt.sample_simplex(i, z, 2)[0])] for i in range(z + 1)]
+        )
+        expected = game.calculate_group_achievement(z, in_their_order)
+        assert abs(population.group_achievement(mine, n, m) - expected) < 1e-10
         sparse_solve = stochastic.stationary_distribution(
             population.population_chain(fit_c, fit_d, beta, mu)
         )
@@ -133,6 +143,36 @@ def test_stationary_matches_a_long_simulation_of_the_chain():
         pi = stochastic.stationary_distribution(chain)
         visits = stochastic.simulate_chain(chain, 200_000, seed=3)
         assert 0.5 * np.abs(visits - pi).sum() < 0.02, rule
+
+
+def test_the_month_chain_is_the_engines_month_simulated():
+    """Every decider revises with probability mu, in random order, each seeing the earlier
+    revisions: the month chain's stationary distribution is that process's long run."""
+    rng = np.random.default_rng(11)
+    switch = stochastic.switch_probabilities(rng.normal(size=(3, 2, 2, 2)), "logit", 2.0)
+    rate, mutation = 0.4, 0.05
+    month = stochastic.month_chain(switch, rate, mutation)
+    np.testing.assert_allclose(month.sum(axis=1), 1.0, atol=1e-14)
+    pi = stochastic.stationary_distribution(sparse.csr_matrix(month))
+    moves = (1 - mutation) * switch + mutation
+    profile, visits = 0, np.zeros(8)
+    for _ in range(60_000):
+        for decider in rng.permutation(3):
+            if rng.random() < rate and rng.random() < moves[profile, decider]:
+                profile ^= 1 << (2 - decider)
+        visits[profile] += 1
+    assert 0.5 * np.abs(visits / visits.sum() - pi).sum() < 0.02
+    # As revisions get rare, the month becomes one revision at a time.
+    rare = stochastic.stationary_distribution(
+        sparse.csr_matrix(stochastic.month_chain(switch, 1e-5, mutation))
+    )
+    one_at_a_time = stochastic.stationary_distribution(stochastic.revision_chain(switch, mutation))
+    np.testing.assert_allclose(rare, one_at_a_time, atol=1e-8)
+
+
+def test_a_chain_that_cannot_leave_some_profiles_is_refused():
+    with pytest.raises(InputError, match="mutation"):
+        stochastic.stationary_distribution(stochastic.game_chain(np.zeros((2, 2, 2)), 3.0, 0.0))
 
 
 def test_the_agents_tie_rule_holds_in_the_chain():

@@ -109,6 +109,10 @@ def test_the_report_and_the_command(tmp_path, capsys):
     for part in (report["lab_game"], report["two_level"], report["agents"]):
         assert 0 <= part["lab_pause_share"] <= 1
         assert part["most_likely"][0]["probability"] >= part["most_likely"][-1]["probability"]
+    for part in ("lab_game", "two_level"):  # five deciders: the engine's month fits
+        month = report[part]["month_chain"]
+        assert month["revision_rate"] == 0.5
+        assert 0 <= month["total_variation_to_one_at_a_time"] <= 1
     chain = report["agents"]["chain_from_runs"]
     assert chain["month"] == 20 and chain["runs"] <= 3
     assert cli.main([*base, "--rule", "imitation", "--at-step", "3"]) == 0
