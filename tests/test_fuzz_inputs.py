@@ -200,6 +200,18 @@ def test_bad_options_of_every_command(tmp_path):
         ["sweep", str(tmp_path), "--out", str(tmp_path / "o")],
         ["ui", "--host", " "],
     ]
+    long = "a" * 5000  # longer than any file name: the OS refuses to look it up
+    cases += [
+        ["compare", long],
+        ["compare", f"article:{long}=1"],
+        ["report", long],
+        ["run", "--steps", "1", "--out", f"{long}.csv"],
+        ["run", "--steps", "1", "--out", str(tmp_path / long / "x.csv")],
+        ["run", "--steps", "1", "--plot", f"{long}.png"],
+        ["equilibria", "--game", f"{long}.npy"],
+        ["equilibria", "--coalition-game", f"{long}.json"],
+        ["sweep", f"{long}.toml", "--out", str(tmp_path / "o")],
+    ]
     for argv in cases:
         rejects(argv, watch)
 
