@@ -133,3 +133,30 @@ def test_a_cluster_that_loses_every_worker_is_one_line_not_a_hang(
     assert "run the same command again to resume" in lines[0]
     assert leftovers(out) == []
     resume_locally(spec_file, out, reference, capsys)
+
+
+def test_a_killed_pool_worker_is_one_line_and_the_sweep_resumes(
+    reference, spec_file, tmp_path, capsys
+):
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pausegame.cli", "sweep", str(spec_file), "--out", str(out)]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", *SMALL], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    wait_for_parts(out, process)
+    workers = [
+        child
+        for child in psutil.Process(process.pid).children()
+        if "spawn_main" in " ".join(child.cmdline())
+    ]
+    assert workers, "the pool's worker processes should be running"
+    workers[0].kill()  # as the out-of-memory killer would
+    _, error = process.communicate(timeout=60)
+    assert process.returncode == 1, error
+    lines = error.strip().splitlines()
+    assert len(lines) == 1, error
+    assert lines[0].startswith("pausegame: error: sweep stopped: a worker process died")
+    assert "run the same command again to resume" in lines[0]
+    assert leftovers(out) == []
+    resume_locally(spec_file, out, reference, capsys)
