@@ -260,6 +260,18 @@ def test_scenario_file_corpus(tmp_path):
             with pytest.raises(InputError):
                 load_custom(content, name=f"upload{number}.toml")
         rejects(["equilibria", "--scenario", str(path)], tmp_path)
+    # The most actors a scenario may have: it runs, but its treaty game is refused in one
+    # line before 2^32 member sets are listed.
+    big = 'name = "big"\n' + "".join(
+        f'[[states]]\nname = "S{k}"\ntransparency = 0.5\n' for k in range(32)
+    )
+    big += "".join(
+        f'[[labs]]\nname = "L{i}"\nstate = "S{i % 32}"\ncapability = 0.3\nsafety = 0.3\n'
+        for i in range(64)
+    )
+    path = write(tmp_path, "big.toml", big)
+    rejects(["equilibria", "--scenario", str(path)], tmp_path)
+    rejects(["compare", str(path), "--seeds", "1", "--steps", "1", "--quiet"], tmp_path)
     for path in ("", "\x00.toml", "a" * 5000 + ".toml", "/.toml", str(tmp_path)):
         with pytest.raises(InputError):
             load_custom(path)
