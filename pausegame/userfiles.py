@@ -51,6 +51,14 @@ def is_file(path: str | Path) -> bool:
         return False
 
 
+def is_dir(path: str | Path) -> bool:
+    """Whether `path` names a folder; False (not an exception) for names no folder can have."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def parse_toml(text: str, origin: str, error: type[InputError] = InputError) -> dict[str, Any]:
     """TOML text as a dict, within the size and nesting limits, or one `InputError` line."""
     if len(text) > MAX_TOML_BYTES:

@@ -200,6 +200,18 @@ def test_bad_options_of_every_command(tmp_path):
         ["sweep", str(tmp_path), "--out", str(tmp_path / "o")],
         ["ui", "--host", " "],
     ]
+    long = "a" * 5000  # longer than any file name: the OS refuses to look it up
+    cases += [
+        ["compare", long],
+        ["compare", f"article:{long}=1"],
+        ["report", long],
+        ["run", "--steps", "1", "--out", f"{long}.csv"],
+        ["run", "--steps", "1", "--out", str(tmp_path / long / "x.csv")],
+        ["run", "--steps", "1", "--plot", f"{long}.png"],
+        ["equilibria", "--game", f"{long}.npy"],
+        ["equilibria", "--coalition-game", f"{long}.json"],
+        ["sweep", f"{long}.toml", "--out", str(tmp_path / "o")],
+    ]
     for argv in cases:
         rejects(argv, watch)
 
@@ -250,6 +262,18 @@ def test_scenario_file_corpus(tmp_path):
         with pytest.raises(InputError):
             upload(content, name=f"upload{number}.toml")
         rejects(["equilibria", "--scenario", str(path)], tmp_path)
+    # The most actors a scenario may have: it runs, but its treaty game is refused in one
+    # line before 2^32 member sets are listed.
+    big = 'name = "big"\n' + "".join(
+        f'[[states]]\nname = "S{k}"\ntransparency = 0.5\n' for k in range(32)
+    )
+    big += "".join(
+        f'[[labs]]\nname = "L{i}"\nstate = "S{i % 32}"\ncapability = 0.3\nsafety = 0.3\n'
+        for i in range(64)
+    )
+    path = write(tmp_path, "big.toml", big)
+    rejects(["equilibria", "--scenario", str(path)], tmp_path)
+    rejects(["compare", str(path), "--seeds", "1", "--steps", "1", "--quiet"], tmp_path)
     # The page opens only what its dropdown offers: no typed path ever reaches a file.
     for typed in ("", "\x00.toml", "a" * 5000 + ".toml", "/.toml", str(tmp_path), str(path)):
         with pytest.raises(InputError):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pausegame.errors import InputError
 from pausegame.sim.scenario import Scenario, load_scenario, parse_assignment
+from pausegame.userfiles import is_dir
 
 #: How the labs' play of each treaty's game is chosen; equal to `lab_game.SELECTIONS` (a test
 #: holds them equal), repeated here so that `--help` needs no NumPy.
@@ -73,9 +74,11 @@ def check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> N
         return
     if path.suffix.lower() not in suffixes:
         raise InputError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
-    if path.is_dir():
-        raise InputError(f"{option} {path}: is a folder; give a file name")
     check_folder(path.parent, option)
+    if is_dir(path):
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    if len(path.name) > 255:  # the longest file name most file systems allow
+        raise InputError(f"{option}: the file name is {len(path.name)} characters, at most 255")
 
 
 def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:

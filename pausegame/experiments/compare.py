@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from pausegame.experiments import games, treaty
 from pausegame.sim.engine import OUTCOMES, simulate_ensemble
 from pausegame.sim.kernel import WorldState
 from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_assignment
+from pausegame.userfiles import is_file
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 
@@ -63,7 +63,7 @@ def final_states(
 
 
 def _known(name: str) -> bool:
-    return name in builtin_names() or Path(name).is_file()
+    return name in builtin_names() or is_file(name)
 
 
 def scenario_from_spec(spec: str) -> Scenario:

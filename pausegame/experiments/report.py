@@ -19,6 +19,7 @@ from pyarrow import ArrowException
 from pausegame.errors import InputError
 from pausegame.experiments.sweep_store import read_manifest
 from pausegame.sim.engine import OUTCOMES
+from pausegame.userfiles import is_dir
 
 Z95 = 1.959963984540054  # the standard normal's 97.5% quantile
 MAX_LEVELS = 12  # a parameter with more distinct values (a sampled one) is binned
@@ -72,7 +73,7 @@ class Sweep:
 def load_sweep(folder: Path) -> Sweep:
     """The committed runs of a sweep folder (possibly unfinished) and its manifest."""
     folder = Path(folder)
-    manifest = read_manifest(folder) if folder.is_dir() else None
+    manifest = read_manifest(folder) if is_dir(folder) else None
     if manifest is None:
         raise InputError(
             f"{folder}: not a sweep folder (no _manifest.json); "

@@ -157,6 +157,7 @@ class DaskCluster:
         self.description = f"dask scheduler {address}"
         self.capacity = 1
         self._client = None
+        self._workerless_since: float | None = None
 
     def __enter__(self) -> DaskCluster:
         try:
@@ -192,16 +193,14 @@ class DaskCluster:
 
         first = itertools.islice(tasks, self.capacity * IN_FLIGHT_PER_WORKER)
         finished = as_completed([submit(task) for task in first], loop=client.loop)
-        workerless_since, checked = None, time.monotonic()
+        self._workerless_since, checked = None, time.monotonic()
         while not finished.is_empty():
             if not finished.has_ready():
                 # Poll rather than block, so a cluster that is gone is noticed.
                 time.sleep(0.02)
                 if time.monotonic() - checked > POLL_SECONDS:
-                    workerless_since, checked = (
-                        self._check_cluster(workerless_since),
-                        time.monotonic(),
-                    )
+                    self._check_cluster()
+                    checked = time.monotonic()
                 continue
             for future in finished.next_batch(block=False):
                 task = next(tasks, None)
@@ -213,7 +212,12 @@ class DaskCluster:
         from distributed import KilledWorker
 
         try:
-            outputs = future.result()
+            while True:  # a finished task's result is lost with its worker, and recomputed
+                try:
+                    outputs = future.result(timeout=POLL_SECONDS)
+                    break
+                except TimeoutError:
+                    self._check_cluster()
         except CancelledError:
             raise self._lost() from None
         except KilledWorker as error:
@@ -225,29 +229,27 @@ class DaskCluster:
         future.release()
         return outputs
 
-    def _check_cluster(self, workerless_since: float | None) -> float | None:
-        """Between waits: the scheduler must answer and have workers (for long enough)."""
+    def _check_cluster(self) -> None:
+        """Between waits: the scheduler must answer and have had workers within
+        NO_WORKERS_SECONDS; otherwise a `Fault` saying which."""
         client = self._client
         assert client is not None
         if client.status == "connecting":  # Dask retries for CONNECT_TIMEOUT, then cancels
-            return workerless_since
+            return
         try:
             if client.status != "running":
                 raise self._lost()
             workers = len(client.nthreads())
         except (OSError, TimeoutError, CancelledError):
             raise self._lost() from None
-        if workers:
-            return None
         now = time.monotonic()
-        if workerless_since is None:
-            return now
-        if now - workerless_since > NO_WORKERS_SECONDS:
+        if workers or self._workerless_since is None:
+            self._workerless_since = None if workers else now
+        elif now - self._workerless_since > NO_WORKERS_SECONDS:
             raise Fault(
                 f"the Dask cluster at {self.address} has had no workers for "
                 f"{NO_WORKERS_SECONDS:g} s"
             )
-        return workerless_since
 
     def _lost(self) -> Fault:
         return Fault(f"lost the connection to the Dask scheduler at {self.address}")

@@ -131,6 +131,13 @@ class SweepStore:
         self.check()
         self.folder.mkdir(parents=True, exist_ok=True)
         self._take_lock()
+        try:
+            return self._open(executor)
+        except BaseException:  # a full disk at the first manifest: leave no lock behind
+            self._release_lock()
+            raise
+
+    def _open(self, executor: str) -> set[int]:
         self._remove_leftovers()
         parts = part_files(self.folder)
         self._next = _sequence(parts[-1]) + 1 if parts else 1

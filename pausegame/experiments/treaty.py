@@ -154,8 +154,8 @@ def analyse_treaties(
     """
     if selection not in SELECTIONS:
         raise InputError(f"selection {selection!r}: expected one of {', '.join(SELECTIONS)}")
+    check_size(structure, 2**structure.n_states)  # before 2^S sets are listed, not after
     sets = member_sets(structure.n_states)
-    check_size(structure, len(sets))
     all_games = lab_games(structure, params, state, sets)
     return treaty_game(structure, params, all_games, pausing, members, selection)
 
