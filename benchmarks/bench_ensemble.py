@@ -20,10 +20,10 @@ import time
 import tracemalloc
 
 import numpy as np
-
-from pausegame.experiments.runs import simulate, summarise
 from pausegame.sim.ensemble import BATCH_SIZE, simulate_ensemble
 from pausegame.sim.ensemble_records import Recorder
+
+from pausegame.experiments.runs import simulate, summarise
 from pausegame.sim.scenario import Scenario, load_scenario
 
 

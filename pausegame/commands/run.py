@@ -9,9 +9,11 @@ import tempfile
 from pathlib import Path
 
 from pausegame.commands.options import add_scenario_options, scenario_from_args
+from pausegame.commands.provenance import provenance, provenance_line, scenario_bytes
 from pausegame.errors import InputError
 from pausegame.experiments.runs import RunResult, run
 from pausegame.sim.parameters import Parameter
+from pausegame.sim.scenario import parse_assignment
 
 STEPS = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
 SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
@@ -54,18 +56,23 @@ def main(args: argparse.Namespace) -> int:
     _check_output(args.out, TABLE_SUFFIXES, "--out")
     _check_output(args.plot, (".png", ".svg", ".pdf"), "--plot")
     result = run(scenario, seed, steps)
+    overrides = dict(parse_assignment(text) for text in args.overrides)
+    origin = provenance(
+        scenario, args.scenario, scenario_bytes(args.scenario), overrides, seed, steps
+    )
     if args.out is not None:
-        write_records(result, args.out)
+        write_records(result, args.out, origin)
     if args.plot is not None:
         from pausegame.viz.plots import plot_run
 
         plot_run(result, scenario.params.rsi_threshold, args.plot)
     if args.json:
-        print(json.dumps(result.summary, indent=2))
+        print(json.dumps({**result.summary, "provenance": origin}, indent=2))
     else:
         print(format_summary(result.summary))
+        print(provenance_line(origin))
         if args.out is not None:
-            print(f"\nrecords: {args.out} (+ .steps, .events)")
+            print(f"\nrecords: {args.out} (+ .steps, .events, .meta.json)")
         if args.plot is not None:
             print(f"plot:    {args.plot}")
     return 0
@@ -90,23 +97,42 @@ def table_paths(path: Path) -> dict[str, Path]:
     }
 
 
-def write_records(result: RunResult, path: Path) -> None:
-    """Write the tables atomically: each to a temporary file first, then renamed into place."""
-    for name, target in table_paths(path).items():
-        frame = getattr(result, name)
+def write_records(result: RunResult, path: Path, origin: dict | None = None) -> None:
+    """Write the tables atomically: each to a temporary file first, then renamed into place.
+
+    `origin` (the run's provenance) goes into each Parquet file's metadata under
+    "pausegame" and, for every format, into FILE.meta.json beside the tables.
+    """
+    targets = table_paths(path)
+    if origin is not None:
+        targets["meta"] = path.with_suffix("").with_name(f"{path.with_suffix('').name}.meta.json")
+    for name, target in targets.items():
         handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=target.suffix)
         os.close(handle)
         try:
-            if target.suffix.lower() == ".csv":
-                frame.to_csv(temporary, index=False)
+            if name == "meta":
+                Path(temporary).write_text(json.dumps(origin, indent=2) + "\n")
+            elif target.suffix.lower() == ".csv":
+                getattr(result, name).to_csv(temporary, index=False)
             else:
-                frame.to_parquet(temporary, index=False)
+                _write_parquet(getattr(result, name), temporary, origin)
             # mkstemp makes the file private; give it the permissions a plain open() would.
             os.chmod(temporary, 0o666 & ~_umask())
             os.replace(temporary, target)
         finally:
             if os.path.exists(temporary):
                 os.remove(temporary)
+
+
+def _write_parquet(frame, path: str, origin: dict | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if origin is not None:
+        metadata = {**(table.schema.metadata or {}), b"pausegame": json.dumps(origin).encode()}
+        table = table.replace_schema_metadata(metadata)
+    pq.write_table(table, path)
 
 
 def _umask() -> int:

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
@@ -349,13 +350,21 @@ def Page() -> None:
                     classes=["pg-run-to-end"],
                 )
                 with solara.Column(gap="0px", style={"min-width": "200px"}):
-                    solara.SliderInt(
+                    solara.Text(
                         f"speed: {SPEEDS[speed_index]} months/s",
-                        value=speed_index,
+                        classes=["pg-speed-label"],
+                        style={"font-size": "12px"},
+                    )
+                    rv.Slider(
+                        v_model=speed_index,
+                        on_v_model=set_speed_index,
                         min=0,
                         max=len(SPEEDS) - 1,
-                        on_value=set_speed_index,
-                        thumb_label=False,
+                        step=1,
+                        dense=True,
+                        hide_details=True,
+                        ticks="always",
+                        class_="pg-speed",
                     )
             status = f"Month {view.step} of {view.scenario.steps}: {view.outcome.replace('_', ' ')}"
             if view.finished:
