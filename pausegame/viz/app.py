@@ -35,6 +35,7 @@ from pausegame.viz.equilibrium_panel import (
     treaty_html,
 )
 from pausegame.viz.event_log import event_log_html, parameters_text
+from pausegame.viz.export_panel import ExportPanel
 from pausegame.viz.session import LiveRun, RunView
 from pausegame.viz.svg import esc
 
@@ -438,6 +439,9 @@ def Page() -> None:
                         f"<div>{coalition}</div><div>{catastrophe}</div></div>"
                     )
                 )
+
+        with solara.Card("Export", margin=0, classes=["pg-export-card"]):
+            ExportPanel(run, view.step)
 
         with solara.Columns([3, 2]):
             with solara.Card("Event log", margin=0):
