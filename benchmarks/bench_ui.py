@@ -18,9 +18,9 @@ import time
 
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import charts
-from pausegame.viz.app import draw, layout_for
 from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report
 from pausegame.viz.session import LiveRun
+from pausegame.viz.views import draw, layout_for
 
 BUDGET_MS = 100.0
 

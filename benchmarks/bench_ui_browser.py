@@ -27,9 +27,10 @@ from playwright.sync_api import Page, sync_playwright
 
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import server
-from pausegame.viz.app import SPEEDS, draw, layout_for
+from pausegame.viz.app import SPEEDS
 from pausegame.viz.equilibrium_panel import lab_game_report
 from pausegame.viz.session import LiveRun
+from pausegame.viz.views import draw, layout_for
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
