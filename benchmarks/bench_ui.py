@@ -18,9 +18,9 @@ import time
 
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import charts
-from pausegame.viz.app import draw, layout_for
 from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report
 from pausegame.viz.session import LiveRun
+from pausegame.viz.views import draw, layout_for
 
 BUDGET_MS = 100.0
 
@@ -111,7 +111,7 @@ def play_ms_per_month(seconds: float) -> tuple[float, float]:
         text = found.find(v.Html, class_="pg-status").widget.children[0]
         return int(re.match(r"Month (\d+)", text).group(1))
 
-    speed = found.find(v.Slider, label=f"speed: {SPEEDS[2]} months/s").widget
+    speed = found.find(v.Slider, class_="pg-speed").widget
     speed.v_model = len(SPEEDS) - 1
     play = found.find(v.Btn, class_="pg-play").widget
     began, start = time.perf_counter(), month()

@@ -14,7 +14,9 @@ from pausegame.commands.options import (
     replace_atomically,
     scenario_from_args,
 )
+from pausegame.commands.provenance import provenance, provenance_line, scenario_bytes
 from pausegame.sim.parameters import Parameter
+from pausegame.sim.scenario import parse_assignment
 
 if TYPE_CHECKING:
     from pausegame.experiments.runs import RunResult
@@ -63,19 +65,24 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments.runs import run
 
     result = run(scenario, seed, steps)
+    overrides = dict(parse_assignment(text) for text in args.overrides)
+    origin = provenance(
+        scenario, args.scenario, scenario_bytes(args.scenario), overrides, seed, steps
+    )
     if args.out is not None:
-        write_records(result, args.out)
+        write_records(result, args.out, origin)
     if args.plot is not None:
         from pausegame.viz.plots import plot_run
 
         threshold = scenario.params.rsi_threshold
         replace_atomically(args.plot, lambda temporary: plot_run(result, threshold, temporary))
     if args.json:
-        print(json.dumps(result.summary, indent=2))
+        print(json.dumps({**result.summary, "provenance": origin}, indent=2))
     else:
         print(format_summary(result.summary))
+        print(provenance_line(origin))
         if args.out is not None:
-            print(f"\nrecords: {args.out} (+ .steps, .events)")
+            print(f"\nrecords: {args.out} (+ .steps, .events, .meta.json)")
         if args.plot is not None:
             print(f"plot:    {args.plot}")
     return 0
@@ -91,14 +98,35 @@ def table_paths(path: Path) -> dict[str, Path]:
     }
 
 
-def write_records(result: RunResult, path: Path) -> None:
-    """Write the three tables to temporary files, then rename them all into place."""
+def write_records(result: RunResult, path: Path, origin: dict | None = None) -> None:
+    """Write the tables to temporary files, then rename them all into place.
+
+    `origin` (the run's provenance) goes into each Parquet file's metadata under
+    "pausegame" and, for every format, into FILE.meta.json beside the tables.
+    """
     writes = []
     for name, target in table_paths(path).items():
         frame = getattr(result, name)
-        writer = frame.to_csv if target.suffix.lower() == ".csv" else frame.to_parquet
-        writes.append((target, lambda temporary, writer=writer: writer(temporary, index=False)))
+        if target.suffix.lower() == ".csv":
+            writes.append((target, lambda temporary, f=frame: f.to_csv(temporary, index=False)))
+        else:
+            writes.append((target, lambda temporary, f=frame: _write_parquet(f, temporary, origin)))
+    if origin is not None:
+        meta = path.with_suffix("").with_name(f"{path.with_suffix('').name}.meta.json")
+        text = json.dumps(origin, indent=2) + "\n"
+        writes.append((meta, lambda temporary: Path(temporary).write_text(text)))
     replace_all_atomically(writes)
+
+
+def _write_parquet(frame, path: str, origin: dict | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if origin is not None:
+        metadata = {**(table.schema.metadata or {}), b"pausegame": json.dumps(origin).encode()}
+        table = table.replace_schema_metadata(metadata)
+    pq.write_table(table, path)
 
 
 def format_summary(summary: dict) -> str:

@@ -9,33 +9,37 @@ step costs a model step, one lab-game lookahead and a few milliseconds of text.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
-import gc
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 
+import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
 from pausegame.errors import InputError
-from pausegame.sim.parameters import PARAMETERS, Parameter
+from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import Scenario, load_scenario
 from pausegame.viz import charts, coalition_view, guard, player
+from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
 from pausegame.viz.equilibrium_panel import (
-    LabGameReport,
-    lab_game_html,
     lab_game_report,
     treaty_game_report,
     treaty_html,
 )
-from pausegame.viz.event_log import event_log_html, parameters_text
-from pausegame.viz.session import LiveRun, RunView
-from pausegame.viz.svg import esc
+from pausegame.viz.export_panel import ExportPanel
+from pausegame.viz.inspector import CoalitionPicture, actor_html
+from pausegame.viz.session import LiveRun
+from pausegame.viz.views import (
+    BLANK,
+    actors_waiting,
+    attempt,
+    draw,
+    layout_for,
+    overrides_of,
+    pin,
+    slider_values,
+)
 
 DEFAULT_SCENARIO = "article"
 SPEEDS = (1, 2, 4, 8, 15, 30)  # months per second offered by the speed slider
@@ -53,82 +57,15 @@ CSS = """
 .pg-model-params { font-family: monospace; font-size: 11.5px; color: #444; }
 .pg-panel p { margin: 4px 0; font-size: 13px; }
 .pg-status { font-size: 15px; font-weight: 600; }
+.pg-shell { display: grid !important; grid-template-columns: 310px minmax(0, 1fr);
+  grid-template-areas: "side top" "side views"; gap: 12px; align-items: start; }
+.pg-side { grid-area: side; } .pg-top { grid-area: top; } .pg-views { grid-area: views; }
+.pg-two { display: grid !important; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+@media (max-width: 1000px) {
+  .pg-shell { grid-template-columns: minmax(0, 1fr); grid-template-areas: "top" "side" "views"; }
+  .pg-two { grid-template-columns: minmax(0, 1fr); }
+}
 """
-
-
-@dataclass(frozen=True)
-class Drawn:
-    """Every view of one run snapshot, as HTML/SVG text ready for the page."""
-
-    coalition: str
-    charts: str
-    lab_game: str
-    events: str
-    parameters: str
-
-
-def layout_for(scenario: Scenario) -> coalition_view.Layout:
-    """The fixed coalition-view layout of a scenario's actors."""
-    structure = scenario.structure()
-    return coalition_view.layout(structure.lab_state, structure.n_states)
-
-
-def draw(view: RunView, where: coalition_view.Layout, report: LabGameReport | None) -> Drawn:
-    """Build every per-step view of `view` (the redraw an animated step costs)."""
-    chart_html = "".join(f"<div>{svg}</div>" for svg in charts.run_charts(view.history).values())
-    return Drawn(
-        coalition=coalition_view.coalition_svg(view.frame, where),
-        charts=f'<div class="pg-charts" data-step="{view.step}">{chart_html}</div>',
-        lab_game=lab_game_html(report),
-        events=event_log_html(view.events),
-        parameters=esc(parameters_text(view.scenario.params)),
-    )
-
-
-BLANK = Drawn("", "", "", "", "")
-
-
-def attempt[T](compute: Callable[[], T]) -> tuple[T | None, str]:
-    """(result, "") or (None, a message for the page): a failing view never kills the page."""
-    try:
-        return compute(), ""
-    except Exception as problem:
-        return None, guard.public_message(problem)
-
-
-def _release_memory() -> None:
-    """After a tab's session closes: collect its cycles and hand freed heap back to the OS."""
-    gc.collect()
-    libc = ctypes.util.find_library("c")
-    if libc:
-        # Not glibc (no malloc_trim): freed memory is reused by the process instead.
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(libc).malloc_trim(0)
-
-
-def _on_kernel_start() -> Callable[[], None]:
-    return lambda: threading.Timer(1.0, _release_memory).start()
-
-
-solara.lab.on_kernel_start(_on_kernel_start)
-
-
-def slider_values(params: object) -> dict[str, float]:
-    """The value of every declared parameter in `params`, by name."""
-    return {p.name: getattr(params, p.name) for p in PARAMETERS}
-
-
-def overrides_of(values: dict[str, float], scenario: Scenario) -> dict[str, float]:
-    """The slider values that differ from the scenario's own."""
-    return {name: v for name, v in values.items() if v != getattr(scenario.params, name)}
-
-
-def pin(run: LiveRun) -> PinnedRun:
-    """Freeze the current run for comparison: its history and summary at one moment."""
-    view, summary = run.view_with_summary()
-    return PinnedRun(
-        view.scenario.name, view.seed, view.scenario.params, view.history, summary, view.finished
-    )
 
 
 @solara.component
@@ -147,6 +84,8 @@ def Page() -> None:
     pinned, set_pinned = solara.use_state(None)
     running, set_running = solara.use_state(False)
     skip, set_skip = solara.use_state(1)
+    picked, set_picked = solara.use_state("")  # the actor shown in the inspector
+    actor_changes, set_actor_changes = solara.use_state({})  # lab.NAME.FIELD -> value
     treaties, set_treaties = solara.use_state((None, None, ""))  # (key, report, error)
 
     def redraw() -> None:
@@ -171,7 +110,19 @@ def Page() -> None:
     # It also keeps the slider callback identical across renders, so moving one slider
     # re-renders that slider only.
     latest = solara.use_ref({})
-    latest.current = {"values": values, "base": base, "live": live, "seed": seed}
+    latest.current = {
+        "values": values,
+        "base": base,
+        "live": live,
+        "seed": seed,
+        "actors": actor_changes,
+    }
+
+    def configured() -> Scenario:
+        """The base scenario with every slider and per-actor change (what Reset starts)."""
+        now = latest.current
+        scenario = now["base"].with_overrides(overrides_of(now["values"], now["base"]))
+        return with_actor_changes(scenario, now["actors"])
 
     def restart(scenario: Scenario, new_seed: int) -> bool:
         set_playing(False)
@@ -188,7 +139,9 @@ def Page() -> None:
     def on_scenario(scenario: Scenario) -> None:
         if not restart(scenario, latest.current["seed"]):
             return
-        latest.current.update(base=scenario, values=slider_values(scenario.params))
+        latest.current.update(base=scenario, values=slider_values(scenario.params), actors={})
+        set_actor_changes({})
+        set_picked("")
         set_base(scenario)
         set_values(slider_values(scenario.params))
 
@@ -220,12 +173,28 @@ def Page() -> None:
             set_seed_error(str(problem))
 
     def reset() -> None:
-        now = latest.current
-        restart(now["base"].with_overrides(overrides_of(now["values"], now["base"])), now["seed"])
+        try:
+            scenario = configured()
+        except Exception as problem:
+            set_error(guard.public_message(problem))
+            return
+        restart(scenario, latest.current["seed"])
 
     def restore() -> None:
         latest.current["values"] = slider_values(latest.current["base"].params)
+        latest.current["actors"] = {}
         set_values(latest.current["values"])
+        set_actor_changes({})
+
+    def change_actor(key: str, value: float | str) -> None:
+        now = latest.current
+        new = {k: v for k, v in now["actors"].items() if k != key}
+        if value != actor_value(now["base"], key):
+            new[key] = value
+        now["actors"] = new
+        set_actor_changes(new)
+
+    on_actor = solara.use_memo(lambda: change_actor, [])
 
     def step() -> None:
         set_playing(False)
@@ -299,33 +268,41 @@ def Page() -> None:
     solara.Style(CSS)
     in_force = slider_values(view.scenario.params)
     pending = {n: v for n, v in values.items() if v != in_force[n]}
-    with solara.Sidebar(), solara.Column(gap="8px"):
-        solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
-        ScenarioPicker(base.name, on_scenario)
-        solara.InputInt(
-            "Seed (applies on Reset)",
-            value=seed,
-            on_value=on_seed,
-            continuous_update=True,
-            classes=["pg-seed"],
-        )
-        if seed_error:
-            solara.Error(seed_error)
-        solara.Switch(
-            label="Apply parameter changes live", value=live, on_value=on_live, classes=["pg-live"]
-        )
-        solara.Text(
-            "Slider changes take effect from the next month; Reset restarts with them."
-            if live
-            else "Slider changes take effect when you press Reset.",
-            classes=["pg-apply-mode"],
-            style={"font-size": "12px", "color": "#555"},
-        )
-        ParameterGroups(values, slider_values(base.params), in_force, on_value)
-        solara.Button("Restore the scenario's values", text=True, small=True, on_click=restore)
+    with solara.Column(gap="0px", classes=["pg-shell"]):
+        with solara.Column(gap="8px", classes=["pg-side"]):
+            solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
+            ScenarioPicker(base.name, on_scenario)
+            solara.InputInt(
+                "Seed (applies on Reset)",
+                value=seed,
+                on_value=on_seed,
+                continuous_update=True,
+                classes=["pg-seed"],
+            )
+            if seed_error:
+                solara.Error(seed_error)
+            solara.Switch(
+                label="Apply parameter changes live",
+                value=live,
+                on_value=on_live,
+                classes=["pg-live"],
+            )
+            solara.Text(
+                "Slider changes take effect from the next month; Reset restarts with them."
+                if live
+                else "Slider changes take effect when you press Reset.",
+                classes=["pg-apply-mode"],
+                style={"font-size": "12px", "color": "#555"},
+            )
+            ParameterGroups(values, slider_values(base.params), in_force, on_value)
+            solara.HTML(tag="h4", unsafe_innerHTML="Labs and states (apply on Reset)")
+            ActorPanels(base, actor_changes, on_actor)
+            solara.Button("Restore the scenario's values", text=True, small=True, on_click=restore)
 
-    with solara.Column(gap="12px", style={"padding": "4px 8px"}):
-        with solara.Card(margin=0, classes=["pg-controls"]):
+        with (
+            solara.Column(gap="12px", classes=["pg-top"]),
+            solara.Card(margin=0, classes=["pg-controls"]),
+        ):
             with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Button(
                     "Pause" if playing else "Play",
@@ -349,13 +326,21 @@ def Page() -> None:
                     classes=["pg-run-to-end"],
                 )
                 with solara.Column(gap="0px", style={"min-width": "200px"}):
-                    solara.SliderInt(
+                    solara.Text(
                         f"speed: {SPEEDS[speed_index]} months/s",
-                        value=speed_index,
+                        classes=["pg-speed-label"],
+                        style={"font-size": "12px"},
+                    )
+                    rv.Slider(
+                        v_model=speed_index,
+                        on_v_model=set_speed_index,
                         min=0,
                         max=len(SPEEDS) - 1,
-                        on_value=set_speed_index,
-                        thumb_label=False,
+                        step=1,
+                        dense=True,
+                        hide_details=True,
+                        ticks="always",
+                        class_="pg-speed",
                     )
             status = f"Month {view.step} of {view.scenario.steps}: {view.outcome.replace('_', ' ')}"
             if view.finished:
@@ -371,8 +356,10 @@ def Page() -> None:
             for problem in (error, draw_error, report_error, treaties[2]):
                 if problem:
                     solara.Error(problem, classes=["pg-page-error"])
-            if pending or seed != view.seed:
+            waiting = actors_waiting(view.scenario, actor_changes)
+            if pending or seed != view.seed or waiting:
                 changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in pending.items()]
+                changes += [f"{k} -> {v}" for k, v in waiting.items()]
                 if seed != view.seed:
                     changes.append(f"seed {view.seed} -> {seed}")
                 solara.Text(
@@ -381,57 +368,75 @@ def Page() -> None:
                     style={"color": "#b35900"},
                 )
 
-        with solara.Columns([3, 2]):
-            with solara.Card("Coalition", margin=0):
-                solara.HTML(unsafe_innerHTML=drawn.coalition, classes=["pg-coalition"])
-            with solara.Card("Equilibrium", margin=0, classes=["pg-panel"]):
-                solara.HTML(unsafe_innerHTML=drawn.lab_game, classes=["pg-equilibrium"])
-                solara.HTML(
-                    unsafe_innerHTML=treaty_html(treaties[1], view.step),
-                    classes=["pg-treaty-panel"],
-                )
-
-        with solara.Card("Over time", margin=0):
-            solara.HTML(unsafe_innerHTML=drawn.charts, classes=["pg-chart-grid"])
-
-        with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
-            with solara.Row(gap="8px"):
-                solara.Button(
-                    "Pin this run as A",
-                    on_click=lambda: set_pinned(pin(run)),
-                    outlined=True,
-                    classes=["pg-pin"],
-                )
-                solara.Button(
-                    "Clear A", on_click=lambda: set_pinned(None), text=True, disabled=pinned is None
-                )
-            if pinned is None:
-                solara.Text(
-                    "Pin a run, change parameters, Reset and run again: A and B appear"
-                    " side by side here.",
-                    style={"font-size": "13px"},
-                )
-            else:
-                current = PinnedRun(
-                    view.scenario.name,
-                    view.seed,
-                    view.scenario.params,
-                    view.history,
-                    summary,
-                    view.finished,
-                )
-                solara.HTML(unsafe_innerHTML=compare_html(pinned, current), classes=["pg-compare"])
-                coalition = charts.compare_coalition_chart(pinned.history, view.history)
-                catastrophe = charts.compare_catastrophe_chart(pinned.history, view.history)
-                solara.HTML(
-                    unsafe_innerHTML=(
-                        '<div class="pg-charts">'
-                        f"<div>{coalition}</div><div>{catastrophe}</div></div>"
+        with solara.Column(gap="12px", classes=["pg-views"]):
+            with solara.Column(gap="12px", classes=["pg-two"]):
+                with solara.Card("Coalition", margin=0):
+                    CoalitionPicture.element(
+                        svg=drawn.coalition, picked=picked, on_picked=set_picked
                     )
-                )
+                    solara.HTML(unsafe_innerHTML=coalition_view.legend_html())
+                    inspected = actor_html(view.scenario, view.frame, picked) if picked else ""
+                    if inspected:
+                        solara.HTML(unsafe_innerHTML=inspected, classes=["pg-inspector-panel"])
+                        solara.Button(
+                            "Close", text=True, small=True, on_click=lambda: set_picked("")
+                        )
+                with solara.Card("Equilibrium", margin=0, classes=["pg-panel"]):
+                    solara.HTML(unsafe_innerHTML=drawn.lab_game, classes=["pg-equilibrium"])
+                    solara.HTML(
+                        unsafe_innerHTML=treaty_html(treaties[1], view.step),
+                        classes=["pg-treaty-panel"],
+                    )
 
-        with solara.Columns([3, 2]):
-            with solara.Card("Event log", margin=0):
-                solara.HTML(unsafe_innerHTML=drawn.events, classes=["pg-event-log"])
-            with solara.Card("Model parameters in force", margin=0):
-                solara.HTML(unsafe_innerHTML=drawn.parameters, classes=["pg-model-params"])
+            with solara.Card("Over time", margin=0):
+                solara.HTML(unsafe_innerHTML=drawn.charts, classes=["pg-chart-grid"])
+
+            with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
+                with solara.Row(gap="8px"):
+                    solara.Button(
+                        "Pin this run as A",
+                        on_click=lambda: set_pinned(pin(run)),
+                        outlined=True,
+                        classes=["pg-pin"],
+                    )
+                    solara.Button(
+                        "Clear A",
+                        on_click=lambda: set_pinned(None),
+                        text=True,
+                        disabled=pinned is None,
+                    )
+                if pinned is None:
+                    solara.Text(
+                        "Pin a run, change parameters, Reset and run again: A and B appear"
+                        " side by side here.",
+                        style={"font-size": "13px"},
+                    )
+                else:
+                    current = PinnedRun(
+                        view.scenario.name,
+                        view.seed,
+                        view.scenario.params,
+                        view.history,
+                        summary,
+                        view.finished,
+                    )
+                    solara.HTML(
+                        unsafe_innerHTML=compare_html(pinned, current), classes=["pg-compare"]
+                    )
+                    coalition = charts.compare_coalition_chart(pinned.history, view.history)
+                    catastrophe = charts.compare_catastrophe_chart(pinned.history, view.history)
+                    solara.HTML(
+                        unsafe_innerHTML=(
+                            '<div class="pg-charts">'
+                            f"<div>{coalition}</div><div>{catastrophe}</div></div>"
+                        )
+                    )
+
+            with solara.Card("Export", margin=0, classes=["pg-export-card"]):
+                ExportPanel(run, view.step)
+
+            with solara.Column(gap="12px", classes=["pg-two"]):
+                with solara.Card("Event log", margin=0):
+                    solara.HTML(unsafe_innerHTML=drawn.events, classes=["pg-event-log"])
+                with solara.Card("Model parameters in force", margin=0):
+                    solara.HTML(unsafe_innerHTML=drawn.parameters, classes=["pg-model-params"])

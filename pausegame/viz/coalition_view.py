@@ -95,11 +95,11 @@ def node_radius(capability: float, threshold: float) -> float:
 def coalition_svg(frame: Frame, where: Layout) -> str:
     """The coalition view of one step as an SVG string."""
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 44}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}"'
         f' width="100%" style="max-width:{WIDTH}px;{FONT}" data-view="coalition"'
         f' data-step="{frame.step}" role="img" aria-label="coalition view, month {frame.step}">',
         _STYLE,
-        f'<rect width="{WIDTH}" height="{HEIGHT + 44}" fill="white"/>',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         _treaty(frame, where),
         _leakage(frame, where),
     ]
@@ -117,7 +117,6 @@ def coalition_svg(frame: Frame, where: Layout) -> str:
             f' font-weight="700" fill="{VIOLATOR_COLOUR}" data-catastrophe="1">Catastrophe in'
             f" month {frame.catastrophe_step}</text>"
         )
-    parts.append(_legend())
     parts.append("</svg>")
     return "".join(parts)
 
@@ -174,13 +173,13 @@ def _leakage(frame: Frame, where: Layout) -> str:
 def _state_hub(name: str, member: bool, xy: np.ndarray) -> str:
     fill = PAUSE_COLOUR if member else RACE_COLOUR
     action = "pause" if member else "race"
-    width = max(36.0, 8.0 * len(name) + 10)
+    width = max(40.0, 9.0 * len(name) + 12)
     return (
         f'<g data-agent="{esc(name)}" data-kind="state" data-action="{action}">'
         f"<title>{esc(name)}: {'in the treaty' if member else 'outside the treaty'}</title>"
         f'<rect x="{xy[0] - width / 2:.1f}" y="{xy[1] - 12:.1f}" width="{width:.1f}" height="24"'
         f' rx="5" fill="{fill}" stroke="#222" stroke-width="1"/>'
-        f'<text x="{xy[0]:.1f}" y="{xy[1] + 4.5:.1f}" text-anchor="middle" font-size="12"'
+        f'<text x="{xy[0]:.1f}" y="{xy[1] + 4.5:.1f}" text-anchor="middle" font-size="13.5"'
         f' font-weight="700" fill="white">{esc(name)}</text></g>'
     )
 
@@ -222,11 +221,11 @@ def _lab_node(frame: Frame, i: int, name: str, xy: np.ndarray, label_above: bool
     if frame.false_alarm[i]:
         parts.append(_flash(xy, radius, FALSE_ALARM_COLOUR, "false-alarm"))
     reach = max(radius, THRESHOLD_RADIUS)
-    label_y = xy[1] - reach - 16 if label_above else xy[1] + reach + 12
+    label_y = xy[1] - reach - 20 if label_above else xy[1] + reach + 14
     parts.append(
-        f'<text x="{xy[0]:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="11.5"'
+        f'<text x="{xy[0]:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="13.5"'
         f' fill="#222">{esc(name)}</text>'
-        f'<text x="{xy[0]:.1f}" y="{label_y + 11:.1f}" text-anchor="middle" font-size="10"'
+        f'<text x="{xy[0]:.1f}" y="{label_y + 14:.1f}" text-anchor="middle" font-size="13.5"'
         f' fill="#666">{number(capability)}</text></g>'
     )
     return "".join(parts)
@@ -251,9 +250,9 @@ def _pool_node(frame: Frame, xy: np.ndarray) -> str:
         f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{THRESHOLD_RADIUS}" fill="none"'
         f' stroke="#fff" stroke-width="1" stroke-dasharray="3 2.5"/>'
         f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 12:.1f}"'
-        f' text-anchor="middle" font-size="11.5" font-weight="600">open source</text>'
-        f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 23:.1f}"'
-        f' text-anchor="middle" font-size="10" fill="#666">{number(frame.open_source)}</text></g>'
+        f' text-anchor="middle" font-size="13.5" font-weight="600">open source</text>'
+        f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 27:.1f}"'
+        f' text-anchor="middle" font-size="13.5" fill="#666">{number(frame.open_source)}</text></g>'
     )
 
 
@@ -270,34 +269,35 @@ def _caption(frame: Frame) -> str:
             lines.append((f"{name} caught cheating", "#b07d00"))
         if frame.false_alarm[i]:
             lines.append((f"false alarm on {name}", FALSE_ALARM_COLOUR))
-    parts = [f'<text x="10" y="20" font-size="15" font-weight="600">Month {frame.step}</text>']
+    parts = [f'<text x="10" y="20" font-size="16" font-weight="600">Month {frame.step}</text>']
     for n, (text, fill) in enumerate(lines):
         parts.append(
-            f'<text x="10" y="{38 + 15 * n}" font-size="12" fill="{fill}">{esc(text)}</text>'
+            f'<text x="10" y="{40 + 17 * n}" font-size="13.5" fill="{fill}">{esc(text)}</text>'
         )
     return "".join(parts)
 
 
-def _legend() -> str:
-    y = HEIGHT + 14
+LEGEND_CSS = (
+    ".pg-legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:#333;"
+    "margin-top:4px}.pg-legend span{display:inline-flex;align-items:center;gap:5px}"
+    ".pg-legend i{display:inline-block;width:12px;height:12px;border-radius:50%}"
+)
+
+
+def legend_html() -> str:
+    """The coalition view's key, as HTML text below the picture (legible at any width)."""
     items = [
-        f'<circle cx="16" cy="{y}" r="6" fill="{PAUSE_COLOUR}"/>'
-        f'<text x="26" y="{y + 4}" font-size="10">PAUSE / member</text>',
-        f'<circle cx="122" cy="{y}" r="6" fill="{RACE_COLOUR}"/>'
-        f'<text x="132" y="{y + 4}" font-size="10">RACE</text>',
-        f'<rect x="170" y="{y - 6}" width="22" height="12" rx="6" fill="{TREATY_COLOUR}"'
-        f' fill-opacity="0.5"/><text x="197" y="{y + 4}" font-size="10">treaty</text>',
-        f'<circle cx="246" cy="{y}" r="7" fill="none" stroke="#111" stroke-dasharray="3 2.5"/>'
-        f'<text x="257" y="{y + 4}" font-size="10">threshold size</text>',
-        f'<circle cx="342" cy="{y}" r="6" fill="white" stroke="{VIOLATOR_COLOUR}"'
-        f' stroke-width="3"/><text x="352" y="{y + 4}" font-size="10">violator</text>',
-        f'<circle cx="408" cy="{y}" r="6" fill="none" stroke="{DETECTED_COLOUR}"'
-        f' stroke-width="3"/><text x="418" y="{y + 4}" font-size="10">caught</text>',
-        f'<circle cx="464" cy="{y}" r="6" fill="none" stroke="{FALSE_ALARM_COLOUR}"'
-        f' stroke-width="3"/><text x="474" y="{y + 4}" font-size="10">false alarm</text>',
+        (f"background:{PAUSE_COLOUR}", "PAUSE / member"),
+        (f"background:{RACE_COLOUR}", "RACE"),
+        (f"background:{TREATY_COLOUR};border-radius:6px;width:22px", "treaty"),
+        ("border:1px dashed #111", "threshold size"),
+        (f"border:3px solid {VIOLATOR_COLOUR}", "violator"),
+        (f"border:3px solid {DETECTED_COLOUR}", "caught"),
+        (f"border:3px solid {FALSE_ALARM_COLOUR}", "false alarm"),
     ]
+    keys = "".join(f'<span><i style="{style}"></i>{text}</span>' for style, text in items)
     note = (
-        f'<text x="10" y="{y + 24}" font-size="9" fill="#666">node area ~ capability;'
-        " grey lines: leakage to the open-source pool (solid: open weights)</text>"
+        "<span>node area ~ capability; grey lines: leakage to the open-source pool"
+        " (solid: open weights); click a node to inspect it</span>"
     )
-    return "".join(items) + note
+    return f"<style>{LEGEND_CSS}</style><div class='pg-legend'>{keys}{note}</div>"

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pausegame.viz.session import LiveRun
 
 GATE = threading.Lock()  # one piece of background work at a time, server-wide
-SLICE = 0.1  # seconds: the longest a background piece computes before letting others in
+SLICE = 0.15  # seconds: the longest a background piece computes before letting others in
+LAG = 1.0  # seconds: Play catches up when behind by less, else it starts counting afresh
 MIN_FRAME = 1 / 20  # seconds: the shortest gap between two frames of one tab
 
 
@@ -58,7 +59,7 @@ def play(
                 if not run.step(epoch):
                     break
                 stepped += 1
-            if run.month < due:  # could not keep up (a loaded server): rebase, do not race
+            if run.month < due - max(rate * LAG, 1):  # far behind (a loaded server): rebase
                 began, first = time.monotonic(), run.month
             if stepped:
                 pace.months += stepped

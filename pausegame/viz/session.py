@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from pausegame.experiments import treaty
+from pausegame.experiments.runs import RunResult
 from pausegame.sim import kernel
 from pausegame.sim.engine import Event, classify_outcome
 from pausegame.sim.model import PauseModel
@@ -146,6 +147,7 @@ class LiveRun:
             self.model = model
             self.generation += 1
             self.epoch = getattr(self, "epoch", 0) + 1
+            self.changed_live = False  # parameters changed mid-run: not one scenario's run
 
     @property
     def finished(self) -> bool:
@@ -180,6 +182,15 @@ class LiveRun:
                 raise ValueError("a live change must keep the scenario's labs and states") from None
             self.scenario = replace(self.scenario, params=scenario.params)
             self.generation += 1
+            self.changed_live = True
+
+    def result(self) -> RunResult:
+        """The run so far as `pausegame run` returns it: summary and tidy records."""
+        with self._lock:
+            model = self.model
+            return RunResult(
+                model.summary(), model.agent_records(), model.step_records(), model.event_records()
+            )
 
     def summary(self) -> dict:
         """The run's JSON-ready summary so far (outcome, coalition, risk, hazard by source)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -63,17 +64,17 @@ def _pausegame_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "pausegame.cli"]
 
 
-@pytest.fixture(scope="session")
-def ui_server(chromium_path: Path, artifacts: Path):
-    """`pausegame ui --port <free port>` running for the whole session; yields its URL."""
+@contextlib.contextmanager
+def serve(artifacts: Path, name: str, *args: str, env: dict[str, str] | None = None):
+    """`pausegame ui --port <free port> ARGS` running until the block ends; yields (URL, pid)."""
     port = server.free_port()
-    log_path = artifacts / "ui-server.log"
+    log_path = artifacts / f"{name}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*_pausegame_command(), "ui", "--port", str(port)],
+            [*_pausegame_command(), "ui", "--port", str(port), *args],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
+            env={**os.environ, **(env or {})},
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -87,7 +88,7 @@ def ui_server(chromium_path: Path, artifacts: Path):
             if time.monotonic() > deadline:
                 pytest.fail(f"pausegame ui did not start in time:\n{log_path.read_text()}")
             time.sleep(0.2)
-        yield address
+        yield address, process.pid
     finally:
         process.terminate()
         try:
@@ -95,3 +96,10 @@ def ui_server(chromium_path: Path, artifacts: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def ui_server(chromium_path: Path, artifacts: Path):
+    """`pausegame ui` running for the whole session; yields its URL."""
+    with serve(artifacts, "ui-server") as (address, _):
+        yield address

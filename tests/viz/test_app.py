@@ -14,6 +14,7 @@ from pausegame.sim.parameters import GROUPS, PARAMETERS, lookup
 from pausegame.sim.scenario import builtin_names, load_scenario
 from pausegame.viz import guard
 from pausegame.viz.app import Page
+from pausegame.viz.inspector import CoalitionPicture
 
 
 def render():
@@ -23,6 +24,8 @@ def render():
 
 
 def html(found, css_class: str) -> str:
+    if css_class == "pg-coalition":
+        return found.find(CoalitionPicture).widget.svg
     return found.find(HTML, attributes={"class": css_class}).widget.unsafe_innerHTML
 
 

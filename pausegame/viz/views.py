@@ -1,0 +1,114 @@
+"""Pure helpers of the page: drawing a snapshot, slider values, and failing safely.
+
+Kept apart from `app.Page` so they can be used (and tested, and benchmarked) without the
+component, and so that every error of a view becomes a message instead of a dead page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import solara.lab
+
+from pausegame.sim.parameters import PARAMETERS
+from pausegame.sim.scenario import Scenario
+from pausegame.viz import charts, coalition_view, guard
+from pausegame.viz.actor_panel import actor_value
+from pausegame.viz.compare_panel import PinnedRun
+from pausegame.viz.equilibrium_panel import LabGameReport, lab_game_html
+from pausegame.viz.event_log import event_log_html, parameters_text
+from pausegame.viz.session import LiveRun, RunView
+from pausegame.viz.svg import esc
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """Every view of one run snapshot, as HTML/SVG text ready for the page."""
+
+    coalition: str
+    charts: str
+    lab_game: str
+    events: str
+    parameters: str
+
+
+def layout_for(scenario: Scenario) -> coalition_view.Layout:
+    """The fixed coalition-view layout of a scenario's actors."""
+    structure = scenario.structure()
+    return coalition_view.layout(structure.lab_state, structure.n_states)
+
+
+def draw(view: RunView, where: coalition_view.Layout, report: LabGameReport | None) -> Drawn:
+    """Build every per-step view of `view` (the redraw an animated step costs)."""
+    chart_html = "".join(f"<div>{svg}</div>" for svg in charts.run_charts(view.history).values())
+    return Drawn(
+        coalition=coalition_view.coalition_svg(view.frame, where),
+        charts=f'<div class="pg-charts" data-step="{view.step}">{chart_html}</div>',
+        lab_game=lab_game_html(report),
+        events=event_log_html(view.events),
+        parameters=esc(parameters_text(view.scenario.params)),
+    )
+
+
+BLANK = Drawn("", "", "", "", "")
+
+
+def attempt[T](compute: Callable[[], T]) -> tuple[T | None, str]:
+    """(result, "") or (None, a message for the page): a failing view never kills the page."""
+    try:
+        return compute(), ""
+    except Exception as problem:
+        return None, guard.public_message(problem)
+
+
+def _release_memory() -> None:
+    """After a tab's session closes: collect its cycles and hand freed heap back to the OS."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        # Not glibc (no malloc_trim): freed memory is reused by the process instead.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(libc).malloc_trim(0)
+
+
+def _on_kernel_start() -> Callable[[], None]:
+    return lambda: threading.Timer(1.0, _release_memory).start()
+
+
+solara.lab.on_kernel_start(_on_kernel_start)
+
+
+def slider_values(params: object) -> dict[str, float]:
+    """The value of every declared parameter in `params`, by name."""
+    return {p.name: getattr(params, p.name) for p in PARAMETERS}
+
+
+def overrides_of(values: dict[str, float], scenario: Scenario) -> dict[str, float]:
+    """The slider values that differ from the scenario's own."""
+    return {name: v for name, v in values.items() if v != getattr(scenario.params, name)}
+
+
+def actors_waiting(scenario: Scenario, changes: dict) -> dict:
+    """The per-actor changes the running model does not have yet."""
+    waiting = {}
+    for key, value in changes.items():
+        try:
+            if actor_value(scenario, key) != value:
+                waiting[key] = value
+        except (StopIteration, ValueError, AttributeError):
+            waiting[key] = value
+    return waiting
+
+
+def pin(run: LiveRun) -> PinnedRun:
+    """Freeze the current run for comparison: its history and summary at one moment."""
+    view, summary = run.view_with_summary()
+    return PinnedRun(
+        view.scenario.name, view.seed, view.scenario.params, view.history, summary, view.finished
+    )
