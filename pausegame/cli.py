@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 
 from pausegame import __version__
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a subcommand; every failure is one `pausegame: error:` line."""
+    previous = _on_sigterm(_interrupt)
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
@@ -86,6 +88,21 @@ def main(argv: list[str] | None = None) -> int:
             f"(please report it; {DEBUG_VARIABLE}=1 shows the traceback)",
             INTERNAL_ERROR,
         )
+    finally:
+        _on_sigterm(previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # A polite `kill` ends a command as Ctrl-C does: temporary files are removed on the way.
+    raise KeyboardInterrupt
+
+
+def _on_sigterm(handler: object) -> object:
+    """Install a SIGTERM handler and return the previous one (no-op off the main thread)."""
+    try:
+        return signal.signal(signal.SIGTERM, handler)  # type: ignore[arg-type]
+    except (ValueError, TypeError):  # not the main thread, or no handler to restore
+        return handler
 
 
 def _fail(message: str, status: int) -> int:

@@ -121,22 +121,24 @@ def test_a_full_disk_mid_sweep_is_one_line_and_resume_completes_it(
 
 
 def test_a_full_disk_while_writing_run_records_leaves_no_file(tmp_path, capsys, monkeypatch):
-    calls = []
-    original = pd.DataFrame.to_parquet
+    from pausegame.commands import options
+    from pausegame.commands import run as run_command
 
-    def to_parquet(frame, path, *args, **kwargs):
-        calls.append(path)
-        if len(calls) == 2:  # the second of the three tables
-            Path(path).write_bytes(b"PAR1 half")
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return original(frame, path, *args, **kwargs)
+    def disk_fills_at_the_second_file(writes):
+        def fail(temporary: Path) -> None:
+            Path(temporary).write_bytes(b"PAR1 half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(temporary))
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+        options.replace_all_atomically(
+            [(t, fail if i == 1 else w) for i, (t, w) in enumerate(writes)]
+        )
+
+    monkeypatch.setattr(run_command, "replace_all_atomically", disk_fills_at_the_second_file)
     out = tmp_path / "records" / "run.parquet"
     assert main(["run", "--steps", "3", "--out", str(out)]) == 1
     line = one_line(capsys)
     assert line.startswith("pausegame: error: disk full") and "no partial file" in line
-    assert list(tmp_path.rglob("*.parquet")) == [] and list(tmp_path.rglob(".*")) == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_a_full_disk_while_writing_a_report_leaves_no_file(
