@@ -111,6 +111,8 @@ def public_message(problem: BaseException) -> str:
     text = str(problem).splitlines()[0] if str(problem) else "invalid scenario"
     origin, sep, rest = text.partition(": ")
     if "malformed TOML" in rest:
+        if "nested too deeply" in rest:  # the reader's own limit, not the file's contents
+            return f"{origin}: malformed TOML: too deeply nested"
         found = _AT.search(rest)
         return f"{origin}: malformed TOML {found.group(0) if found else ''}".rstrip()
     rest = _GOT.sub("", rest)

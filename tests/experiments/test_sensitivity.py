@@ -26,6 +26,7 @@ from pausegame.cli import main
 from pausegame.experiments.sensitivity import ANALYSIS_SEED, RESULTS, analyse, run_sensitivity
 from pausegame.experiments.sensitivity_space import BATCH_LEVELS, Factor, snap
 from pausegame.experiments.sensitivity_spec import make_design, parse_sensitivity_spec
+from pausegame.sim.scenario import load_scenario
 
 ROOT = Path(__file__).parents[2]
 SOBOL = """
@@ -100,7 +101,10 @@ def test_sobol_samples_are_salibs_own(sobol_study):
     spec, result = sobol_study
     problem = spec.design.problem
     assert problem["names"] == ["hazard_max", "fine", "verification"]
-    assert problem["bounds"][0] == pytest.approx([math.log(0.002 / 3), math.log(0.006)])
+    hazard_max = load_scenario("article").params.hazard_max
+    assert problem["bounds"][0] == pytest.approx(
+        [math.log(hazard_max / 3), math.log(hazard_max * 3)]
+    )
     assert problem["bounds"][1] == pytest.approx([0.0, math.log(30.0)])  # wide: log scale
     assert problem["bounds"][2] == [0.0, 1.0]
     samples = pd.read_parquet(result.folder / "samples.parquet")
@@ -218,7 +222,8 @@ def test_an_actor_field_can_be_a_parameter_of_the_study():
     )
     meta, fine = spec.design.factors
     assert (meta.name, meta.low, meta.high, meta.log) == ("lab.Meta.safety", 0.1, 0.9, True)
-    assert (fine.low, fine.high, fine.log) == (1.0, 9.0, False)
+    default = load_scenario("article").params.fine
+    assert (fine.low, fine.high, fine.log) == (pytest.approx(default / 3), default * 3, False)
     assert spec.sweep.swept == ["lab.Meta.safety", "fine"]
 
 
