@@ -216,6 +216,42 @@ def test_bad_options_of_every_command(tmp_path):
         rejects(argv, watch)
 
 
+def test_bad_input_to_the_exploratory_and_stationary_commands(tmp_path):
+    """The sensitivity spec, robustness options, discover folders and stationary options."""
+    out = str(tmp_path / "o")
+    a_file = write(tmp_path, "a-file", "x")
+    cases: list[list[str]] = []
+    for number, content in enumerate([*TOML_CASES, *BINARY_CASES]):
+        if content in ("", "# only a comment\n"):  # valid: every assumed parameter, defaults
+            continue
+        spec = write(tmp_path, f"spec{number}.toml", content)
+        cases.append(["sensitivity", str(spec), "--out", out])
+    for text in ("method = 'sobol'\nsamples = 3\n", "seeds = -1\n", "[parameters]\nfine = 'x'\n"):
+        cases.append(["sensitivity", str(write(tmp_path, "bad.toml", text)), "--out", out])
+    cases.append(["sensitivity", str(tmp_path / "missing.toml"), "--out", out])
+    for value in BAD_NUMBERS:
+        cases += [
+            ["robustness", "--out", out, f"--draws={value}"],
+            ["robustness", "--out", out, f"--factor={value if value != '1.5' else '0.5'}"],
+            ["robustness", "--out", out, f"--seeds={value}"],
+            ["stationary", f"--mutation={value}"],
+            ["stationary", f"--at-step={value}"],
+            ["discover", str(tmp_path), f"--min-coverage={value}"],
+        ]
+    cases += [
+        ["robustness", "--out", out, "--claims", "\x00"],
+        ["robustness", "--out", out, "--parameters", "lab..x"],
+        ["robustness", "--out", str(a_file)],
+        ["discover", str(a_file)],
+        ["discover", str(tmp_path / "missing")],
+        ["discover", str(tmp_path), "--metric", "\x00"],
+        ["stationary", "--rule", "bogus"],
+        ["stationary", "--set", "fine=1e400"],
+    ]
+    for argv in cases:
+        rejects(argv, tmp_path)
+
+
 @FUZZ
 @given(
     st.sampled_from(["--steps", "--seed", "--set"]),

@@ -11,7 +11,6 @@ or a table of `name = [low, high]`, `{ range = [low, high], scale = "log" }` or
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from pausegame.experiments.sweep_spec import (
     _seeds,
 )
 from pausegame.sim.parameters import ParameterError
+from pausegame.userfiles import MAX_TOML_BYTES, parse_toml, read_text
 
 FIELDS = (
     "description",
@@ -129,12 +129,7 @@ class SensitivitySpec:
 def load_sensitivity_spec(path: str | Path) -> SensitivitySpec:
     """Read and validate a sensitivity spec file."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepSpecError(f"sensitivity spec {str(path)!r}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SweepSpecError(f"sensitivity spec {str(path)!r}: cannot read it ({error})") from None
+    text = read_text(path, "sensitivity spec", MAX_TOML_BYTES, SweepSpecError)
     return parse_sensitivity_spec(text, origin=path.name, folder=path.parent)
 
 
@@ -150,10 +145,7 @@ def parse_sensitivity_spec(
 
 def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
     where = f"{origin}: "
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SweepSpecError(f"{where}malformed TOML: {error}") from None
+    data = parse_toml(text, origin, SweepSpecError)
     unknown = [key for key in data if key not in FIELDS]
     if unknown:
         raise SweepSpecError(f"{where}{unknown[0]}: unknown field (allowed: {', '.join(FIELDS)})")

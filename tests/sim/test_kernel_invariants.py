@@ -139,4 +139,3 @@ def test_catastrophe_probability_is_at_least_the_largest_hazard(s):
     t = step(s)
     assert t.catastrophe >= t.hazard.max() - 1e-15
     assert t.catastrophe <= min(1.0, t.hazard.sum()) + 1e-12
-
