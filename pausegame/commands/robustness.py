@@ -42,8 +42,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--factor", type=float, default=2.0, metavar="F", help="draw range [1/F, F] (default 2)"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
-    parser.add_argument("--workers", type=_positive, default=None, metavar="N")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
+    )
     parser.add_argument("--list", action="store_true", help="list the claims and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=main)

@@ -23,10 +23,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="results folder (resumed)"
     )
-    parser.add_argument("--workers", type=_positive, default=None, metavar="N")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
-    parser.add_argument("--batch-size", type=_positive, default=None, metavar="N")
-    parser.add_argument("--chunk-size", type=_positive, default=None, metavar="N")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
+    )
+    parser.add_argument(
+        "--batch-size", type=_positive, default=None, metavar="N", help="runs per part file"
+    )
+    parser.add_argument(
+        "--chunk-size", type=_positive, default=None, metavar="N", help="runs per worker task"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=main)
 

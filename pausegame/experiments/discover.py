@@ -184,7 +184,7 @@ def fit_tree(cases: Cases, depth: int = 3, seed: int = 0) -> Tree:
     leaf = max(5, len(cases.y) // 50)
     model = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf, random_state=seed)
     model.fit(cases.x.to_numpy(), cases.y)
-    rules = export_text(model, feature_names=list(cases.x.columns), show_weights=True)
+    rules = export_text(model, feature_names=list(cases.x.columns), show_weights=True, decimals=4)
     leaf_of = model.apply(cases.x.to_numpy())
     leaves = (
         pd.DataFrame({"leaf": leaf_of, "of_interest": cases.y})

@@ -82,6 +82,8 @@ def make_study(
             raise InputError(f"{option} {value}: expected a whole number of at least {least}")
     if steps is not None and not 1 <= steps <= 100_000:
         raise InputError(f"--steps {steps}: expected a whole number in [1, 100000]")
+    if not isinstance(seed, int) or seed < 0:
+        raise InputError(f"--seed {seed}: expected a whole number of at least 0")
     if not 1.0 < factor <= 100.0:
         raise InputError(f"--factor {factor:g}: expected a number in (1, 100]")
     study = Study(tuple(names), (), draws, seeds, steps, float(factor), seed)

@@ -3,7 +3,7 @@
 A claim is a function of the run rows of one or more variants: it gets, per variant, the runs
 of every joint draw of the uncertain parameters (`point_id` is the draw) and returns, per
 draw, whether the claim holds there. To add a claim, append a `Claim` to `CLAIMS`; the
-helpers `share` and `mean` give per-draw shares of an outcome and means of a column.
+functions `share`, `mean` and `happened` give per-draw shares, means and event rates.
 """
 
 from __future__ import annotations

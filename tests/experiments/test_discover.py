@@ -49,7 +49,7 @@ def test_prim_recovers_a_planted_box(noise, tolerance):
 
 
 def test_cart_splits_where_the_box_is():
-    cases = planted_cases(3000, 0.0, seed=3)
+    cases = planted_cases(1500, 0.0, seed=3)
     tree = fit_tree(cases, depth=4)
     assert tree.accuracy > 0.97
     used = {cases.x.columns[f] for f in tree.model.tree_.feature if f >= 0}

@@ -121,6 +121,8 @@ def test_rerun_resumes_without_running_again(study_folder, capsys):
         (["--parameters", "nope"], "--parameters nope"),
         (["--parameters", "lab.Meta.safety"], "--parameters lab.Meta.safety"),
         (["--draws", "0"], "--draws"),
+        (["--seed", "-1"], "--seed -1"),
+        (["--factor", "nan"], "--factor nan"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, args, field):
