@@ -165,7 +165,9 @@ def evaluate(
 
 
 def _measure_part(article, strong, part, seeds, lever_seeds) -> list[Measures]:
-    return measure_points(article, strong, part, seeds, lever_seeds=lever_seeds)
+    return measure_points(
+        article, strong, part, seeds, lever_seeds=lever_seeds, lever_verification=(0.8, 0.95)
+    )
 
 
 def robustness(
