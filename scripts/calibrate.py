@@ -17,7 +17,7 @@ import sys
 import time
 
 from pausegame.experiments.calibration import TARGETS, strong_point
-from pausegame.experiments.calibration_draws import robustness, search
+from pausegame.experiments.calibration_draws import Robustness, robustness, search
 from pausegame.sim.scenario import load_scenario, parse_assignment
 
 SEARCHED = (
@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--draws", type=int, default=200)
     r.add_argument("--seeds", type=int, default=8)
     r.add_argument("--seed", type=int, default=2024)
+    r.add_argument("--partial", help="rewrite this file with the table of the draws done so far")
     for p in (s, r):
         p.add_argument("--workers", type=int, default=1, help="processes (default 1)")
         p.add_argument(
@@ -63,16 +64,25 @@ def main(argv: list[str] | None = None) -> int:
             shown = " ".join(f"{k}={v:.4g}" for k, v in point.items() if k in names)
             print(f"{value:6.3f}  {shown}")
         return 0
+
+    def table(result: Robustness, out=sys.stdout) -> None:
+        header = "most sensitive to (share holding above x1 minus below)"
+        print(f"| target | holds in (of {len(result.factors)} draws) | {header} |", file=out)
+        print("|---|---|---|", file=out)
+        for target in TARGETS:
+            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in result.sensitivity(target))
+            print(f"| {target} | {result.share(target):.0%} | {top} |", file=out)
+
+    def partial(result: Robustness) -> None:
+        if args.partial:
+            with open(args.partial, "w", encoding="utf-8") as out:
+                table(result, out)
+
     result = robustness(
         article, strong, args.draws, range(args.seeds), range(max(4, args.seeds * 3 // 4)),
-        args.seed, progress, args.workers,
+        args.seed, progress, args.workers, partial,
     )  # fmt: skip
-    header = "most sensitive to (share above x1 minus below)"
-    print(f"| target | holds in (of {args.draws} draws) | {header} |")
-    print("|---|---|---|")
-    for target in TARGETS:
-        top = ", ".join(f"`{n}` {g:+.0%}" for n, g in result.sensitivity(target))
-        print(f"| {target} | {result.share(target):.0%} | {top} |")
+    table(result)
     return 0
 
 

@@ -25,7 +25,7 @@ def measured() -> Measures:
         load_scenario("strong-verification"),
         SEEDS,
         lever_seeds=SEEDS,
-        lever_verification=(0.8, 0.95),
+        lever_verification=(0.95,),
     )
 
 
@@ -82,7 +82,7 @@ def test_the_leader_racing_crosses_at_month_18_in_expected_dynamics():
 
 
 def test_strong_verification_makes_the_pause_stable_and_the_agents_reach_it(measured):
-    """Strong verification (with a treaty fine of a year's turnover and leakage cut) makes
+    """Strong verification (with a treaty fine of three years' turnover and leakage cut) makes
     the global pause or a treaty missing at most one actor stable, from the start and at
     month 24, and the agents reach it in at least 80% of runs."""
     v = measured.values

@@ -60,7 +60,7 @@ def test_strong_verification_differs_from_article_only_in_the_two_levers():
         for name, value in vars(article.params).items()
         if getattr(strong.params, name) != value
     }
-    # The levers, and the treaty's fine (a treaty term: a year of turnover).
+    # The levers, and the treaty's fine (a treaty term: three years of turnover).
     assert changed == {"verification", "leak_base", "leak_pause", "fine"}
     assert strong.params.verification >= 0.9
     assert strong.params.leak_base + strong.params.leak_pause <= 0.01

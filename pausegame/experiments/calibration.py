@@ -69,8 +69,9 @@ class Dilemma:
 def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> list[Dilemma]:
     """G(no treaty) at each month of the expected path.
 
-    Each month the labs play the pure equilibrium that best-response dynamics reach from
-    last month's play, and the world moves on in expected dynamics (no draws, no noise).
+    At each checkpoint month the labs play the pure equilibrium that best-response dynamics
+    reach from their previous play, and hold it until the next checkpoint while the world
+    moves on in expected dynamics (no draws, no noise).
     The labs' optimum maximises their summed utility; the world's, every decision maker's
     utility with each dollar counted once (`LabGame.world_welfare`).
     """
@@ -81,6 +82,9 @@ def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> 
     racers = key_racers(scenario)
     out = []
     for month in range(max(months) + 1):
+        if month not in months:  # the play chosen at the last checkpoint is held
+            state = kernel.transition(state, pausing, members, structure, params).state
+            continue
         game = lab_game(structure, params, state, members)
         profile = select(game, "dynamics", tuple(int(a) for a in pausing)).profile
         if month in months:

@@ -165,7 +165,9 @@ def evaluate(
 
 
 def _measure_part(article, strong, part, seeds, lever_seeds) -> list[Measures]:
-    return measure_points(article, strong, part, seeds, lever_seeds=lever_seeds)
+    return measure_points(
+        article, strong, part, seeds, lever_seeds=lever_seeds, lever_verification=(0.8, 0.95)
+    )
 
 
 def robustness(
@@ -177,15 +179,30 @@ def robustness(
     seed: int = 2024,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    partial: Callable[[Robustness], None] | None = None,
 ) -> Robustness:
     """How often each target holds under joint draws of every assumed value (x0.5..x2)."""
     names = assumed_names(article)
     factors = draw_factors(draws, len(names), seed)
     points = [point_from_factors(article, names, row) for row in factors]
-    measured = evaluate(
-        article, strong, points, seeds, lever_seeds, progress=progress, workers=workers
-    )
-    results = [verdicts(m) for m in measured]
+    results: list[dict[str, bool]] = []
+    # Slices of points, so that `partial` can report the draws done so far (each draw's
+    # numbers depend only on the draw and the seeds, so slicing changes nothing).
+    slice_size = max(1, 10 * workers)
+    for start in range(0, len(points), slice_size):
+        part = points[start : start + slice_size]
+        measured = evaluate(article, strong, part, seeds, lever_seeds, workers=workers)
+        results += [verdicts(m) for m in measured]
+        if progress is not None:
+            progress(len(results), len(points))
+        if partial is not None:
+            partial(_robustness(names, factors[: len(results)], results))
+    return _robustness(names, factors, results)
+
+
+def _robustness(
+    names: list[str], factors: np.ndarray, results: list[dict[str, bool]]
+) -> Robustness:
     held = {t: np.array([r[t] for r in results]) for t in TARGETS}
     return Robustness(names, factors, held)
 
