@@ -18,7 +18,7 @@ import solara.lab
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import Scenario, load_scenario
-from pausegame.viz import charts, coalition_view, guard, player
+from pausegame.viz import charts, coalition_view, echarts, guard, player
 from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
@@ -66,6 +66,16 @@ CSS = """
   .pg-two { grid-template-columns: minmax(0, 1fr); }
 }
 """
+
+
+@solara.component
+def ChartGrid(options: dict, css_class: str) -> None:
+    """ECharts figures in a responsive grid, one per option (tooltips on hover)."""
+    with solara.Div(classes=["pg-charts", css_class]):
+        for name, option in options.items():
+            echarts.Figure(
+                option, {"style": "height: 250px", "class": f"pg-echart pg-echart-{name}"}
+            )
 
 
 @solara.component
@@ -389,7 +399,7 @@ def Page() -> None:
                     )
 
             with solara.Card("Over time", margin=0):
-                solara.HTML(unsafe_innerHTML=drawn.charts, classes=["pg-chart-grid"])
+                ChartGrid(drawn.charts, "pg-chart-grid")
 
             with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
                 with solara.Row(gap="8px"):
@@ -423,13 +433,17 @@ def Page() -> None:
                     solara.HTML(
                         unsafe_innerHTML=compare_html(pinned, current), classes=["pg-compare"]
                     )
-                    coalition = charts.compare_coalition_chart(pinned.history, view.history)
-                    catastrophe = charts.compare_catastrophe_chart(pinned.history, view.history)
-                    solara.HTML(
-                        unsafe_innerHTML=(
-                            '<div class="pg-charts">'
-                            f"<div>{coalition}</div><div>{catastrophe}</div></div>"
-                        )
+                    line = echarts.line_option
+                    ChartGrid(
+                        {
+                            "compare-coalition": charts.compare_coalition_chart(
+                                pinned.history, view.history, line
+                            ),
+                            "compare-catastrophe": charts.compare_catastrophe_chart(
+                                pinned.history, view.history, line
+                            ),
+                        },
+                        "pg-compare-charts",
                     )
 
             with solara.Card("Export", margin=0, classes=["pg-export-card"]):
