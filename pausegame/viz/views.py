@@ -77,7 +77,12 @@ def _release_memory() -> None:
 
 
 def _on_kernel_start() -> Callable[[], None]:
-    return lambda: threading.Timer(1.0, _release_memory).start()
+    def release_later() -> None:
+        # Twice: right after the close, and once the tab's last background work is done.
+        for delay in (1.0, 15.0):
+            threading.Timer(delay, _release_memory).start()
+
+    return release_later
 
 
 solara.lab.on_kernel_start(_on_kernel_start)
