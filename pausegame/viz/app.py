@@ -57,13 +57,15 @@ CSS = """
 .pg-model-params { font-family: monospace; font-size: 11.5px; color: #444; }
 .pg-panel p { margin: 4px 0; font-size: 13px; }
 .pg-status { font-size: 15px; font-weight: 600; }
-.pg-shell { display: grid !important; grid-template-columns: 310px minmax(0, 1fr);
-  grid-template-areas: "side top" "side views"; gap: 12px; align-items: start; }
+.pg-shell.pg-shell { display: grid !important; grid-template-columns: 310px minmax(0, 1fr);
+  grid-template-areas: "side top" "side views"; gap: 12px; align-items: start !important; }
+.pg-side > .v-input { flex: 0 0 auto !important; }
 .pg-side { grid-area: side; } .pg-top { grid-area: top; } .pg-views { grid-area: views; }
-.pg-two { display: grid !important; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+.pg-two.pg-two { display: grid !important; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
 @media (max-width: 1000px) {
-  .pg-shell { grid-template-columns: minmax(0, 1fr); grid-template-areas: "top" "side" "views"; }
-  .pg-two { grid-template-columns: minmax(0, 1fr); }
+  .pg-shell.pg-shell { grid-template-columns: minmax(0, 1fr);
+    grid-template-areas: "top" "side" "views"; }
+  .pg-two.pg-two { grid-template-columns: minmax(0, 1fr); }
 }
 """
 
