@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"server-side step (model + lab game + views): median {server_step_ms():5.1f} ms")
     port = server.free_port()
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-ui-{port}.log"
+    log = Path(tempfile.gettempdir()) / f"bench-ui-{port}.log"
     env = {**os.environ, "SOLARA_KERNEL_CULL_TIMEOUT": "2s"}
     script = Path(sys.executable).with_name("pausegame")
     with log.open("w") as out:

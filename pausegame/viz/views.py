@@ -1,4 +1,4 @@
-"""Pure helpers of the page: drawing a snapshot, slider values, and failing safely.
+"""Pure functions of the page: drawing a snapshot, slider values, and failing safely.
 
 Kept apart from `app.Page` so they can be used (and tested, and benchmarked) without the
 component, and so that every error of a view becomes a message instead of a dead page.
