@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,10 +64,6 @@ WATCH_MONTHS = """seconds => new Promise(resolve => {
     setTimeout(() => { watch.disconnect(); resolve(seen); }, seconds * 1000);
 })"""
 
-SET_SPEED = """index => {
-    document.querySelector('.pg-speed').__vue__.$emit('change', index);
-}"""
-
 
 def server_step_ms(steps: int = 60) -> float:
     """Median ms of one step on the server: model step, snapshot, lab game and every view."""
@@ -110,8 +107,7 @@ def reset(page: Page) -> None:
 def play_rate(page: Page, speed_index: int, seconds: float) -> tuple[float, float]:
     """(months per second delivered, longest gap between repaints in s) at one speed."""
     reset(page)
-    page.evaluate(SET_SPEED, speed_index)
-    page.wait_for_timeout(300)
+    set_speed(page, speed_index)
     page.locator(".pg-play").click()
     page.wait_for_timeout(700)  # the first frames include the thread's start
     seen = page.evaluate(WATCH_MONTHS, seconds)
@@ -122,6 +118,18 @@ def play_rate(page: Page, speed_index: int, seconds: float) -> tuple[float, floa
     (t0, m0), (t1, m1) = seen[0], seen[-1]
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(seen)]
     return (m1 - m0) / ((t1 - t0) / 1000), max(gaps) / 1000
+
+
+def set_speed(page: Page, index: int) -> None:
+    """Move the speed slider with the keyboard and wait for the page to show the setting."""
+    page.locator(".pg-speed [role=slider]").focus()
+    page.keyboard.press("Home")
+    for _ in range(index):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "text => document.querySelector('.pg-speed-label').innerText.includes(text)",
+        arg=f"speed: {SPEEDS[index]} months/s",
+    )
 
 
 def rss_mib(pid: int) -> float:
@@ -142,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"server-side step (model + lab game + views): median {server_step_ms():5.1f} ms")
     port = server.free_port()
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-ui-{port}.log"
+    log = Path(tempfile.gettempdir()) / f"bench-ui-{port}.log"
     env = {**os.environ, "SOLARA_KERNEL_CULL_TIMEOUT": "2s"}
     script = Path(sys.executable).with_name("pausegame")
     with log.open("w") as out:
@@ -172,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
             reset(page)
             others = [open_tab(browser, address) for _ in range(args.tabs)]
             for other in others:
-                other.evaluate(SET_SPEED, 2)
+                set_speed(other, 2)
                 other.locator(".pg-play").click()
             page.wait_for_timeout(2000)
             loaded = step_latencies(page, args.clicks)

@@ -18,7 +18,7 @@ import solara.lab
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import Scenario, load_scenario
-from pausegame.viz import charts, coalition_view, guard, player
+from pausegame.viz import charts, coalition_view, echarts, guard, player
 from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
@@ -57,15 +57,27 @@ CSS = """
 .pg-model-params { font-family: monospace; font-size: 11.5px; color: #444; }
 .pg-panel p { margin: 4px 0; font-size: 13px; }
 .pg-status { font-size: 15px; font-weight: 600; }
-.pg-shell { display: grid !important; grid-template-columns: 310px minmax(0, 1fr);
-  grid-template-areas: "side top" "side views"; gap: 12px; align-items: start; }
+.pg-shell.pg-shell { display: grid !important; grid-template-columns: 310px minmax(0, 1fr);
+  grid-template-areas: "side top" "side views"; gap: 12px; align-items: start !important; }
+.pg-side > .v-input { flex: 0 0 auto !important; }
 .pg-side { grid-area: side; } .pg-top { grid-area: top; } .pg-views { grid-area: views; }
-.pg-two { display: grid !important; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+.pg-two.pg-two { display: grid !important; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
 @media (max-width: 1000px) {
-  .pg-shell { grid-template-columns: minmax(0, 1fr); grid-template-areas: "top" "side" "views"; }
-  .pg-two { grid-template-columns: minmax(0, 1fr); }
+  .pg-shell.pg-shell { grid-template-columns: minmax(0, 1fr);
+    grid-template-areas: "top" "side" "views"; }
+  .pg-two.pg-two { grid-template-columns: minmax(0, 1fr); }
 }
 """
+
+
+@solara.component
+def ChartGrid(options: dict, css_class: str) -> None:
+    """ECharts figures in a responsive grid, one per option (tooltips on hover)."""
+    with solara.Div(classes=["pg-charts", css_class]):
+        for name, option in options.items():
+            echarts.Figure(
+                option, {"style": "height: 250px", "class": f"pg-echart pg-echart-{name}"}
+            )
 
 
 @solara.component
@@ -389,7 +401,7 @@ def Page() -> None:
                     )
 
             with solara.Card("Over time", margin=0):
-                solara.HTML(unsafe_innerHTML=drawn.charts, classes=["pg-chart-grid"])
+                ChartGrid(drawn.charts, "pg-chart-grid")
 
             with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
                 with solara.Row(gap="8px"):
@@ -423,13 +435,17 @@ def Page() -> None:
                     solara.HTML(
                         unsafe_innerHTML=compare_html(pinned, current), classes=["pg-compare"]
                     )
-                    coalition = charts.compare_coalition_chart(pinned.history, view.history)
-                    catastrophe = charts.compare_catastrophe_chart(pinned.history, view.history)
-                    solara.HTML(
-                        unsafe_innerHTML=(
-                            '<div class="pg-charts">'
-                            f"<div>{coalition}</div><div>{catastrophe}</div></div>"
-                        )
+                    line = echarts.line_option
+                    ChartGrid(
+                        {
+                            "compare-coalition": charts.compare_coalition_chart(
+                                pinned.history, view.history, line
+                            ),
+                            "compare-catastrophe": charts.compare_catastrophe_chart(
+                                pinned.history, view.history, line
+                            ),
+                        },
+                        "pg-compare-charts",
                     )
 
             with solara.Card("Export", margin=0, classes=["pg-export-card"]):

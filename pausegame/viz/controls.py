@@ -15,6 +15,7 @@ import numpy as np
 import reacton.ipyvuetify as rv
 import solara
 
+from pausegame.errors import InputError
 from pausegame.sim.parameters import GROUPS, PARAMETERS, Parameter
 from pausegame.sim.scenario import Scenario
 from pausegame.viz import guard
@@ -121,16 +122,50 @@ def ParameterSlider(
                 "color": "#b35900" if pending else "inherit",
             },
         )
-        rv.Slider(
-            v_model=scale.index(value),
-            on_v_model=lambda index: on_value(parameter.name, scale.value(index)),
-            min=0,
-            max=len(scale.values) - 1,
-            step=1,
-            dense=True,
-            hide_details=True,
-            class_=f"pg-slider-{parameter.name}",
-        )
+
+        def slider() -> None:
+            rv.Slider(
+                v_model=scale.index(value),
+                on_v_model=lambda index: on_value(parameter.name, scale.value(index)),
+                min=0,
+                max=len(scale.values) - 1,
+                step=1,
+                dense=True,
+                hide_details=True,
+                class_=f"pg-slider-{parameter.name}",
+            )
+
+        if not scale.logarithmic:
+            slider()
+        else:  # stops far apart: a number field beside sets any value in range
+            with solara.Row(gap="6px", style={"align-items": "center"}):
+                with solara.Column(style={"flex": "1"}, gap="0px"):
+                    slider()
+                NumberField(parameter, value, on_value)
+
+
+@solara.component
+def NumberField(parameter: Parameter, value: float, on_value: Callable[[str, float], None]) -> None:
+    """A number field for a parameter whose slider spans orders of magnitude."""
+    error, set_error = solara.use_state("")
+
+    def typed(number: float | None) -> None:
+        try:
+            on_value(parameter.name, parameter.coerce(number))
+            set_error("")
+        except InputError as problem:
+            set_error(str(problem))
+
+    solara.InputFloat(
+        "",
+        value=value,
+        on_value=typed,
+        continuous_update=False,
+        classes=[f"pg-number-{parameter.name}"],
+        style={"max-width": "90px"},
+    )
+    if error:
+        solara.Error(error)
 
 
 @solara.component

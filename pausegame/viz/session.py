@@ -136,6 +136,7 @@ class LiveRun:
     def __init__(self, scenario: Scenario, seed: int = 0) -> None:
         self._lock = threading.RLock()
         self.generation = 0
+        self.epoch = 0  # counts resets only: background work stops when it changes
         self.reset(scenario, seed)
 
     def reset(self, scenario: Scenario, seed: int) -> None:
@@ -146,7 +147,7 @@ class LiveRun:
             self.seed = int(seed)
             self.model = model
             self.generation += 1
-            self.epoch = getattr(self, "epoch", 0) + 1
+            self.epoch += 1
             self.changed_live = False  # parameters changed mid-run: not one scenario's run
 
     @property

@@ -1,4 +1,4 @@
-"""Pure helpers of the page: drawing a snapshot, slider values, and failing safely.
+"""Pure functions of the page: drawing a snapshot, slider values, and failing safely.
 
 Kept apart from `app.Page` so they can be used (and tested, and benchmarked) without the
 component, and so that every error of a view becomes a message instead of a dead page.
@@ -18,7 +18,7 @@ import solara.lab
 
 from pausegame.sim.parameters import PARAMETERS
 from pausegame.sim.scenario import Scenario
-from pausegame.viz import charts, coalition_view, guard
+from pausegame.viz import charts, coalition_view, echarts, guard
 from pausegame.viz.actor_panel import actor_value
 from pausegame.viz.compare_panel import PinnedRun
 from pausegame.viz.equilibrium_panel import LabGameReport, lab_game_html
@@ -32,7 +32,7 @@ class Drawn:
     """Every view of one run snapshot, as HTML/SVG text ready for the page."""
 
     coalition: str
-    charts: str
+    charts: dict  # chart name -> ECharts option
     lab_game: str
     events: str
     parameters: str
@@ -46,17 +46,16 @@ def layout_for(scenario: Scenario) -> coalition_view.Layout:
 
 def draw(view: RunView, where: coalition_view.Layout, report: LabGameReport | None) -> Drawn:
     """Build every per-step view of `view` (the redraw an animated step costs)."""
-    chart_html = "".join(f"<div>{svg}</div>" for svg in charts.run_charts(view.history).values())
     return Drawn(
         coalition=coalition_view.coalition_svg(view.frame, where),
-        charts=f'<div class="pg-charts" data-step="{view.step}">{chart_html}</div>',
+        charts=charts.run_charts(view.history, echarts.line_option),
         lab_game=lab_game_html(report),
         events=event_log_html(view.events),
         parameters=esc(parameters_text(view.scenario.params)),
     )
 
 
-BLANK = Drawn("", "", "", "", "")
+BLANK = Drawn("", {}, "", "", "")
 
 
 def attempt[T](compute: Callable[[], T]) -> tuple[T | None, str]:
@@ -78,7 +77,12 @@ def _release_memory() -> None:
 
 
 def _on_kernel_start() -> Callable[[], None]:
-    return lambda: threading.Timer(1.0, _release_memory).start()
+    def release_later() -> None:
+        # Twice: right after the close, and once the tab's last background work is done.
+        for delay in (1.0, 15.0):
+            threading.Timer(delay, _release_memory).start()
+
+    return release_later
 
 
 solara.lab.on_kernel_start(_on_kernel_start)

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from pausegame.cli import main
-from pausegame.viz import server
+from pausegame.viz import guard, server
 
 
 def test_the_server_runs_the_page_in_production_without_a_browser():
@@ -21,6 +21,14 @@ def test_the_server_runs_the_page_in_production_without_a_browser():
 def test_the_server_environment_switches_telemetry_off():
     env = server.environment()
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_only_an_explicit_scenario_dir_reaches_the_server(monkeypatch, tmp_path):
+    monkeypatch.setenv(guard.SCENARIO_DIR_ENV, "/")  # inherited from a shell: ignored
+    assert guard.SCENARIO_DIR_ENV not in server.environment()
+    assert server.environment(tmp_path)[guard.SCENARIO_DIR_ENV] == str(tmp_path.resolve())
+    monkeypatch.delenv("SOLARA_KERNEL_CULL_TIMEOUT", raising=False)
+    assert server.environment()["SOLARA_KERNEL_CULL_TIMEOUT"] == server.SESSION_TIMEOUT
 
 
 def test_urls_bracket_ipv6_hosts():
@@ -43,6 +51,10 @@ def test_a_port_in_use_is_seen_as_busy():
         (["ui", "--port", "99999"], "out of range"),
         (["ui", "--port", "http"], "expected a number"),
         (["ui", "--host", ""], "--host"),
+        (
+            ["ui", "--scenario-dir", "/no/such/folder"],
+            "--scenario-dir /no/such/folder: not a folder",
+        ),
     ],
 )
 def test_bad_options_are_one_line_errors(capsys, argv, message):
