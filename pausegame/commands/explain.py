@@ -73,9 +73,13 @@ def format_decider(decider: dict) -> list[str]:
     if through is not None:
         lines.append(
             f"  {'(via own labs)':<20} {through[first]:>12.4f} {through[second]:>12.4f}"
-            "   utility at its labs' anticipated answer minus at their current play"
+            "   (at its labs' anticipated answer minus at their current play)"
         )
+        for option in (first, second):
+            pausing = ", ".join(decider["pausing_labs"][option]) or "none"
+            lines.append(f"  labs pausing if {option}: {pausing}")
     probability = decider["probability"]
-    chance = "depends on the peer drawn" if probability is None else f"{probability:.4f}"
-    lines.append(f"  P({second.upper()}) when revising: {chance}; rule: {decider['rule_note']}")
+    chance = "depends on the peer drawn" if probability is None else f"{probability:.4g}"
+    lines.append(f"  P({second.upper()}) when it revises: {chance}")
+    lines.append(f"  rule: {decider['rule_note']}")
     return lines
