@@ -41,6 +41,8 @@ def decider_key(model: PauseModel, name: str) -> int:
 
 def explanation(model: PauseModel, key: int) -> dict:
     """Decision maker `key`'s options term by term, JSON-ready (see `explain_decider`)."""
+    if model.catastrophe_step is not None:
+        raise ValueError(f"the run ended in a catastrophe in month {model.catastrophe_step}")
     terms = option_terms(model.engine.runs, 0, key)
     is_lab = key < model.structure.n_labs
     options = ("race", "pause") if is_lab else ("out", "in")
@@ -96,7 +98,15 @@ def _probability(model: PauseModel, key: int, terms: OptionTerms) -> float | Non
 
 
 def explain_decider(model: PauseModel, name: str) -> dict:
-    """The terms of actor `name`'s RACE vs PAUSE decision at the model's current month."""
+    """The terms of actor `name`'s RACE vs PAUSE decision at the model's current month.
+
+    Pure: it reads the live run and changes nothing in it (its lookahead rows may join the
+    step's memo, which holds only what the kernel computes anyway). A JSON-ready dict:
+    `options` (two names), `terms` (one row per term: both options' values, the difference),
+    `total`, `probability` (of the second option, None where the rule gives none),
+    `rule_note`, and for a state `through_own_labs`. Raises ValueError once the run ended
+    in a catastrophe, InputError for an unknown name.
+    """
     return explanation(model, decider_key(model, name))
 
 

@@ -325,14 +325,14 @@ def transition(
         "genai_revenue": market,
         "safety_revenue": safety_market,
         "pause_affinity": revenue * terms.affinity,
-        "compute_cost": -compute,
+        "compute_cost": compute,
     }
     home_revenue = (np.where(structure.home, revenue[..., None, :], 0.0)).sum(-1)
     scale = per_batch(stakes)
     state_base = {
         "labs_revenue": home_revenue,
         "rivalry": scale * rivalry_payoff(state_frontiers(seen, structure), structure, p),
-        "verification_cost": -(scale * terms.verification_cost),
+        "verification_cost": scale * terms.verification_cost,
     }
     return Transition(
         state=WorldState(capability, open_source, step, loss_multiplier),
@@ -358,7 +358,7 @@ def lab_terms(
     loss_multiplier: Array,
     false_alarm: Array | float = 0.0,
 ) -> dict[str, Array]:
-    """A lab's named payoff terms (`terms.LAB_TERMS`): base, fines, catastrophe loss.
+    """A lab's named payoff terms (`terms.LAB_TERMS`, costs positive): base, fines, loss.
 
     Fines and the perceived loss are multiples of the lab's own annual turnover (12 x this
     step's revenue). Expected mode passes the odds of a detection (`fined`), of a false
@@ -369,9 +369,9 @@ def lab_terms(
     loss = structure.lab_loss * turnover * per_batch(loss_multiplier) * per_batch(catastrophe)
     return {
         **t.lab_base,
-        "fines": -(fine * fined),
-        "false_alarm_fines": -(fine * false_alarm),
-        "catastrophe_loss": -loss,
+        "fines": fine * fined,
+        "false_alarm_fines": fine * false_alarm,
+        "catastrophe_loss": loss,
     }
 
 
@@ -393,7 +393,7 @@ def state_terms(
 ) -> dict[str, Array]:
     """A state's named terms: its labs' revenue, rivalry, verification cost, its loss."""
     loss = structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
-    return {**t.state_base, "catastrophe_loss": -loss}
+    return {**t.state_base, "catastrophe_loss": loss}
 
 
 def state_payoff(

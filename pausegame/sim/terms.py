@@ -1,8 +1,9 @@
 """The named terms of a step's payoff, and their sum: the payoffs are nothing but that sum.
 
-A lab's payoff and a state's payoff are each a fixed list of signed terms (costs negative);
-the kernel computes the terms and `total` adds them in this order, so the utilities the
-rules use and the explanation `pausegame explain` prints are one computation.
+A lab's payoff and a state's payoff are each a fixed list of terms; the kernel computes
+them, costs as positive amounts, and `total` adds the gains and subtracts the costs in this
+order, so the utilities the rules use and what `pausegame explain` prints (`signed`: costs
+negative) are one computation.
 """
 
 from __future__ import annotations
@@ -33,17 +34,30 @@ STATE_TERMS: dict[str, str] = {
 }
 
 
+#: The terms that are costs: computed as positive amounts and subtracted.
+COSTS = frozenset(
+    {"compute_cost", "fines", "false_alarm_fines", "catastrophe_loss", "verification_cost"}
+)
+
+
 def total(terms: Mapping[str, Array]) -> Array:
-    """The terms added in their fixed order: the payoff itself."""
-    values = iter(terms.values())
-    result = next(values)
-    for value in values:
-        result = result + value
+    """The gains added and the costs subtracted in their fixed order: the payoff itself."""
+    items = iter(terms.items())
+    name, result = next(items)
+    if name in COSTS:
+        result = -result
+    for name, value in items:
+        result = result - value if name in COSTS else result + value
     return result
 
 
+def signed(terms: Mapping[str, Array]) -> dict[str, Array]:
+    """The terms with costs negative, so that they simply add up to the payoff."""
+    return {name: -value if name in COSTS else value for name, value in terms.items()}
+
+
 class Accumulator:
-    """Per-term sums weighted like a lookahead's utilities: sum_t w_t x term_t."""
+    """Per-term sums weighted like a lookahead's utilities: sum_t w_t x term_t, signed."""
 
     def __init__(self) -> None:
         self.sums: dict[str, Array] = {}
@@ -55,4 +69,4 @@ class Accumulator:
 
     def deflated(self, deflator: Array) -> dict[str, Array]:
         """Every sum divided by `deflator`, as the utilities are."""
-        return {name: value / deflator for name, value in self.sums.items()}
+        return signed({name: value / deflator for name, value in self.sums.items()})

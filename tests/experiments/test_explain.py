@@ -150,3 +150,14 @@ def test_run_out_explain_writes_the_table(tmp_path, capsys):
         "probability",
     ]
     assert not (tmp_path / "r.explain.csv").exists()
+
+
+def test_explaining_a_live_model_leaves_its_run_unchanged():
+    explained, plain = PauseModel(ARTICLE, seed=9), PauseModel(ARTICLE, seed=9)
+    for _ in range(4):
+        for name in ("Meta", "China"):
+            explain_decider(explained, name)
+        explained.step()
+        plain.step()
+    pd.testing.assert_frame_equal(explained.agent_records(), plain.agent_records())
+    pd.testing.assert_frame_equal(explained.event_records(), plain.event_records())
