@@ -29,6 +29,7 @@ COMMANDS = (
     "pausegame.commands.discover",
     "pausegame.commands.robustness",
     "pausegame.commands.stationary",
+    "pausegame.commands.explain",
     "pausegame.commands.ui",
 )
 INTERNAL_ERROR = 70  # sysexits.h EX_SOFTWARE: a bug, not the user's input

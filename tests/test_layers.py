@@ -16,6 +16,7 @@ import pytest
 LAYERS = [
     ("pausegame", "pausegame.errors"),
     ("pausegame.sim.parameters", "pausegame.sim.randomness", "pausegame.sim.world"),
+    ("pausegame.sim.numerics", "pausegame.sim.terms"),
     ("pausegame.sim.scenario",),
     ("pausegame.sim.kernel",),
     ("pausegame.sim.engine",),

@@ -15,6 +15,7 @@ from pausegame.commands.options import (
     scenario_from_args,
 )
 from pausegame.commands.provenance import provenance, provenance_line, scenario_bytes
+from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import parse_assignment
 
@@ -52,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE.png",
         help="draw coalition size, capabilities and hazard over time",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="with --out: also write FILE.explain, the named terms of every best-response "
+        "decision (see `pausegame explain`)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=main)
 
@@ -62,9 +69,11 @@ def main(args: argparse.Namespace) -> int:
     seed = SEED.coerce(args.seed, "--")
     check_output(args.out, TABLE_SUFFIXES, "--out")
     check_output(args.plot, PLOT_SUFFIXES, "--plot")
+    if args.explain and args.out is None:
+        raise InputError("--explain: needs --out FILE to write the decision table to")
     from pausegame.experiments.runs import run
 
-    result = run(scenario, seed, steps)
+    result = run(scenario, seed, steps, explain=args.explain)
     overrides = dict(parse_assignment(text) for text in args.overrides)
     origin = provenance(
         scenario, args.scenario, scenario_bytes(args.scenario), overrides, seed, steps
@@ -82,20 +91,18 @@ def main(args: argparse.Namespace) -> int:
         print(format_summary(result.summary))
         print(provenance_line(origin))
         if args.out is not None:
-            print(f"\nrecords: {args.out} (+ .steps, .events, .meta.json)")
+            extra = ", .explain" if args.explain else ""
+            print(f"\nrecords: {args.out} (+ .steps, .events{extra}, .meta.json)")
         if args.plot is not None:
             print(f"plot:    {args.plot}")
     return 0
 
 
-def table_paths(path: Path) -> dict[str, Path]:
-    """Where `--out FILE` puts its three tables: agents at FILE, steps and events beside it."""
+def table_paths(path: Path, explain: bool = False) -> dict[str, Path]:
+    """Where `--out FILE` puts its tables: agents at FILE, steps and events (explain) beside."""
     stem, suffix = path.with_suffix(""), path.suffix
-    return {
-        "agents": path,
-        "steps": stem.with_name(f"{stem.name}.steps{suffix}"),
-        "events": stem.with_name(f"{stem.name}.events{suffix}"),
-    }
+    names = ("steps", "events", "explain") if explain else ("steps", "events")
+    return {"agents": path} | {n: stem.with_name(f"{stem.name}.{n}{suffix}") for n in names}
 
 
 def write_records(result: RunResult, path: Path, origin: dict | None = None) -> None:
@@ -105,7 +112,7 @@ def write_records(result: RunResult, path: Path, origin: dict | None = None) -> 
     "pausegame" and, for every format, into FILE.meta.json beside the tables.
     """
     writes = []
-    for name, target in table_paths(path).items():
+    for name, target in table_paths(path, result.explain is not None).items():
         frame = getattr(result, name)
         if target.suffix.lower() == ".csv":
             writes.append((target, lambda temporary, f=frame: f.to_csv(temporary, index=False)))

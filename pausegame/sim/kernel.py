@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from pausegame.sim import terms as named
+from pausegame.sim.numerics import per_batch, power, sigmoid
 from pausegame.sim.parameters import ModelParams
 from pausegame.sim.world import Array, Structure, WorldState
 
-__all__ = ["Structure", "WorldState"]  # re-exported: the kernel's callers name them here
+__all__ = ["Structure", "WorldState", "per_batch", "power", "sigmoid"]  # callers name them here
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,8 @@ class Transition:
     catastrophe: Array  # (...,) the step's catastrophe probability H
     revenue: Array  # (..., L) market plus safety-market revenue, $B
     stakes: Array  # (...,) market growth since the start: states' amounts scale with it
-    lab_base: Array  # (..., L) lab payoff before fines and catastrophe loss
-    state_base: Array  # (..., S) state payoff before catastrophe loss
-
-
-def per_batch(value: Any) -> Any:
-    """A scalar stays; a batch-shaped parameter array gains a trailing axis to meet actors."""
-    if isinstance(value, float | int) or np.ndim(value) == 0:
-        return value
-    return np.asarray(value)[..., None]
+    lab_base: dict[str, Array]  # (..., L) each lab's named terms before fines and loss
+    state_base: dict[str, Array]  # (..., S) each state's named terms before loss
 
 
 def market_per_step(step: Array, size_2024: Any, cagr: Any) -> Array:
@@ -56,27 +51,6 @@ def market_growth(step: Array, cagr: Any) -> Array:
     turnover-based fines do, so deterrence does not erode as revenue grows 42% a year.
     """
     return power(1.0 + np.asarray(cagr), np.asarray(step) / 12.0)
-
-
-def power(base: Any, exponent: Any) -> Array:
-    """base**exponent through NumPy's array loop, even for scalars.
-
-    NumPy computes `**` on a lone float64 with the C library and on arrays with its own
-    SIMD loop; the two can differ in the last bit, which would make a run's numbers depend
-    on how many runs are batched together. Routing every power through the array loop keeps
-    the kernel batch-invariant, so the engines agree exactly.
-    """
-    base = np.asarray(base, dtype=np.float64)
-    exponent = np.asarray(exponent, dtype=np.float64)
-    shape = base.shape
-    if exponent.shape != shape:
-        shape = np.broadcast_shapes(shape, exponent.shape)
-        base, exponent = np.broadcast_to(base, shape), np.broadcast_to(exponent, shape)
-    # Same-shape contiguous operands: no 0-d or scalar-exponent shortcut (square, sqrt)
-    # is taken for some batches and not others.
-    flat_base = np.ascontiguousarray(base).reshape(-1)
-    flat_exponent = np.ascontiguousarray(exponent).reshape(-1)
-    return np.power(flat_base, flat_exponent).reshape(shape)
 
 
 def grow(capability: Array, pausing: Array, p: ModelParams) -> Array:
@@ -150,11 +124,6 @@ def false_alarm_probability(required: Array, pausing: Array, p: ModelParams) -> 
     return np.where(required & pausing, monthly_odds(annual), 0.0)
 
 
-def sigmoid(x: Array) -> Array:
-    """The logistic function, stable for large |x|."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 def hazard(
     capability: Array,
     open_source: Array,
@@ -215,7 +184,21 @@ def lab_revenue(
     p: ModelParams,
     growth: Array | None = None,
 ) -> Array:
-    """Market share by capability^alpha (the pool takes share unpaid) plus the safety market.
+    """Market share by capability^alpha (the pool takes share unpaid) plus the safety market."""
+    market, safety_market = revenue_parts(capability, open_source, pausing, step, safety, p, growth)
+    return market + safety_market
+
+
+def revenue_parts(
+    capability: Array,
+    open_source: Array,
+    pausing: Array,
+    step: Array,
+    safety: Array,
+    p: ModelParams,
+    growth: Array | None = None,
+) -> tuple[Array, Array]:
+    """(generative-AI, safety-market) revenue: share by capability^alpha, safety slices.
 
     `growth`, when given, is `market_growth(step, p.market_cagr)` already computed.
 
@@ -238,7 +221,7 @@ def lab_revenue(
     slice_ = np.divide(safety, safety_total, out=np.zeros_like(safety), where=safety_total > 0)
     safety_share = np.where(pausing, slice_, 0.0)
     safety_market = market_per_step(step, p.safety_market_2024, p.safety_market_cagr)
-    return per_batch(market) * share + per_batch(safety_market) * safety_share
+    return per_batch(market) * share, per_batch(safety_market) * safety_share
 
 
 def state_frontiers(capability: Array, structure: Structure) -> Array:
@@ -327,7 +310,10 @@ def transition(
     hazards = hazard(capability, open_source, pausing, structure.safety, structure.open_weights, p)
     growth = capability - state.capability
     stakes = market_growth(step, p.market_cagr)
-    revenue = lab_revenue(capability, open_source, pausing, step, structure.safety, p, stakes)
+    market, safety_market = revenue_parts(
+        capability, open_source, pausing, step, structure.safety, p, stakes
+    )
+    revenue = market + safety_market
     # Every amount is in market-scaled units (docs/model.md, "Units"): a lab's compute,
     # affinity, fines and perceived loss are shares of its own turnover; a state's rivalry,
     # inspection cost and loss are 2024 amounts grown with the market.
@@ -335,11 +321,19 @@ def transition(
         growth, state.capability, out=np.zeros_like(growth), where=state.capability > 0
     )
     compute = per_batch(p.compute_cost) * 12.0 * rate * revenue * terms.sanction_factor
-    lab_base = revenue * (1.0 + terms.affinity) - compute
+    lab_base = {
+        "genai_revenue": market,
+        "safety_revenue": safety_market,
+        "pause_affinity": revenue * terms.affinity,
+        "compute_cost": compute,
+    }
     home_revenue = (np.where(structure.home, revenue[..., None, :], 0.0)).sum(-1)
-    state_base = home_revenue + per_batch(stakes) * (
-        rivalry_payoff(state_frontiers(seen, structure), structure, p) - terms.verification_cost
-    )
+    scale = per_batch(stakes)
+    state_base = {
+        "labs_revenue": home_revenue,
+        "rivalry": scale * rivalry_payoff(state_frontiers(seen, structure), structure, p),
+        "verification_cost": scale * terms.verification_cost,
+    }
     return Transition(
         state=WorldState(capability, open_source, step, loss_multiplier),
         growth=growth,
@@ -355,6 +349,32 @@ def transition(
     )
 
 
+def lab_terms(
+    t: Transition,
+    fined: Array,
+    catastrophe: Array,
+    structure: Structure,
+    p: ModelParams,
+    loss_multiplier: Array,
+    false_alarm: Array | float = 0.0,
+) -> dict[str, Array]:
+    """A lab's named payoff terms (`terms.LAB_TERMS`, costs positive): base, fines, loss.
+
+    Fines and the perceived loss are multiples of the lab's own annual turnover (12 x this
+    step's revenue). Expected mode passes the odds of a detection (`fined`), of a false
+    alarm and H; realised mode 0/1 outcomes, with any fine in `fined`.
+    """
+    turnover = 12.0 * t.revenue
+    fine = per_batch(p.fine) * turnover
+    loss = structure.lab_loss * turnover * per_batch(loss_multiplier) * per_batch(catastrophe)
+    return {
+        **t.lab_base,
+        "fines": fine * fined,
+        "false_alarm_fines": fine * false_alarm,
+        "catastrophe_loss": loss,
+    }
+
+
 def lab_payoff(
     t: Transition,
     fined: Array,
@@ -362,34 +382,43 @@ def lab_payoff(
     structure: Structure,
     p: ModelParams,
     loss_multiplier: Array,
+    false_alarm: Array | float = 0.0,
 ) -> Array:
-    """A lab's payoff: base minus fines minus its perceived loss in a catastrophe.
+    """A lab's payoff: the sum of its named terms (`lab_terms`)."""
+    return named.total(lab_terms(t, fined, catastrophe, structure, p, loss_multiplier, false_alarm))
 
-    Fines and the perceived loss are multiples of the lab's own annual turnover (12 x this
-    step's revenue). Expected mode passes the fine odds and H; realised mode 0/1 outcomes.
-    """
-    turnover = 12.0 * t.revenue
-    loss = structure.lab_loss * turnover * per_batch(loss_multiplier) * per_batch(catastrophe)
-    return t.lab_base - per_batch(p.fine) * turnover * fined - loss
+
+def state_terms(
+    t: Transition, catastrophe: Array, structure: Structure, loss_multiplier: Array
+) -> dict[str, Array]:
+    """A state's named terms: its labs' revenue, rivalry, verification cost, its loss."""
+    loss = structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
+    return {**t.state_base, "catastrophe_loss": loss}
 
 
 def state_payoff(
     t: Transition, catastrophe: Array, structure: Structure, loss_multiplier: Array
 ) -> Array:
-    """A state's payoff: its labs' revenue, rivalry and verification cost, minus its loss."""
-    loss = structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
-    return t.state_base - loss
+    """A state's payoff: the sum of its named terms (`state_terms`)."""
+    return named.total(state_terms(t, catastrophe, structure, loss_multiplier))
+
+
+def expected_terms(
+    t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
+) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Expected-value mode's terms: fines at their odds, catastrophe loss weighted by H."""
+    return (
+        lab_terms(t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm),
+        state_terms(t, t.catastrophe, structure, loss_multiplier),
+    )
 
 
 def expected_payoffs(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[Array, Array]:
-    """Expected-value mode: fines at their odds, catastrophe loss weighted by H."""
-    fined = t.detection + t.false_alarm
-    return (
-        lab_payoff(t, fined, t.catastrophe, structure, p, loss_multiplier),
-        state_payoff(t, t.catastrophe, structure, loss_multiplier),
-    )
+    """Expected-value mode's payoffs: the sums of `expected_terms`."""
+    lab, state = expected_terms(t, structure, p, loss_multiplier)
+    return named.total(lab), named.total(state)
 
 
 @dataclass(frozen=True)
@@ -400,6 +429,8 @@ class Lookahead:
     state: Array  # (..., S)
     catastrophe: Array  # (...,) probability of a catastrophe within the horizon
     revenue: Array | None = None  # (..., L) the labs' revenue, summed like the utilities
+    lab_terms: dict[str, Array] | None = None  # (..., L) each term summed likewise, if asked
+    state_terms: dict[str, Array] | None = None  # (..., S)
 
 
 def lookahead(
@@ -410,12 +441,14 @@ def lookahead(
     p: ModelParams,
     horizon: int,
     discount: float,
+    explain: bool = False,
 ) -> Lookahead:
     """U = sum_t delta^t S_t u_t with survival S_t = prod(1 - H), the profile held fixed.
 
     This is what best-response agents maximise and what the stage game's payoffs are.
     Utilities are in 2024 dollars: divided by the market's growth up to the decision step,
-    so that the logit's sharpness means the same in every month of a run.
+    so that the logit's sharpness means the same in every month of a run. `explain` also
+    sums every named term with the same weights and deflator (they add up to the utilities).
     """
     pausing = np.asarray(pausing, dtype=bool)
     member = np.asarray(member, dtype=bool)
@@ -428,19 +461,29 @@ def lookahead(
     lab_total = np.zeros((*shape, structure.n_labs))
     state_total = np.zeros((*shape, structure.n_states))
     revenue_total = np.zeros((*shape, structure.n_labs))
-    terms = profile_terms(pausing, member, structure, p)  # the profile is held: compute once
+    held = profile_terms(pausing, member, structure, p)  # the profile is held: compute once
     current_step = np.asarray(current.step)
+    lab_sums, state_sums = named.Accumulator(), named.Accumulator()
     for _ in range(int(horizon)):
-        t = transition(current, pausing, member, structure, p, terms=terms)
+        t = transition(current, pausing, member, structure, p, terms=held)
         # The loss multiplier in force is the one before this step's crossing is seen.
-        lab_u, state_u = expected_payoffs(t, structure, p, current.loss_multiplier)
-        lab_total += per_batch(weight * survival) * lab_u
-        state_total += per_batch(weight * survival) * state_u
-        revenue_total += per_batch(weight * survival) * t.revenue
+        lab_terms_t, state_terms_t = expected_terms(t, structure, p, current.loss_multiplier)
+        weighted = per_batch(weight * survival)
+        lab_total += weighted * named.total(lab_terms_t)
+        state_total += weighted * named.total(state_terms_t)
+        revenue_total += weighted * t.revenue
+        if explain:
+            lab_sums.add(weighted, lab_terms_t)
+            state_sums.add(weighted, state_terms_t)
         survival = survival * (1.0 - t.catastrophe)
         weight = weight * discount
         current = t.state
     deflator = per_batch(market_growth(current_step, p.market_cagr))
     return Lookahead(
-        lab_total / deflator, state_total / deflator, 1.0 - survival, revenue_total / deflator
+        lab_total / deflator,
+        state_total / deflator,
+        1.0 - survival,
+        revenue_total / deflator,
+        lab_sums.deflated(deflator) if explain else None,
+        state_sums.deflated(deflator) if explain else None,
     )

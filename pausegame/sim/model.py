@@ -8,6 +8,8 @@ kernel, settles fines and triggers and logs events; a DataCollector records ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -55,6 +57,8 @@ class PauseModel(mesa.Model):
         self.states = [StateAgent(self, name, k, n_labs + k) for k, name in enumerate(names[1])]
         self.pool = OpenSourcePool(self)
         self.deciders: list[DecisionMaker] = [*self.labs, *self.states]
+        #: Called with a decision maker's key just before it revises (e.g. to explain it).
+        self.before_decision: Callable[[int], None] | None = None
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "labs_pausing": lambda m: int(m.pausing.sum()),
@@ -129,6 +133,8 @@ class PauseModel(mesa.Model):
     # ----- decisions ----------------------------------------------------------------------
     def decide(self, agent_key: int) -> None:
         """Decision maker `agent_key` (labs, then states) revises now by its rule."""
+        if self.before_decision is not None:
+            self.before_decision(agent_key)
         decide(self.engine.runs, np.array([0]), np.array([agent_key]), int(self.steps))
 
     def lab_utilities(self, lab: int) -> tuple[float, float]:

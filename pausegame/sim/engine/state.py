@@ -148,13 +148,16 @@ class Runs:
         )  # fmt: skip
 
     def lookahead(
-        self, rows: np.ndarray, pausing: np.ndarray, member: np.ndarray
+        self, rows: np.ndarray, pausing: np.ndarray, member: np.ndarray, explain: bool = False
     ) -> kernel.Lookahead:
-        """The kernel's lookahead of profile rows, each from its own run's planning state."""
+        """The kernel's lookahead of profile rows, each from its own run's planning state.
+
+        `explain` also returns every named term (see `kernel.lookahead`).
+        """
         params, structure = self.inputs.rows(rows)
         return kernel.lookahead(
             self.planning_state(rows), pausing, member, structure, params, params.lookahead,
-            params.discount,
+            params.discount, explain,
         )  # fmt: skip
 
     def evaluate(self, queue: Lookaheads) -> kernel.Lookahead:

@@ -1,0 +1,42 @@
+"""Batch-invariant numerics the kernel is built from: per-batch parameters, powers, sigmoid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pausegame.sim.world import Array
+
+
+def per_batch(value: Any) -> Any:
+    """A scalar stays; a batch-shaped parameter array gains a trailing axis to meet actors."""
+    if isinstance(value, float | int) or np.ndim(value) == 0:
+        return value
+    return np.asarray(value)[..., None]
+
+
+def power(base: Any, exponent: Any) -> Array:
+    """base**exponent through NumPy's array loop, even for scalars.
+
+    NumPy computes `**` on a lone float64 with the C library and on arrays with its own
+    SIMD loop; the two can differ in the last bit, which would make a run's numbers depend
+    on how many runs are batched together. Routing every power through the array loop keeps
+    the kernel batch-invariant, so the engines agree exactly.
+    """
+    base = np.asarray(base, dtype=np.float64)
+    exponent = np.asarray(exponent, dtype=np.float64)
+    shape = base.shape
+    if exponent.shape != shape:
+        shape = np.broadcast_shapes(shape, exponent.shape)
+        base, exponent = np.broadcast_to(base, shape), np.broadcast_to(exponent, shape)
+    # Same-shape contiguous operands: no 0-d or scalar-exponent shortcut (square, sqrt)
+    # is taken for some batches and not others.
+    flat_base = np.ascontiguousarray(base).reshape(-1)
+    flat_exponent = np.ascontiguousarray(exponent).reshape(-1)
+    return np.power(flat_base, flat_exponent).reshape(shape)
+
+
+def sigmoid(x: Array) -> Array:
+    """The logistic function, stable for large |x|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
