@@ -22,6 +22,7 @@ from pausegame.viz import charts, coalition_view, echarts, guard, player
 from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
+from pausegame.viz.decision_bars import decision_bars_svg
 from pausegame.viz.equilibrium_panel import (
     lab_game_report,
     treaty_game_report,
@@ -110,6 +111,15 @@ def Page() -> None:
     )
     report, report_error = solara.use_memo(
         lambda: attempt(lambda: lab_game_report(view.position)), [view.key]
+    )
+    deciders = (*view.frame.lab_names, *view.frame.state_names)
+    decision, decision_error = solara.use_memo(
+        lambda: (
+            attempt(lambda: decision_bars_svg(run.explain(picked)))
+            if picked in deciders and not view.finished
+            else (None, "")
+        ),
+        [version, picked],
     )
     drawn, draw_error = solara.use_memo(
         lambda: attempt(lambda: draw(view, where, report)), [version]
@@ -390,6 +400,10 @@ def Page() -> None:
                     inspected = actor_html(view.scenario, view.frame, picked) if picked else ""
                     if inspected:
                         solara.HTML(unsafe_innerHTML=inspected, classes=["pg-inspector-panel"])
+                        if decision:
+                            solara.HTML(unsafe_innerHTML=decision, classes=["pg-decision-panel"])
+                        elif decision_error:
+                            solara.Text(decision_error, classes=["pg-decision-error"])
                         solara.Button(
                             "Close", text=True, small=True, on_click=lambda: set_picked("")
                         )

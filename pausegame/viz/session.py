@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from pausegame.experiments import treaty
+from pausegame.experiments.explain import explain_decider
 from pausegame.experiments.runs import RunResult
 from pausegame.sim import kernel
 from pausegame.sim.engine import Event, classify_outcome
@@ -239,6 +240,11 @@ class LiveRun:
                 outcome=outcome,
                 position=self.position(),
             )
+
+    def explain(self, name: str) -> dict:
+        """Decision maker `name`'s payoff terms for its two options at the current month."""
+        with self._lock:
+            return explain_decider(self.model, name)
 
     def view_with_summary(self) -> tuple[RunView, dict]:
         """A snapshot and the run's summary taken at the same moment."""
