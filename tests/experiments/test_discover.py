@@ -82,9 +82,15 @@ def test_prim_finds_the_verification_threshold(verification_sweep):
     assert len(below) and len(above)
     assert below.max() < base < above.min(), by_level
     assert result.limits.loc["verification", "qp_min"] < 1e-3
-    # CART's first split is on verification too.
-    tree = fit_tree(cases)
-    assert cases.x.columns[tree.model.tree_.feature[0]] == "verification"
+    # CART splits on verification too (at the root or right below it: leakage is the
+    # other lever, and which of the two a tree takes first depends on the calibration).
+    tree = fit_tree(cases).model.tree_
+    top = [
+        tree.feature[0],
+        tree.feature[tree.children_left[0]],
+        tree.feature[tree.children_right[0]],
+    ]
+    assert "verification" in [cases.x.columns[f] for f in top if f >= 0]
 
 
 def test_the_command_writes_boxes_trajectory_tree_and_plots(verification_sweep, tmp_path, capsys):
