@@ -23,7 +23,7 @@ from pausegame.viz.session import LiveRun
 GATE = threading.Lock()  # one piece of background work at a time, server-wide
 SLICE = 0.15  # seconds: the longest a background piece computes before letting others in
 LAG = 1.0  # seconds: Play catches up when behind by less, else it starts counting afresh
-MIN_FRAME = 1 / 20  # seconds: the shortest gap between two frames of one tab
+MIN_FRAME = 1 / 8  # seconds: the shortest gap between two frames of one tab (browsers lag)
 
 
 @dataclass
