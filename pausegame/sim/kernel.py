@@ -10,16 +10,26 @@ module, so the agents and the equilibrium analysis can never disagree about the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from pausegame.sim import terms as named
-from pausegame.sim.numerics import per_batch, power, sigmoid
+from pausegame.sim.numerics import (
+    market_growth,
+    market_per_step,
+    monthly_odds,
+    per_batch,
+    power,
+    sigmoid,
+)
 from pausegame.sim.parameters import ModelParams
 from pausegame.sim.world import Array, Structure, WorldState
 
-__all__ = ["Structure", "WorldState", "per_batch", "power", "sigmoid"]  # callers name them here
+# Re-exported: the kernel's callers name them here.
+__all__ = [
+    "Structure", "WorldState", "market_growth", "market_per_step", "monthly_odds", "per_batch",
+    "power", "sigmoid",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,20 +47,8 @@ class Transition:
     stakes: Array  # (...,) market growth since the start: states' amounts scale with it
     lab_base: dict[str, Array]  # (..., L) each lab's named terms before fines and loss
     state_base: dict[str, Array]  # (..., S) each state's named terms before loss
-
-
-def market_per_step(step: Array, size_2024: Any, cagr: Any) -> Array:
-    """A market of `size_2024` $B a year in 2024 growing at `cagr`, per monthly step ($B)."""
-    return size_2024 * market_growth(step, cagr) / 12.0
-
-
-def market_growth(step: Array, cagr: Any) -> Array:
-    """How many times the generative-AI market has grown since the start.
-
-    Fines and perceived catastrophe losses are stated at 2024 values and scale with it, as
-    turnover-based fines do, so deterrence does not erode as revenue grows 42% a year.
-    """
-    return power(1.0 + np.asarray(cagr), np.asarray(step) / 12.0)
+    lab_subtotal: Array  # (..., L) `terms.total(lab_base)`, reusing the revenue sum
+    state_subtotal: Array  # (..., S) `terms.total(state_base)`
 
 
 def grow(capability: Array, pausing: Array, p: ModelParams) -> Array:
@@ -96,11 +94,6 @@ def treaty_binding(member: Array, p: ModelParams) -> Array:
 def labs_required(member: Array, binding: Array, structure: Structure) -> Array:
     """(..., L) bool: the lab's home state is a member of a binding treaty, so it must pause."""
     return member[..., structure.lab_state] & binding[..., None]
-
-
-def monthly_odds(annual: Any) -> Array:
-    """The per-step chance that gives `annual` odds over twelve monthly steps."""
-    return 1.0 - power(1.0 - np.asarray(annual, dtype=np.float64), 1.0 / 12.0)
 
 
 def detection_probability(
@@ -334,6 +327,8 @@ def transition(
         "rivalry": scale * rivalry_payoff(state_frontiers(seen, structure), structure, p),
         "verification_cost": scale * terms.verification_cost,
     }
+    # The sum of the base terms, its first addition (genai + safety) being `revenue`.
+    lab_subtotal = revenue + lab_base["pause_affinity"] - compute
     return Transition(
         state=WorldState(capability, open_source, step, loss_multiplier),
         growth=growth,
@@ -346,10 +341,12 @@ def transition(
         stakes=stakes,
         lab_base=lab_base,
         state_base=state_base,
+        lab_subtotal=lab_subtotal,
+        state_subtotal=named.total(state_base),
     )
 
 
-def lab_terms(
+def lab_charges(
     t: Transition,
     fined: Array,
     catastrophe: Array,
@@ -358,17 +355,15 @@ def lab_terms(
     loss_multiplier: Array,
     false_alarm: Array | float = 0.0,
 ) -> dict[str, Array]:
-    """A lab's named payoff terms (`terms.LAB_TERMS`, costs positive): base, fines, loss.
+    """A lab's fines and perceived catastrophe loss (positive), multiples of its turnover.
 
-    Fines and the perceived loss are multiples of the lab's own annual turnover (12 x this
-    step's revenue). Expected mode passes the odds of a detection (`fined`), of a false
-    alarm and H; realised mode 0/1 outcomes, with any fine in `fined`.
+    Expected mode passes the odds of a detection (`fined`), of a false alarm and H;
+    realised mode 0/1 outcomes, with any fine in `fined`.
     """
     turnover = 12.0 * t.revenue
     fine = per_batch(p.fine) * turnover
     loss = structure.lab_loss * turnover * per_batch(loss_multiplier) * per_batch(catastrophe)
     return {
-        **t.lab_base,
         "fines": fine * fined,
         "false_alarm_fines": fine * false_alarm,
         "catastrophe_loss": loss,
@@ -384,41 +379,44 @@ def lab_payoff(
     loss_multiplier: Array,
     false_alarm: Array | float = 0.0,
 ) -> Array:
-    """A lab's payoff: the sum of its named terms (`lab_terms`)."""
-    return named.total(lab_terms(t, fined, catastrophe, structure, p, loss_multiplier, false_alarm))
+    """A lab's payoff: its named terms summed (the base terms, then `lab_charges`)."""
+    charges = lab_charges(t, fined, catastrophe, structure, p, loss_multiplier, false_alarm)
+    return named.total(charges, start=t.lab_subtotal)
 
 
-def state_terms(
+def state_loss(
     t: Transition, catastrophe: Array, structure: Structure, loss_multiplier: Array
-) -> dict[str, Array]:
-    """A state's named terms: its labs' revenue, rivalry, verification cost, its loss."""
-    loss = structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
-    return {**t.state_base, "catastrophe_loss": loss}
+) -> Array:
+    """A state's perceived loss in a catastrophe, weighted by `catastrophe` (positive)."""
+    return structure.state_loss * per_batch(t.stakes * loss_multiplier) * per_batch(catastrophe)
 
 
 def state_payoff(
     t: Transition, catastrophe: Array, structure: Structure, loss_multiplier: Array
 ) -> Array:
-    """A state's payoff: the sum of its named terms (`state_terms`)."""
-    return named.total(state_terms(t, catastrophe, structure, loss_multiplier))
+    """A state's payoff: its labs' revenue, rivalry and verification cost, minus its loss."""
+    return t.state_subtotal - state_loss(t, catastrophe, structure, loss_multiplier)
 
 
 def expected_terms(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[dict[str, Array], dict[str, Array]]:
-    """Expected-value mode's terms: fines at their odds, catastrophe loss weighted by H."""
-    return (
-        lab_terms(t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm),
-        state_terms(t, t.catastrophe, structure, loss_multiplier),
+    """Every named term (costs positive) in expected-value mode: fines at their odds, loss x H."""
+    charges = lab_charges(
+        t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm
     )
+    loss = state_loss(t, t.catastrophe, structure, loss_multiplier)
+    return {**t.lab_base, **charges}, {**t.state_base, "catastrophe_loss": loss}
 
 
 def expected_payoffs(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[Array, Array]:
     """Expected-value mode's payoffs: the sums of `expected_terms`."""
-    lab, state = expected_terms(t, structure, p, loss_multiplier)
-    return named.total(lab), named.total(state)
+    return (
+        lab_payoff(t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm),
+        state_payoff(t, t.catastrophe, structure, loss_multiplier),
+    )
 
 
 @dataclass(frozen=True)
@@ -467,12 +465,13 @@ def lookahead(
     for _ in range(int(horizon)):
         t = transition(current, pausing, member, structure, p, terms=held)
         # The loss multiplier in force is the one before this step's crossing is seen.
-        lab_terms_t, state_terms_t = expected_terms(t, structure, p, current.loss_multiplier)
+        lab_u, state_u = expected_payoffs(t, structure, p, current.loss_multiplier)
         weighted = per_batch(weight * survival)
-        lab_total += weighted * named.total(lab_terms_t)
-        state_total += weighted * named.total(state_terms_t)
+        lab_total += weighted * lab_u
+        state_total += weighted * state_u
         revenue_total += weighted * t.revenue
-        if explain:
+        if explain:  # the same terms, kept apart (their sum is lab_u, state_u: tested)
+            lab_terms_t, state_terms_t = expected_terms(t, structure, p, current.loss_multiplier)
             lab_sums.add(weighted, lab_terms_t)
             state_sums.add(weighted, state_terms_t)
         survival = survival * (1.0 - t.catastrophe)

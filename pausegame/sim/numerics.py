@@ -1,4 +1,4 @@
-"""Batch-invariant numerics the kernel is built from: per-batch parameters, powers, sigmoid."""
+"""Batch-invariant numerics the kernel is built from: per-batch parameters, powers, growth."""
 
 from __future__ import annotations
 
@@ -40,3 +40,22 @@ def power(base: Any, exponent: Any) -> Array:
 def sigmoid(x: Array) -> Array:
     """The logistic function, stable for large |x|."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def market_per_step(step: Array, size_2024: Any, cagr: Any) -> Array:
+    """A market of `size_2024` $B a year in 2024 growing at `cagr`, per monthly step ($B)."""
+    return size_2024 * market_growth(step, cagr) / 12.0
+
+
+def market_growth(step: Array, cagr: Any) -> Array:
+    """How many times the generative-AI market has grown since the start.
+
+    Fines and perceived catastrophe losses are stated at 2024 values and scale with it, as
+    turnover-based fines do, so deterrence does not erode as revenue grows 42% a year.
+    """
+    return power(1.0 + np.asarray(cagr), np.asarray(step) / 12.0)
+
+
+def monthly_odds(annual: Any) -> Array:
+    """The per-step chance that gives `annual` odds over twelve monthly steps."""
+    return 1.0 - power(1.0 - np.asarray(annual, dtype=np.float64), 1.0 / 12.0)

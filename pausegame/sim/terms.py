@@ -40,12 +40,17 @@ COSTS = frozenset(
 )
 
 
-def total(terms: Mapping[str, Array]) -> Array:
-    """The gains added and the costs subtracted in their fixed order: the payoff itself."""
+def total(terms: Mapping[str, Array], start: Array | None = None) -> Array:
+    """The gains added and the costs subtracted in their fixed order: the payoff itself.
+
+    `start`, when given, is the sum of the terms before these (the sum goes on from it).
+    """
     items = iter(terms.items())
-    name, result = next(items)
-    if name in COSTS:
-        result = -result
+    if start is None:
+        name, result = next(items)
+        result = -result if name in COSTS else result
+    else:
+        result = start
     for name, value in items:
         result = result - value if name in COSTS else result + value
     return result

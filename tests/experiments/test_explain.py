@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -161,3 +162,23 @@ def test_explaining_a_live_model_leaves_its_run_unchanged():
         plain.step()
     pd.testing.assert_frame_equal(explained.agent_records(), plain.agent_records())
     pd.testing.assert_frame_equal(explained.event_records(), plain.event_records())
+
+
+@pytest.mark.parametrize("rule", ["imitation", "reinforcement", "fixed"])
+def test_other_rules_say_what_they_decide_on(rule):
+    scenario = dataclasses.replace(ARTICLE, lab_rule=rule)
+    lab = explain_at(scenario, 1, 2, "Meta")["deciders"][0]
+    assert lab["rule"] == rule and "does not use these utilities" in lab["rule_note"]
+    if rule == "imitation":
+        assert lab["probability"] is None  # it depends on the peer drawn
+    if rule == "fixed":
+        assert lab["probability"] == float(lab["action"] == "pause")
+    if rule == "reinforcement":
+        model = PauseModel(scenario, seed=1)
+        for _ in range(2):
+            model.step()
+        race, pause = model.run_state.action_values[0, 3]
+        expected = float(choice_probability(ARTICLE.params.logit_beta, pause - race))
+        assert lab["probability"] == (
+            expected if race != pause else float(lab["action"] == "pause")
+        )
