@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| target | holds in (of {len(result.factors)} draws) | {header} |", file=out)
         print("|---|---|---|", file=out)
         for target in TARGETS:
-            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in result.sensitivity(target))
+            share = result.share(target)
+            gaps = result.sensitivity(target) if 0 < share < 1 else []
+            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in gaps) or "(holds in every draw)"
             print(f"| {target} | {result.share(target):.0%} | {top} |", file=out)
 
     def partial(result: Robustness) -> None:
