@@ -30,6 +30,7 @@ from pausegame.viz.equilibrium_panel import (
 )
 from pausegame.viz.export_panel import ExportPanel
 from pausegame.viz.inspector import CoalitionPicture, actor_html
+from pausegame.viz.path_panel import path_timeline_html
 from pausegame.viz.session import LiveRun
 from pausegame.viz.views import (
     BLANK,
@@ -100,6 +101,7 @@ def Page() -> None:
     picked, set_picked = solara.use_state("")  # the actor shown in the inspector
     actor_changes, set_actor_changes = solara.use_state({})  # lab.NAME.FIELD -> value
     treaties, set_treaties = solara.use_state((None, None, ""))  # (key, report, error)
+    timeline, set_timeline = solara.use_state((None, None, ""))  # (key, svg, error)
 
     def redraw() -> None:
         set_version(lambda v: v + 1)
@@ -285,6 +287,23 @@ def Page() -> None:
 
     solara.use_effect(analyse_treaties, [treaty_key])
 
+    def analyse_path():
+        """The equilibrium path to this month, on a thread in gated pieces (`path_panel`)."""
+        if treaty_key is None or (timeline[0] == treaty_key):
+            return None
+        stop = threading.Event()
+        scenario, seed, step = view.scenario, view.seed, view.step
+
+        def work() -> None:
+            svg, problem = attempt(lambda: path_timeline_html(scenario, seed, step, stop))
+            if not stop.is_set():
+                set_timeline((treaty_key, svg, problem))
+
+        player.in_background(work, "pausegame-path")
+        return stop.set
+
+    solara.use_effect(analyse_path, [treaty_key])
+
     # ----- layout ----------------------------------------------------------------------
     solara.Title("pausegame: pause coalitions")
     solara.Style(CSS)
@@ -375,7 +394,7 @@ def Page() -> None:
                     classes=["pg-skip-note"],
                     style={"font-size": "12px", "color": "#555"},
                 )
-            for problem in (error, draw_error, report_error, treaties[2]):
+            for problem in (error, draw_error, report_error, treaties[2], timeline[2]):
                 if problem:
                     solara.Error(problem, classes=["pg-page-error"])
             waiting = actors_waiting(view.scenario, actor_changes)
@@ -397,6 +416,13 @@ def Page() -> None:
                         svg=drawn.coalition, picked=picked, on_picked=set_picked
                     )
                     solara.HTML(unsafe_innerHTML=coalition_view.legend_html())
+                    if timeline[1]:
+                        solara.HTML(
+                            unsafe_innerHTML="<p class='pg-caption'>Equilibrium path of this"
+                            " seed to this month (as <code>equilibria --path</code>)</p>"
+                            + timeline[1],
+                            classes=["pg-path-timeline"],
+                        )
                     inspected = actor_html(view.scenario, view.frame, picked) if picked else ""
                     if inspected:
                         solara.HTML(unsafe_innerHTML=inspected, classes=["pg-inspector-panel"])

@@ -32,3 +32,17 @@ def test_clicking_a_lab_and_a_state_shows_their_terms_for_both_options(
         assert problems.console == []
     finally:
         page.context.close()
+
+
+def test_the_path_timeline_appears_under_the_coalition_once_the_run_stands_still(
+    browser: Browser, ui_server: str
+):
+    page, problems = open_ui(browser, ui_server)
+    try:
+        step(page)
+        timeline = page.locator(".pg-path-timeline svg[aria-label='equilibrium path']")
+        expect(timeline).to_be_visible(timeout=STEP_TIMEOUT)
+        expect(page.locator(".pg-path-timeline")).to_contain_text("equilibria --path")
+        assert problems.console == []
+    finally:
+        page.context.close()
