@@ -418,9 +418,9 @@ def Page() -> None:
                     solara.HTML(unsafe_innerHTML=coalition_view.legend_html())
                     if timeline[1]:
                         solara.HTML(
-                            unsafe_innerHTML="<p class='pg-caption'>Equilibrium path of this"
-                            " seed to this month (as <code>equilibria --path</code>)</p>"
-                            + timeline[1],
+                            unsafe_innerHTML=f"<p class='pg-caption' data-month='{timeline[0][1]}'>"
+                            "Equilibrium path of this seed to this month (as"
+                            " <code>equilibria --path</code>)</p>" + timeline[1],
                             classes=["pg-path-timeline"],
                         )
                     inspected = actor_html(view.scenario, view.frame, picked) if picked else ""

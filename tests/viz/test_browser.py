@@ -62,6 +62,14 @@ def step(page: Page) -> None:
     )
 
 
+def analysed(page: Page) -> None:
+    """Wait until the background analyses of the month on show have reached the page, so a
+    click is not raced by their redraw."""
+    expect(page.locator(f".pg-path-timeline [data-month='{month(page)}']")).to_have_count(
+        1, timeout=STEP_TIMEOUT
+    )
+
+
 def settled_text(page: Page, locator, timeout: float = 20.0) -> str:
     """The locator's text once it has stopped changing (the server answers each key press)."""
     text = locator.inner_text()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from pausegame.experiments.explain import LAB_TERMS, STATE_TERMS
-from tests.viz.test_browser import STEP_TIMEOUT, open_ui, step
+from tests.viz.test_browser import STEP_TIMEOUT, analysed, open_ui, step
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,7 @@ def test_clicking_a_lab_and_a_state_shows_their_terms_for_both_options(
     page, problems = open_ui(browser, ui_server)
     try:
         step(page)
+        analysed(page)
         page.locator(".pg-coalition [data-agent=OpenAI] circle").first.click()
         chart = page.locator(".pg-decision-panel svg.pg-decision")
         expect(chart).to_be_visible(timeout=STEP_TIMEOUT)

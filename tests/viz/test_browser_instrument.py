@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.viz.test_browser import STEP_TIMEOUT, month, open_ui, step
+from tests.viz.test_browser import STEP_TIMEOUT, analysed, month, open_ui, step
 from tests.viz.test_browser_safety import drop
 
 pytestmark = pytest.mark.browser
@@ -96,6 +96,7 @@ def test_actor_slider_and_reset_change_the_model_and_the_inspector_shows_it(ui):
     number.fill("0.77")
     number.press("Enter")
     expect(page.locator(".pg-pending")).to_contain_text("lab.OpenAI.safety -> 0.77")
+    analysed(page)
     page.locator(".pg-coalition [data-agent=OpenAI] circle").first.click()
     inspector = page.locator(".pg-inspector[data-actor=OpenAI]")
     expect(inspector).to_contain_text("safety")
@@ -170,6 +171,7 @@ def test_html_named_actors_and_files_show_as_text(ui):
     expect(page.locator(".solara-file-drop")).to_contain_text("<svg onload=window.pwned=2>.toml")
     assert page.locator(".pg-coalition img, .pg-coalition b, .solara-file-drop svg").count() == 0
     step(page)
+    analysed(page)
     page.locator(".pg-coalition [data-kind=lab] circle").first.click()
     expect(page.locator(".pg-inspector")).to_contain_text(evil)
     assert page.evaluate("() => window.pwned") is None
