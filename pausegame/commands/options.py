@@ -111,3 +111,64 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
+
+
+MAX_WORKERS = 1024  # local processes
+MAX_SIZE = 1_000_000  # runs per part file or per task
+
+
+def positive_int(text: str, most: int = MAX_SIZE) -> int:
+    """An argparse type: a whole number in [1, most], range-checked before conversion."""
+    digits = text.strip()
+    if not digits.isdigit() or len(digits) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {text!r}")
+    value = int(digits)
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {value}")
+    return value
+
+
+def _workers(text: str) -> int:
+    return positive_int(text, MAX_WORKERS)
+
+
+def add_executor_options(parser: argparse.ArgumentParser, batches: bool = True) -> None:
+    """Where a sweep-like job runs (`--workers` or `--scheduler`) and, with `batches`, how
+    its runs are grouped into part files and worker tasks."""
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
+    )
+    if batches:
+        parser.add_argument(
+            "--batch-size",
+            type=positive_int,
+            default=None,
+            metavar="N",
+            help="runs per committed part file (default: about 1/20 of the runs)",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=positive_int,
+            default=None,
+            metavar="N",
+            help="runs per task sent to a worker (default: automatic)",
+        )
+
+
+def check_executor(args: argparse.Namespace) -> None:
+    """Refuse `--workers` together with `--scheduler`: only one of them runs the job."""
+    if args.scheduler is not None and args.workers is not None:
+        raise InputError(
+            "--workers sets the local pool; with --scheduler the cluster's "
+            "workers run the job: drop one of them"
+        )

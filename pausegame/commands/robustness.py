@@ -6,7 +6,8 @@ import argparse
 import signal
 from pathlib import Path
 
-from pausegame.commands.sweep import _interrupt, _positive
+from pausegame.commands.options import add_executor_options, check_executor, positive_int
+from pausegame.commands.sweep import _interrupt
 from pausegame.errors import InputError
 
 
@@ -35,26 +36,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="P,Q",
         help="uncertain parameters (default: every assumed, non-zero, non-treaty parameter)",
     )
-    parser.add_argument("--draws", type=_positive, default=100, help="joint draws (default 100)")
-    parser.add_argument("--seeds", type=_positive, default=8, help="seeds per draw (default 8)")
-    parser.add_argument("--steps", type=_positive, default=None, help="months per run")
+    parser.add_argument("--draws", type=positive_int, default=100, help="joint draws (default 100)")
+    parser.add_argument("--seeds", type=positive_int, default=8, help="seeds per draw (default 8)")
+    parser.add_argument("--steps", type=positive_int, default=None, help="months per run")
     parser.add_argument(
         "--factor", type=float, default=2.0, metavar="F", help="draw range [1/F, F] (default 2)"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
-    parser.add_argument(
-        "--workers",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="local worker processes (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
-    )
+    add_executor_options(parser, batches=False)
     parser.add_argument("--list", action="store_true", help="list the claims and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=main)
@@ -70,8 +59,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise InputError("--out DIR: required (the folder the study is written to)")
-    if args.scheduler is not None and args.workers is not None:
-        raise InputError("--workers and --scheduler: drop one of them")
+    check_executor(args)
     study = robustness.make_study(
         _names(args.claims),
         _names(args.parameters),

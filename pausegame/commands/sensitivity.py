@@ -6,8 +6,8 @@ import argparse
 import signal
 from pathlib import Path
 
-from pausegame.commands.sweep import _interrupt, _positive
-from pausegame.errors import InputError
+from pausegame.commands.options import add_executor_options, check_executor
+from pausegame.commands.sweep import _interrupt
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,25 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="results folder (resumed)"
     )
-    parser.add_argument(
-        "--workers",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="local worker processes (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
-    )
-    parser.add_argument(
-        "--batch-size", type=_positive, default=None, metavar="N", help="runs per part file"
-    )
-    parser.add_argument(
-        "--chunk-size", type=_positive, default=None, metavar="N", help="runs per worker task"
-    )
+    add_executor_options(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=main)
 
@@ -50,8 +32,7 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments.sensitivity import format_indices, run_sensitivity
     from pausegame.experiments.sensitivity_spec import load_sensitivity_spec
 
-    if args.scheduler is not None and args.workers is not None:
-        raise InputError("--workers and --scheduler: drop one of them")
+    check_executor(args)
     spec = load_sensitivity_spec(args.spec)
     design = spec.design
     previous = signal.signal(signal.SIGTERM, _interrupt)

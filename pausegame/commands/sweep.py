@@ -6,8 +6,8 @@ import argparse
 import signal
 from pathlib import Path
 
-from pausegame.commands.options import check_folder
-from pausegame.errors import Fault, InputError, os_reason
+from pausegame.commands.options import add_executor_options, check_executor, check_folder
+from pausegame.errors import Fault, os_reason
 
 TRACES = "_traces"  # as `sweep_store.TRACES`; named here so that `--help` needs no pandas
 
@@ -27,66 +27,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="results folder (created; an existing one is resumed)",
     )
-    parser.add_argument(
-        "--workers",
-        type=_workers,
-        default=None,
-        metavar="N",
-        help="local worker processes (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
-    )
+    add_executor_options(parser)
     parser.add_argument(
         "--traces",
         action="store_true",
         help=f"also keep per-step records of every run (in DIR/{TRACES})",
     )
-    parser.add_argument(
-        "--batch-size",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="runs per committed part file (default: about 1/20 of the sweep)",
-    )
-    parser.add_argument(
-        "--chunk-size",
-        type=_positive,
-        default=None,
-        metavar="N",
-        help="runs per task sent to a worker (default: automatic)",
-    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=main)
 
 
-MAX_WORKERS = 1024  # local processes
-MAX_SIZE = 1_000_000  # runs per part file or per task
-
-
-def _positive(text: str, most: int = MAX_SIZE) -> int:
-    digits = text.strip()
-    if not digits.isdigit() or len(digits) > 9:
-        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {text!r}")
-    value = int(digits)
-    if not 1 <= value <= most:
-        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {value}")
-    return value
-
-
-def _workers(text: str) -> int:
-    return _positive(text, MAX_WORKERS)
-
-
 def main(args: argparse.Namespace) -> int:
-    if args.scheduler is not None and args.workers is not None:
-        raise InputError(
-            "--workers sets the local pool; with --scheduler the cluster's "
-            "workers run the sweep: drop one of them"
-        )
+    check_executor(args)
     from pausegame.experiments.sweep import run_sweep
     from pausegame.experiments.sweep_spec import load_sweep_spec
     from pausegame.experiments.sweep_store import MANIFEST
