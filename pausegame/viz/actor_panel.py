@@ -16,7 +16,7 @@ import solara
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import LAB_FIELDS, RULES, STATE_FIELDS, Scenario
-from pausegame.viz.controls import slider_scale
+from pausegame.viz.controls import NumberField, slider_scale, stop_slider
 
 DEFAULT_RULE = "scenario default"
 
@@ -61,15 +61,6 @@ def ActorField(
 ) -> None:
     """A slider and a number field for one actor field; marks a value changed from `own`."""
     scale = solara.use_memo(lambda: slider_scale(parameter, own), [parameter.name, own])
-    error, set_error = solara.use_state("")
-
-    def typed(number: float | None) -> None:
-        try:
-            on_value(key, parameter.coerce(number, f"{key.rsplit('.', 1)[0]}."))
-            set_error("")
-        except InputError as problem:
-            set_error(str(problem))
-
     css = key.replace(".", "-").replace(" ", "_")
     with solara.Row(gap="6px", style={"align-items": "center"}, classes=[f"pg-actor-{css}"]):
         solara.Text(
@@ -77,26 +68,16 @@ def ActorField(
             style={"font-size": "12px", "min-width": "96px"},
         )
         with solara.Column(style={"flex": "1", "min-width": "80px"}, gap="0px"):
-            rv.Slider(
-                v_model=scale.index(value),
-                on_v_model=lambda index: on_value(key, scale.value(index)),
-                min=0,
-                max=len(scale.values) - 1,
-                step=1,
-                dense=True,
-                hide_details=True,
-                class_=f"pg-actor-slider-{css}",
-            )
-        solara.InputFloat(
-            "",
-            value=value,
-            on_value=typed,
-            continuous_update=False,
-            classes=[f"pg-actor-number-{css}"],
-            style={"max-width": "80px"},
+            stop_slider(scale, value, lambda v: on_value(key, v), css, prefix="actor-")
+        NumberField(
+            key,
+            parameter,
+            value,
+            on_value,
+            where=f"{key.rsplit('.', 1)[0]}.",
+            css=f"actor-number-{css}",
+            width="80px",
         )
-    if error:
-        solara.Error(error)
 
 
 @solara.component

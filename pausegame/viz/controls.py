@@ -124,16 +124,7 @@ def ParameterSlider(
         )
 
         def slider() -> None:
-            rv.Slider(
-                v_model=scale.index(value),
-                on_v_model=lambda index: on_value(parameter.name, scale.value(index)),
-                min=0,
-                max=len(scale.values) - 1,
-                step=1,
-                dense=True,
-                hide_details=True,
-                class_=f"pg-slider-{parameter.name}",
-            )
+            stop_slider(scale, value, lambda v: on_value(parameter.name, v), parameter.name)
 
         if not scale.logarithmic:
             slider()
@@ -141,17 +132,44 @@ def ParameterSlider(
             with solara.Row(gap="6px", style={"align-items": "center"}):
                 with solara.Column(style={"flex": "1"}, gap="0px"):
                     slider()
-                NumberField(parameter, value, on_value)
+                NumberField(parameter.name, parameter, value, on_value)
+
+
+def stop_slider(
+    scale: SliderScale, value: float, on_value: Callable[[float], None], css: str, prefix: str = ""
+) -> None:
+    """A slider over `scale`'s stops (every key press and drag lands on a stop)."""
+    rv.Slider(
+        v_model=scale.index(value),
+        on_v_model=lambda index: on_value(scale.value(index)),
+        min=0,
+        max=len(scale.values) - 1,
+        step=1,
+        dense=True,
+        hide_details=True,
+        class_=f"pg-{prefix}slider-{css}",
+    )
 
 
 @solara.component
-def NumberField(parameter: Parameter, value: float, on_value: Callable[[str, float], None]) -> None:
-    """A number field for a parameter whose slider spans orders of magnitude."""
+def NumberField(
+    key: str,
+    parameter: Parameter,
+    value: float,
+    on_value: Callable[[str, float], None],
+    where: str = "",
+    css: str = "",
+    width: str = "90px",
+) -> None:
+    """A number field that sets `key` to any value in `parameter`'s range (checked as typed).
+
+    `where` prefixes the field's name in errors; `css` names its class (default `key`).
+    """
     error, set_error = solara.use_state("")
 
     def typed(number: float | None) -> None:
         try:
-            on_value(parameter.name, parameter.coerce(number))
+            on_value(key, parameter.coerce(number, where))
             set_error("")
         except InputError as problem:
             set_error(str(problem))
@@ -161,8 +179,8 @@ def NumberField(parameter: Parameter, value: float, on_value: Callable[[str, flo
         value=value,
         on_value=typed,
         continuous_update=False,
-        classes=[f"pg-number-{parameter.name}"],
-        style={"max-width": "90px"},
+        classes=[f"pg-{css or 'number-' + key}"],
+        style={"max-width": width},
     )
     if error:
         solara.Error(error)
