@@ -180,3 +180,30 @@ def test_ctrl_c_says_what_is_safe_and_how_to_resume(reference, spec_file, tmp_pa
 def test_a_finished_sweep_leaves_no_lock(reference):
     assert leftovers(reference) == []
     assert (reference / "_manifest.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("argv", "job"),
+    [
+        (["sensitivity", "SPEC", "--workers", "1", "--batch-size", "2"], "sensitivity"),
+        (["robustness", "--draws", "2", "--seeds", "1", "--steps", "2", "--workers", "1"], None),
+    ],
+)
+def test_a_full_disk_stops_a_study_in_one_line_that_says_how_to_resume(
+    tmp_path, capsys, monkeypatch, argv, job
+):
+    spec = tmp_path / "study.toml"
+    spec.write_text(
+        "steps = 3\nseeds = 1\nmethod = 'morris'\nsamples = 2\nparameters = ['fine']\n",
+        encoding="utf-8",
+    )
+    argv = [str(spec) if a == "SPEC" else a for a in argv]
+    job = job or argv[0]
+    monkeypatch.setattr(
+        sweep_store, "_replace_atomically", FullDisk(1).wrap(sweep_store._replace_atomically)
+    )
+    assert main([*argv, "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    line = one_line(capsys)
+    assert line.startswith(f"pausegame: error: {job} stopped: disk full")
+    assert "run the same command again to resume" in line
+    assert leftovers(tmp_path / "out") == []

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
 
 from pausegame.commands.options import add_executor_options, check_executor, positive_int
-from pausegame.commands.sweep import _interrupt
+from pausegame.commands.sweep import resumable
 from pausegame.errors import InputError
 
 
@@ -69,13 +68,10 @@ def main(args: argparse.Namespace) -> int:
         factor=args.factor,
         seed=args.seed,
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    with resumable("robustness", args.out):
         table, _ = robustness.run_study(
             study, args.out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet
         )
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     print(
         f"robustness: {study.draws} joint draws x {study.seeds} seeds of "
         f"{', '.join(study.variants)}; each of {len(study.parameters)} parameters "

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
 
 from pausegame.commands.options import add_executor_options, check_executor
-from pausegame.commands.sweep import _interrupt
+from pausegame.commands.sweep import resumable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,8 +34,7 @@ def main(args: argparse.Namespace) -> int:
     check_executor(args)
     spec = load_sensitivity_spec(args.spec)
     design = spec.design
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    with resumable("sensitivity", args.out, spec.run_count):
         result = run_sensitivity(
             spec,
             args.out,
@@ -46,8 +44,6 @@ def main(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             progress=not args.quiet,
         )
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     from pausegame.experiments import sensitivity_plots, sweep_plots
 
     sweep = spec.sweep

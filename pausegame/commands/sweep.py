@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pausegame.commands.options import add_executor_options, check_executor, check_folder
@@ -45,9 +47,7 @@ def main(args: argparse.Namespace) -> int:
 
     spec = load_sweep_spec(args.spec, traces=args.traces)
     check_folder(args.out, "--out")
-    # A polite `kill` commits finished runs on the way out, as Ctrl-C does.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    with resumable("sweep", args.out, spec.run_count):
         result = run_sweep(
             spec,
             args.out,
@@ -57,16 +57,6 @@ def main(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             progress=not args.quiet,
         )
-    except KeyboardInterrupt:
-        raise Fault(_stopped("interrupted", args.out, spec.run_count), 130) from None
-    except OSError as error:
-        raise Fault(_stopped(os_reason(error), args.out, spec.run_count)) from None
-    except MemoryError:
-        raise Fault(_stopped("out of memory", args.out, spec.run_count)) from None
-    except Fault as fault:
-        raise Fault(_stopped(str(fault), args.out, spec.run_count), fault.status) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if result.ran == 0 and result.complete:
         print(f"sweep: all {result.total} runs already done in {result.folder}")
     else:
@@ -86,11 +76,36 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _stopped(what: str, folder: Path, total: int) -> str:
-    """What a fault did to the sweep: what happened, what is safe, how to go on."""
-    from pausegame.experiments.sweep_store import committed_runs
+@contextmanager
+def resumable(job: str, folder: Path, total: int | None = None) -> Iterator[None]:
+    """Run a resumable job (a sweep, a study): a fault or Ctrl-C ends in one line saying what
+    happened, what is safe and how to go on. A polite `kill` stops it as Ctrl-C does."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Fault(_stopped(job, "interrupted", folder, total), 130) from None
+    except OSError as error:
+        raise Fault(_stopped(job, os_reason(error), folder, total)) from None
+    except MemoryError:
+        raise Fault(_stopped(job, "out of memory", folder, total)) from None
+    except Fault as fault:
+        raise Fault(_stopped(job, str(fault), folder, total), fault.status) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-    done = committed_runs(folder)
-    saved = "no runs were committed yet" if not done else f"{done:,} of {total:,} runs are "
-    saved += f"committed in {folder} and safe" if done else ""
-    return f"sweep stopped: {what}; {saved}; run the same command again to resume"
+
+def _stopped(job: str, what: str, folder: Path, total: int | None) -> str:
+    """What a fault did to the job: what happened, what is safe, how to go on.
+
+    With `total`, `folder` is one sweep folder and its committed runs are counted.
+    """
+    if total is None:
+        saved = f"every finished batch is committed under {folder} and safe"
+    else:
+        from pausegame.experiments.sweep_store import committed_runs
+
+        done = committed_runs(folder)
+        saved = "no runs were committed yet" if not done else f"{done:,} of {total:,} runs are "
+        saved += f"committed in {folder} and safe" if done else ""
+    return f"{job} stopped: {what}; {saved}; run the same command again to resume"
