@@ -7,30 +7,24 @@ alarms and catastrophe; a DataCollector and an event log record everything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import mesa
 import numpy as np
 import pandas as pd
 
 from pausegame.sim import kernel
+from pausegame.sim.engine.events import OPEN_SOURCE, Event
 from pausegame.sim.randomness import WORLD, Purpose, keyed_normal, keyed_uniform
 from pausegame.sim.scenario import Scenario
 from tests.oracle.actors import DecisionMaker, LabAgent, OpenSourcePool, StateAgent
 from tests.oracle.anticipation import settle_own_labs
 from tests.oracle.rules import make_rule
 
-OPEN_SOURCE = "open source"
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something that happened: a join, a leave, a detection, a crossing, a catastrophe."""
-
-    step: int
-    kind: str
-    agent: str
-    detail: str = ""
+#: The per-agent record columns and the agent attribute each one reads.
+AGENT_COLUMNS = (
+    "name", "kind", "home", "action", "capability", "payoff", "total_payoff", "hazard",
+    "violator", "detected", "false_alarm",
+)  # fmt: skip
+AGENT_ATTRIBUTES = [("last_payoff" if c == "payoff" else c) for c in AGENT_COLUMNS]
 
 
 class PauseModel(mesa.Model):
@@ -67,40 +61,16 @@ class PauseModel(mesa.Model):
         self.first_threshold_step: int | None = None
         self.crossed = np.zeros(n_labs + 1, dtype=bool)
         self.hazard_totals = np.zeros(n_labs + 1)  # summed per-step hazard, labs then the pool
+        self._step_rows: list[dict] = []  # one per step, from `_step_row`
         self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "labs_pausing": lambda m: int(m.pausing.sum()),
-                "states_in_treaty": lambda m: int(m.member.sum()),
-                "treaty_binding": lambda m: bool(kernel.treaty_binding(m.member, m.params)),
-                "open_source": lambda m: float(m.world.open_source),
-                "frontier": lambda m: float(m.world.capability.max()),
-                "catastrophe_probability": lambda m: m.last_catastrophe_probability,
-                "cumulative_catastrophe_probability": lambda m: 1.0 - m.survival,
-                "loss_multiplier": lambda m: float(m.world.loss_multiplier),
-                "catastrophe": lambda m: m.catastrophe_step is not None,
-            },
-            agent_reporters={
-                "name": "name",
-                "kind": "kind",
-                "home": "home",
-                "action": "action",
-                "capability": "capability",
-                "payoff": "last_payoff",
-                "total_payoff": "total_payoff",
-                "hazard": "hazard",
-                "violator": "violator",
-                "detected": "detected",
-                "false_alarm": "false_alarm",
-            },
+            agent_reporters=dict(zip(AGENT_COLUMNS, AGENT_ATTRIBUTES, strict=True))
         )
 
     def apply_scenario(self, scenario: Scenario) -> None:
         """Continue the run under new parameter values for the same actors (live tweaks)."""
         structure = scenario.structure()
-        if (structure.lab_names, structure.state_names) != (
-            self.structure.lab_names,
-            self.structure.state_names,
-        ):
+        same_labs = structure.lab_names == self.structure.lab_names
+        if not same_labs or structure.state_names != self.structure.state_names:
             raise ValueError("apply_scenario needs the same labs and states as the run")
         self.game, self.params, self.structure = scenario, scenario.params, structure
         self._memo.clear()
@@ -225,7 +195,22 @@ class PauseModel(mesa.Model):
             self.catastrophe_step = step
             self.events.append(Event(step, "catastrophe", self._worst_source(t.hazard)))
             self.running = False
+        self._step_rows.append(self._step_row())
         self.datacollector.collect(self)
+
+    def _step_row(self) -> dict:
+        """The step table's row: coalitions, treaty, pool, frontier, risk, Sputnik, catastrophe."""
+        return {
+            "labs_pausing": int(self.pausing.sum()),
+            "states_in_treaty": int(self.member.sum()),
+            "treaty_binding": bool(kernel.treaty_binding(self.member, self.params)),
+            "open_source": float(self.world.open_source),
+            "frontier": float(self.world.capability.max()),
+            "catastrophe_probability": self.last_catastrophe_probability,
+            "cumulative_catastrophe_probability": 1.0 - self.survival,
+            "loss_multiplier": float(self.world.loss_multiplier),
+            "catastrophe": self.catastrophe_step is not None,
+        }
 
     def _revise(self, step: int) -> None:
         keys = np.array([agent.key for agent in self.deciders])
@@ -322,9 +307,8 @@ class PauseModel(mesa.Model):
 
     def step_records(self) -> pd.DataFrame:
         """One row per step: coalition sizes, open-source pool, hazard, cumulative risk."""
-        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "step", np.arange(1, len(frame) + 1))
-        return frame
+        columns = {name: [row[name] for row in self._step_rows] for name in self._step_row()}
+        return pd.DataFrame({"step": np.arange(1, len(self._step_rows) + 1), **columns})
 
     def event_records(self) -> pd.DataFrame:
         """The event log as a table."""

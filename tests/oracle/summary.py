@@ -2,64 +2,64 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from tests.oracle.model import OPEN_SOURCE, PauseModel
+
+DECISIONS = {"pause", "race", "join", "leave"}
 
 
 def classify_outcome(
     catastrophe: bool, labs_pausing: int, n_labs: int, states_in: int, n_states: int
 ) -> str:
     """catastrophe; global_pause (every lab pauses, every state in); partial_pause; race."""
-    if catastrophe:
-        return "catastrophe"
-    if labs_pausing == n_labs and states_in == n_states:
-        return "global_pause"
-    if labs_pausing or states_in:
-        return "partial_pause"
-    return "race"
+    everyone = (labs_pausing, states_in) == (n_labs, n_states)
+    if catastrophe or everyone:
+        return "catastrophe" if catastrophe else "global_pause"
+    return "partial_pause" if labs_pausing + states_in > 0 else "race"
 
 
 def summarise(model: PauseModel) -> dict:
     """The run's summary: outcome, coalition, crossing, risk, hazard by source, agents."""
     structure = model.structure
-    names = [*structure.lab_names, OPEN_SOURCE]
-    total_hazard = float(model.hazard_totals.sum())
-    shares = {
-        name: (float(h) / total_hazard if total_hazard > 0 else 0.0)
-        for name, h in zip(names, model.hazard_totals, strict=True)
-    }
-    coalition = [a.name for a in model.deciders if a.pausing]
-    history = [
-        {"step": e.step, "agent": e.agent, "event": e.kind}
-        for e in model.events
-        if e.kind in ("pause", "race", "join", "leave")
-    ]
+    totals = np.asarray(model.hazard_totals, dtype=float)
+    total = float(totals.sum())
+    shares = totals / total if total > 0 else np.zeros_like(totals)
+    outcome = classify_outcome(
+        model.catastrophe_step is not None,
+        int(model.pausing.sum()),
+        structure.n_labs,
+        int(model.member.sum()),
+        structure.n_states,
+    )
+    kinds = [e.kind for e in model.events]
     return {
         "scenario": model.game.name,
         "seed": model.seed,
         "steps_run": int(model.steps),
-        "outcome": classify_outcome(
-            model.catastrophe_step is not None,
-            int(model.pausing.sum()),
-            structure.n_labs,
-            int(model.member.sum()),
-            structure.n_states,
-        ),
-        "final_coalition": coalition,
+        "outcome": outcome,
+        "final_coalition": [a.name for a in model.deciders if a.pausing],
         "first_threshold_step": model.first_threshold_step,
         "catastrophe_step": model.catastrophe_step,
         "cumulative_catastrophe_probability": 1.0 - model.survival,
-        "hazard_share_by_source": shares,
-        "detections": sum(e.kind == "violation detected" for e in model.events),
-        "false_alarms": sum(e.kind == "false alarm" for e in model.events),
-        "pause_history": history,
+        "hazard_share_by_source": dict(
+            zip([*structure.lab_names, OPEN_SOURCE], map(float, shares), strict=True)
+        ),
+        "detections": kinds.count("violation detected"),
+        "false_alarms": kinds.count("false alarm"),
+        "pause_history": [
+            dict(step=e.step, agent=e.agent, event=e.kind)
+            for e in model.events
+            if e.kind in DECISIONS
+        ],
         "agents": [
-            {
-                "name": a.name,
-                "kind": a.kind,
-                "action": a.action,
-                "capability": a.capability,
-                "total_payoff": a.total_payoff,
-            }
+            dict(
+                name=a.name,
+                kind=a.kind,
+                action=a.action,
+                capability=a.capability,
+                total_payoff=a.total_payoff,
+            )
             for a in model.deciders
         ],
     }
