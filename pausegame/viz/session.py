@@ -17,7 +17,7 @@ from pausegame.experiments import treaty
 from pausegame.experiments.explain import explain_decider
 from pausegame.experiments.runs import RunResult
 from pausegame.sim import kernel
-from pausegame.sim.engine import Event, classify_outcome
+from pausegame.sim.engine import Event
 from pausegame.sim.model import PauseModel
 from pausegame.sim.scenario import Scenario
 
@@ -222,13 +222,6 @@ class LiveRun:
                 threshold=float(model.params.rsi_threshold),
                 catastrophe_step=model.catastrophe_step,
             )
-            outcome = classify_outcome(
-                model.catastrophe_step is not None,
-                int(model.pausing.sum()),
-                structure.n_labs,
-                int(model.member.sum()),
-                structure.n_states,
-            )
             return RunView(
                 generation=self.generation,
                 scenario=self.scenario,
@@ -237,7 +230,7 @@ class LiveRun:
                 history=history(self.model, self.scenario),
                 events=tuple(model.events),
                 finished=self.finished,
-                outcome=outcome,
+                outcome=model.record().outcome,
                 position=self.position(),
             )
 

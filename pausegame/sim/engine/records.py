@@ -188,6 +188,15 @@ class RunRecord:
             for name, p, c, total in zip(names, pausing[0], capability[0], totals[0], strict=True)
         ]
 
+    @property
+    def outcome(self) -> str:
+        """How the run ends (or stands): catastrophe, global or partial pause, or race."""
+        structure = self.structure
+        return classify_outcome(
+            self.catastrophe_step is not None, int(self.pausing.sum()), structure.n_labs,
+            int(self.member.sum()), structure.n_states,
+        )  # fmt: skip
+
     def planning_state(self) -> kernel.WorldState:
         """The public view agents plan from (observed capabilities)."""
         state = self.state
@@ -215,10 +224,7 @@ class RunRecord:
             "scenario": self.game.name,
             "seed": self.seed,
             "steps_run": int(self.steps),
-            "outcome": classify_outcome(
-                self.catastrophe_step is not None, int(self.pausing.sum()), structure.n_labs,
-                int(self.member.sum()), structure.n_states,
-            ),
+            "outcome": self.outcome,
             "final_coalition": [a.name for a in deciders if a.pausing],
             "first_threshold_step": self.first_threshold_step,
             "catastrophe_step": self.catastrophe_step,
