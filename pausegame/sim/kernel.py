@@ -168,20 +168,6 @@ def catastrophe_probability(hazards: Array) -> Array:
     return 1.0 - np.prod(1.0 - hazards, axis=-1)
 
 
-def lab_revenue(
-    capability: Array,
-    open_source: Array,
-    pausing: Array,
-    step: Array,
-    safety: Array,
-    p: ModelParams,
-    growth: Array | None = None,
-) -> Array:
-    """Market share by capability^alpha (the pool takes share unpaid) plus the safety market."""
-    market, safety_market = revenue_parts(capability, open_source, pausing, step, safety, p, growth)
-    return market + safety_market
-
-
 def revenue_parts(
     capability: Array,
     open_source: Array,
