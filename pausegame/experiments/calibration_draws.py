@@ -51,18 +51,9 @@ def assumed_names(scenario: Scenario) -> list[str]:
     return names
 
 
-def base_value(scenario: Scenario, name: str) -> float:
-    parts = name.split(".")
-    if len(parts) == 3:
-        kind, who, attr = parts
-        table = scenario.labs if kind == "lab" else scenario.states
-        return float(getattr(next(a for a in table if a.name == who), attr))
-    return float(getattr(scenario.params, name))
-
-
 def scaled(scenario: Scenario, name: str, factor: float) -> float | int:
     """The value `factor` times the scenario's, kept meaningful and in range."""
-    base = base_value(scenario, name)
+    base = float(scenario.value(name))
     if name == "lookahead":
         target = base * factor
         return min(LOOKAHEAD_LEVELS, key=lambda v: abs(math.log(v / target)))

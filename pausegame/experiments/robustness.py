@@ -31,7 +31,6 @@ from pausegame.experiments.sensitivity_space import (
     declaration,
     design_spec,
     plain_sweep,
-    scenario_value,
     snap,
     uncertain_parameters,
 )
@@ -125,7 +124,7 @@ def variant_spec(study: Study, variant: str, factors: np.ndarray) -> DesignSpec:
         point: dict[str, float | int] = {}
         for name, factor in zip(study.parameters, row, strict=True):
             declared = declaration(name)
-            value = min(declared.high, max(declared.low, scenario_value(base.base, name) * factor))
+            value = min(declared.high, max(declared.low, float(base.base.value(name)) * factor))
             point[name] = round(value) if declared.integer else float(value)
         design.append(point)
     info = {"kind": "robustness", "factor": study.factor, "seed": study.seed}

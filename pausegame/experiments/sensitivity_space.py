@@ -93,16 +93,6 @@ def declaration(name: str) -> Parameter:
     return lookup(name)
 
 
-def scenario_value(scenario: Scenario, name: str) -> float:
-    """The value `name` takes in `scenario` (a parameter or an actor's field)."""
-    parts = name.split(".")
-    if len(parts) == 3:
-        kind, actor, attr = parts
-        actors = scenario.labs if kind == "lab" else scenario.states
-        return float(getattr(next(a for a in actors if a.name == actor), attr))
-    return float(getattr(scenario.params, name))
-
-
 def uncertain_parameters(scenario: Scenario) -> list[str]:
     """The assumed parameters a factor can describe: not a treaty lever, not zero here."""
     return [
@@ -110,7 +100,7 @@ def uncertain_parameters(scenario: Scenario) -> list[str]:
         for p in PARAMETERS
         if p.source.startswith("assumed")
         and p.group not in LEVER_GROUPS
-        and scenario_value(scenario, p.name) > 0
+        and float(scenario.value(p.name)) > 0
     ]
 
 
@@ -124,7 +114,7 @@ def scaled(name: str, low: float, high: float, scale: str = "auto") -> Factor:
 
 def around(scenario: Scenario, name: str, factor: float, scale: str = "auto") -> Factor:
     """`name` over [value / factor, value * factor] around its value, clipped to its range."""
-    declared, value = declaration(name), scenario_value(scenario, name)
+    declared, value = declaration(name), float(scenario.value(name))
     if value <= 0:
         raise SweepSpecError(
             f"{name}: its value is {value:g}, so a factor around it is empty; give a range"

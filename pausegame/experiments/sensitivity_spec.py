@@ -28,7 +28,6 @@ from pausegame.experiments.sensitivity_space import (
     design_spec,
     plain_sweep,
     scaled,
-    scenario_value,
     snap,
     uncertain_parameters,
 )
@@ -285,7 +284,7 @@ def _settable(name: str) -> bool:
 def _check_name(base: Any, name: str, prefix: str) -> None:
     """Refuse a name that is no parameter, lab.NAME.FIELD or state.NAME.FIELD of the scenario."""
     try:
-        scenario_value(base, name)
+        float(base.value(name))
     except (ParameterError, KeyError, StopIteration, AttributeError):
         _override(base, name, 0, prefix)  # raises the one line naming what is wrong
         raise SweepSpecError(f"{prefix}{name}: not a settable parameter") from None

@@ -180,6 +180,19 @@ class Scenario:
     def state_rules(self) -> tuple[str, ...]:
         return tuple(s.rule or self.state_rule for s in self.states)
 
+    def value(self, key: str) -> Any:
+        """The scenario's value of `key`: a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
+        kind, _, rest = key.partition(".")
+        if kind not in ("lab", "state") or "." not in rest:
+            return getattr(self.params, key)
+        name, attr = rest.rsplit(".", 1)
+        actor = next(
+            (a for a in (self.labs if kind == "lab" else self.states) if a.name == name), None
+        )
+        if actor is None:
+            raise KeyError(f"{key}: no {kind} named {name!r}")
+        return getattr(actor, attr)
+
     def with_overrides(self, overrides: dict[str, object]) -> Scenario:
         """Apply `--set` style overrides: `param`, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
         params: dict[str, object] = {}

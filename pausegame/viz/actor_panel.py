@@ -23,12 +23,8 @@ DEFAULT_RULE = "scenario default"
 
 def actor_value(scenario: Scenario, key: str) -> float | str:
     """The scenario's own value for an actor key such as `lab.OpenAI.safety`."""
-    kind, rest = key.split(".", 1)
-    name, attr = rest.rsplit(".", 1)
-    actors = scenario.labs if kind == "lab" else scenario.states
-    actor = next(a for a in actors if a.name == name)
-    value = getattr(actor, attr)
-    return DEFAULT_RULE if attr == "rule" and value is None else value
+    value = scenario.value(key)
+    return DEFAULT_RULE if key.endswith(".rule") and value is None else value
 
 
 def with_actor_changes(scenario: Scenario, changes: dict[str, float | str]) -> Scenario:
