@@ -356,17 +356,8 @@ def lab_charges(
     }
 
 
-def lab_payoff(
-    t: Transition,
-    fined: Array,
-    catastrophe: Array,
-    structure: Structure,
-    p: ModelParams,
-    loss_multiplier: Array,
-    false_alarm: Array | float = 0.0,
-) -> Array:
-    """A lab's payoff: its named terms summed (the base terms, then `lab_charges`)."""
-    charges = lab_charges(t, fined, catastrophe, structure, p, loss_multiplier, false_alarm)
+def lab_payoff(t: Transition, charges: dict[str, Array]) -> Array:
+    """A lab's payoff: its named terms summed (the base terms, then its `lab_charges`)."""
     return named.total(charges, start=t.lab_subtotal)
 
 
@@ -399,10 +390,10 @@ def expected_payoffs(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[Array, Array]:
     """Expected-value mode's payoffs: the sums of `expected_terms`."""
-    return (
-        lab_payoff(t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm),
-        state_payoff(t, t.catastrophe, structure, loss_multiplier),
+    charges = lab_charges(
+        t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm
     )
+    return lab_payoff(t, charges), state_payoff(t, t.catastrophe, structure, loss_multiplier)
 
 
 @dataclass(frozen=True)

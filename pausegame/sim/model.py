@@ -90,10 +90,7 @@ class PauseModel(mesa.Model):
 
     pausing = _run_row("pausing")
     member = _run_row("member")
-    frontiers = _run_row("frontiers")
-    observed = _run_row("observed")
     punished_until = _run_row("punished_until")
-    hazard_totals = _run_row("hazard_totals")
     survival = _run_row("survival", float)
     last_catastrophe_probability = _run_row("catastrophe_probability", float)
 

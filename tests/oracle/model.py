@@ -172,7 +172,7 @@ class PauseModel(mesa.Model):
         catastrophe = bool(
             keyed_uniform(self.seed, step, WORLD, Purpose.CATASTROPHE) < t.catastrophe
         )
-        lab_pay = kernel.lab_payoff(
+        charges = kernel.lab_charges(
             t,
             detected | false_alarm,
             float(catastrophe),
@@ -180,6 +180,7 @@ class PauseModel(mesa.Model):
             self.params,
             previous_multiplier,
         )
+        lab_pay = kernel.lab_payoff(t, charges)
         state_pay = kernel.state_payoff(t, float(catastrophe), self.structure, previous_multiplier)
 
         self.world = t.state

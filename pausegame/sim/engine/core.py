@@ -76,9 +76,10 @@ class Engine:
         )
         catastrophe = keyed_uniform(seeds, step, WORLD, Purpose.CATASTROPHE) < t.catastrophe
         occurred = catastrophe.astype(np.float64)
-        lab_pay = kernel.lab_payoff(
+        charges = kernel.lab_charges(
             t, detected | false_alarm, occurred, structure, params, previous_multiplier
         )
+        lab_pay = kernel.lab_payoff(t, charges)
         state_pay = kernel.state_payoff(t, occurred, structure, previous_multiplier)
 
         state.capability = t.state.capability
