@@ -19,16 +19,11 @@ from pausegame.sim import kernel
 from pausegame.sim.engine import Engine, Event, RunRecord
 from pausegame.sim.engine.inputs import run_inputs
 from pausegame.sim.engine.options import option_values
+from pausegame.sim.engine.records import AGENT_COLUMNS
 from pausegame.sim.engine.revision import decide, revisers
 from pausegame.sim.engine.state import RunState
 from pausegame.sim.parameters import ModelParams
 from pausegame.sim.scenario import Scenario
-
-#: What the DataCollector records of every agent at every step (agent attributes).
-AGENT_RECORDS = (
-    "name", "kind", "home", "action", "capability", "payoff", "total_payoff", "hazard",
-    "violator", "detected", "false_alarm",
-)  # fmt: skip
 
 
 def _run_row(array: str, kind: type | None = None) -> property:
@@ -71,7 +66,7 @@ class PauseModel(mesa.Model):
                 "loss_multiplier": lambda m: float(m.world.loss_multiplier),
                 "catastrophe": lambda m: m.catastrophe_step is not None,
             },
-            agent_reporters={name: name for name in AGENT_RECORDS},
+            agent_reporters={name: name for name in AGENT_COLUMNS},
         )
 
     # ----- the run's state, read from the engine -----------------------------------------

@@ -18,48 +18,11 @@ from pausegame.sim.engine.outcome import classify_outcome
 from pausegame.sim.engine.state import Runs, RunState
 from pausegame.sim.scenario import Scenario
 
-#: Per-step, per-run columns of the step table, as the Mesa model's DataCollector names them.
-STEP_COLUMNS = (
-    "labs_pausing",
-    "states_in_treaty",
-    "treaty_binding",
-    "open_source",
-    "frontier",
-    "catastrophe_probability",
-    "cumulative_catastrophe_probability",
-    "loss_multiplier",
-    "catastrophe",
-)
-#: Per-step, per-agent columns of the agent table.
+#: Per-step, per-agent columns of the agent table, as the Mesa model's DataCollector names them.
 AGENT_COLUMNS = (
-    "name",
-    "kind",
-    "home",
-    "action",
-    "capability",
-    "payoff",
-    "total_payoff",
-    "hazard",
-    "violator",
-    "detected",
-    "false_alarm",
-)
-_AGENT_NUMBERS = {
-    "pausing": bool,
-    "capability": float,
-    "payoff": float,
-    "total_payoff": float,
-    "hazard": float,
-    "violator": bool,
-    "detected": bool,
-    "false_alarm": bool,
-}
-_STEP_TYPES = {
-    "labs_pausing": np.int64,
-    "states_in_treaty": np.int64,
-    "treaty_binding": bool,
-    "catastrophe": bool,
-}
+    "name", "kind", "home", "action", "capability", "payoff", "total_payoff", "hazard",
+    "violator", "detected", "false_alarm",
+)  # fmt: skip
 
 
 class Recorder:
@@ -70,17 +33,16 @@ class Recorder:
     """
 
     def __init__(self, runs: Runs, steps: int) -> None:
-        size, agents = runs.size, runs.n_deciders + 1
-        self.n_labs, self.n_states = runs.n_labs, runs.n_states
-        self.steps = {
-            name: np.zeros((steps + 1, size), dtype=_STEP_TYPES.get(name, np.float64))
-            for name in STEP_COLUMNS
-        }
-        self.agents = {
-            name: np.zeros((steps + 1, size, agents), dtype=kind)
-            for name, kind in _AGENT_NUMBERS.items()
-        }
-        self.record(0, runs, np.zeros(size, dtype=bool))
+        self.n_states = runs.n_states
+        start = self._columns(runs, np.zeros(runs.size, dtype=bool))
+        self.steps, self.agents = (
+            {
+                name: np.zeros((steps + 1, *np.shape(v)), np.asarray(v).dtype)
+                for name, v in table.items()
+            }
+            for table in start
+        )
+        self._store(0, runs, start)
 
     def _make_room(self, step: int) -> None:
         rows = len(self.steps["frontier"])
@@ -94,9 +56,17 @@ class Recorder:
     def record(self, step: int, runs: Runs, catastrophe: np.ndarray) -> None:
         """Store the live runs' state at the end of `step` (0: the start)."""
         self._make_room(step)
+        self._store(step, runs, self._columns(runs, catastrophe))
+
+    def _store(self, step: int, runs: Runs, columns: tuple[dict, dict]) -> None:
+        for table, values in zip((self.steps, self.agents), columns, strict=True):
+            for name, value in values.items():
+                table[name][step, runs.ids] = value
+
+    def _columns(self, runs: Runs, catastrophe: np.ndarray) -> tuple[dict, dict]:
+        """The live runs' step columns (per run) and agent columns (per run and agent)."""
         state, params = runs.state, runs.inputs.params
-        at = (step, runs.ids)
-        columns = {
+        steps = {
             "labs_pausing": state.pausing.sum(axis=1),
             "states_in_treaty": state.member.sum(axis=1),
             "treaty_binding": kernel.treaty_binding(state.member, params),
@@ -107,8 +77,6 @@ class Recorder:
             "loss_multiplier": state.loss_multiplier,
             "catastrophe": catastrophe,
         }
-        for name, values in columns.items():
-            self.steps[name][at] = values
         none = np.zeros((runs.size, self.n_states + 1), dtype=bool)
         zero = np.zeros((runs.size, 1))
         hazard = state.hazard
@@ -124,8 +92,7 @@ class Recorder:
             "detected": np.concatenate([state.detected, none], axis=1),
             "false_alarm": np.concatenate([state.false_alarm, none], axis=1),
         }
-        for name, values in agents.items():
-            self.agents[name][at] = values
+        return steps, agents
 
 
 @dataclass(frozen=True)
