@@ -229,26 +229,13 @@ class RunRecord:
             name: column[1 : self.steps + 1, self.record_index].tolist()
             for name, column in recorded.agents.items()
         }
-        rows = []
-        for s in range(self.steps):
-            for a, (name, kind, home) in enumerate(zip(names, kinds, homes, strict=True)):
-                rows.append(
-                    (
-                        float(s + 1),
-                        a + 1,
-                        name,
-                        kind,
-                        home,
-                        "pause" if values["pausing"][s][a] else "race",
-                        values["capability"][s][a],
-                        values["payoff"][s][a],
-                        values["total_payoff"][s][a],
-                        values["hazard"][s][a],
-                        values["violator"][s][a],
-                        values["detected"][s][a],
-                        values["false_alarm"][s][a],
-                    )
-                )
+        numbers = [values[name] for name in AGENT_COLUMNS[4:]]  # capability .. false_alarm
+        rows = [
+            (float(s + 1), a + 1, name, kind, home, "pause" if values["pausing"][s][a] else "race",
+             *(column[s][a] for column in numbers))
+            for s in range(self.steps)
+            for a, (name, kind, home) in enumerate(zip(names, kinds, homes, strict=True))
+        ]  # fmt: skip
         # Built as Mesa's DataCollector builds it (from an iterator), so the tables match to
         # the dtype, even the odd table of a run of no steps.
         frame = pd.DataFrame.from_records(
