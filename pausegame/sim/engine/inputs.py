@@ -95,12 +95,20 @@ def seed_keys(seeds: Sequence[int]) -> np.ndarray:
     return np.array([int(s) % 2**64 for s in seeds], dtype=np.uint64)
 
 
-def _shared_or_per_run(values: list[Any], point_of_run: np.ndarray) -> tuple[Any, bool]:
-    """The first value if all are equal, else the values stacked along a run axis."""
-    first = values[0]
-    if all(np.array_equal(first, v) for v in values[1:]):
-        return first, False
-    return np.asarray(values)[point_of_run], True
+def _shared_or_per_run(
+    objects: Sequence[Any], names: Sequence[str], point_of_run: np.ndarray
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Each attribute's first value if all objects agree, else the values along a run axis;
+    and the names of the attributes that vary."""
+    merged: dict[str, Any] = {}
+    varied = []
+    for name in names:
+        values = [getattr(o, name) for o in objects]
+        merged[name] = values[0]
+        if not all(np.array_equal(values[0], v) for v in values[1:]):
+            merged[name] = np.asarray(values)[point_of_run]
+            varied.append(name)
+    return merged, tuple(varied)
 
 
 def run_inputs(games: Mapping[int, Scenario], runs: Sequence[tuple[int, int]]) -> RunInputs:
@@ -125,22 +133,10 @@ def run_inputs(games: Mapping[int, Scenario], runs: Sequence[tuple[int, int]]) -
             raise ValueError(
                 "runs of one batch must share actors, rules and " + ", ".join(SHARED_IN_A_BATCH)
             )
-    params: dict[str, Any] = {}
-    varied_params = []
-    for parameter in PARAMETERS:
-        value, varied = _shared_or_per_run(
-            [getattr(game.params, parameter.name) for game in scenarios], point_of_run
-        )
-        params[parameter.name] = value
-        if varied:
-            varied_params.append(parameter.name)
-    actors: dict[str, Any] = {}
-    varied_fields = []
-    for name in ACTOR_FIELDS:
-        value, varied = _shared_or_per_run([getattr(s, name) for s in structures], point_of_run)
-        actors[name] = value
-        if varied:
-            varied_fields.append(name)
+    params, varied_params = _shared_or_per_run(
+        [game.params for game in scenarios], [p.name for p in PARAMETERS], point_of_run
+    )
+    actors, varied_fields = _shared_or_per_run(structures, ACTOR_FIELDS, point_of_run)
     starts = [game.initial_state() for game in scenarios]
     profiles = [game.initial_profile() for game in scenarios]
     seeds = tuple(int(seed) for _, seed in runs)
@@ -151,8 +147,8 @@ def run_inputs(games: Mapping[int, Scenario], runs: Sequence[tuple[int, int]]) -
         seed_keys=seed_keys(seeds),
         params=replace(first.params, **params),
         structure=replace(structures[0], **actors),
-        varied_params=tuple(varied_params),
-        varied_fields=tuple(varied_fields),
+        varied_params=varied_params,
+        varied_fields=varied_fields,
         capability=np.stack([s.capability for s in starts])[point_of_run],
         open_source=np.array([float(s.open_source) for s in starts])[point_of_run],
         pausing=np.stack([p[0] for p in profiles])[point_of_run],
