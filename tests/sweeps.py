@@ -22,9 +22,13 @@ def grid_spec(
     return text + ("[outputs]\ntraces = true\n" if traces else "")
 
 
-def reference_fixture(spec: str, **options):
-    """A module-scoped fixture `reference`: the folder of `spec`'s sweep, run once in this
-    process, uninterrupted (`options` go to `run_sweep`)."""
+def sweep_fixtures(spec: str, spec_scope: str = "function", **options):
+    """The fixtures `reference` and `spec_file` of a test module, for `spec`'s sweep.
+
+    `reference` (module-scoped) is the sweep's folder, run once in this process, uninterrupted
+    (`options` go to `run_sweep`); `spec_file` (scoped `spec_scope`) is `spec` written to a
+    file of its own.
+    """
 
     @pytest.fixture(scope="module")
     def reference(tmp_path_factory) -> Path:
@@ -32,19 +36,13 @@ def reference_fixture(spec: str, **options):
         run_sweep(parse_sweep_spec(spec), out, workers=1, progress=False, **options)
         return out
 
-    return reference
-
-
-def spec_file_fixture(spec: str, scope: str = "function"):
-    """A fixture `spec_file`: `spec` written to a file of its own."""
-
-    @pytest.fixture(scope=scope)
+    @pytest.fixture(scope=spec_scope)
     def spec_file(tmp_path_factory) -> Path:
         path = tmp_path_factory.mktemp("spec") / "spec.toml"
         path.write_text(spec, encoding="utf-8")
         return path
 
-    return spec_file
+    return reference, spec_file
 
 
 def rows(folder: Path) -> pd.DataFrame:

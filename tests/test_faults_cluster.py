@@ -14,14 +14,7 @@ import pytest
 
 from pausegame.cli import main
 from pausegame.experiments import sweep_executors
-from tests.sweeps import (
-    grid_spec,
-    leftovers,
-    reference_fixture,
-    rows,
-    spec_file_fixture,
-    wait_for_parts,
-)
+from tests.sweeps import grid_spec, leftovers, rows, sweep_fixtures, wait_for_parts
 
 distributed = pytest.importorskip("distributed")
 
@@ -30,8 +23,7 @@ SPEC = grid_spec(steps=6, seeds=6, verification=[0.1, 0.9], leak_pause=[0.0, 0.3
 RUNS = 24
 SMALL = ["--batch-size", "2", "--chunk-size", "1", "--quiet"]
 
-reference = reference_fixture(SPEC, batch_size=4)
-spec_file = spec_file_fixture(SPEC)
+reference, spec_file = sweep_fixtures(SPEC, batch_size=4)
 
 
 def local_cluster():

@@ -19,21 +19,13 @@ import pytest
 
 from pausegame.cli import main
 from pausegame.experiments import sweep_plots, sweep_store
-from tests.sweeps import (
-    grid_spec,
-    leftovers,
-    reference_fixture,
-    rows,
-    spec_file_fixture,
-    wait_for_parts,
-)
+from tests.sweeps import grid_spec, leftovers, rows, sweep_fixtures, wait_for_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = grid_spec(steps=5, seeds=2, verification=[0.1, 0.9], leak_pause=[0.0, 0.3])
 RUNS = 8
 
-reference = reference_fixture(SPEC, batch_size=2)
-spec_file = spec_file_fixture(SPEC)
+reference, spec_file = sweep_fixtures(SPEC, batch_size=2)
 
 
 class FullDisk:

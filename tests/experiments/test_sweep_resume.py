@@ -18,7 +18,7 @@ from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
 from pausegame.experiments.sweep_spec import parse_sweep_spec
 from pausegame.experiments.sweep_store import MANIFEST, TRACES, SweepStore, read_manifest
-from tests.sweeps import grid_spec, reference_fixture, rows, spec_file_fixture
+from tests.sweeps import grid_spec, rows, sweep_fixtures
 
 SPEC = grid_spec(steps=10, seeds=4, verification=[0.2, 0.6], leak_pause=[0.0, 0.2], traces=True)
 ROOT = Path(__file__).parents[2]
@@ -43,8 +43,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-spec_file = spec_file_fixture(SPEC, scope="module")
-reference = reference_fixture(SPEC)
+reference, spec_file = sweep_fixtures(SPEC, spec_scope="module")
 
 
 def children(pid: int) -> set[int]:
