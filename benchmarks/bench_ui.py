@@ -16,6 +16,7 @@ import argparse
 import statistics
 import time
 
+from benchmarks.timing import describe
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import charts
 from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report
@@ -120,12 +121,6 @@ def play_ms_per_month(seconds: float) -> tuple[float, float]:
     found.find(v.Btn, class_="pg-play").widget.click()
     elapsed, months = time.perf_counter() - began, month() - start
     return 1000 * elapsed / max(months, 1), 1000 / SPEEDS[-1]
-
-
-def describe(values: list[float]) -> str:
-    ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"median {statistics.median(values):6.1f} ms   p90 {p90:6.1f} ms"
 
 
 def main(argv: list[str] | None = None) -> None:

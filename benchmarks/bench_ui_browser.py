@@ -26,12 +26,14 @@ from pathlib import Path
 import psutil
 from playwright.sync_api import Page, sync_playwright
 
+from benchmarks.timing import describe
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import server
 from pausegame.viz.app import SPEEDS
 from pausegame.viz.equilibrium_panel import lab_game_report
 from pausegame.viz.session import LiveRun
 from pausegame.viz.views import draw, layout_for
+from tests.viz.page_scripts import WATCH_MONTHS
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -50,18 +52,6 @@ STEP_TO_REPAINT = """() => new Promise(resolve => {
     });
     watch.observe(document.body, {subtree: true, childList: true, characterData: true});
     document.querySelector('.pg-step-button').click();
-})"""
-
-# Record (time, month) at every change of the status line for `seconds`.
-WATCH_MONTHS = """seconds => new Promise(resolve => {
-    const seen = [];
-    const month = () => parseInt(document.querySelector('.pg-status').innerText.slice(6));
-    const watch = new MutationObserver(() => {
-        const m = month();
-        if (!seen.length || seen[seen.length - 1][1] !== m) seen.push([performance.now(), m]);
-    });
-    watch.observe(document.body, {subtree: true, childList: true, characterData: true});
-    setTimeout(() => { watch.disconnect(); resolve(seen); }, seconds * 1000);
 })"""
 
 
@@ -136,12 +126,6 @@ def rss_mib(pid: int) -> float:
     return sum(c.memory_info().rss for c in psutil.Process(pid).children(recursive=True)) / 2**20
 
 
-def describe(values: list[float]) -> str:
-    ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"median {statistics.median(values):6.0f} ms   p90 {p90:6.0f} ms"
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=20)
@@ -170,8 +154,8 @@ def main(argv: list[str] | None = None) -> None:
             time.sleep(6)
             memory_start = rss_mib(process.pid)
             page = open_tab(browser, address)
-            clicks = step_latencies(page, args.clicks)
-            print(f"Step click to repaint, one tab:           {describe(clicks)}")
+            clicks = describe(step_latencies(page, args.clicks), decimals=0)
+            print(f"Step click to repaint, one tab:           {clicks}")
             print("Play: setting -> delivered months/s (longest gap between repaints)")
             for index, speed in enumerate(SPEEDS):
                 rate, gap = play_rate(page, index, args.play_seconds)
@@ -183,8 +167,8 @@ def main(argv: list[str] | None = None) -> None:
                 set_speed(other, 2)
                 other.locator(".pg-play").click()
             page.wait_for_timeout(2000)
-            loaded = step_latencies(page, args.clicks)
-            print(f"Step click to repaint, {args.tabs} tabs playing:  {describe(loaded)}")
+            loaded = describe(step_latencies(page, args.clicks), decimals=0)
+            print(f"Step click to repaint, {args.tabs} tabs playing:  {loaded}")
             for other in others:
                 other.context.close()
             page.context.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,39 +14,16 @@ import pytest
 
 from pausegame.cli import main
 from pausegame.experiments import sweep_executors
-from pausegame.experiments.sweep import run_sweep
-from pausegame.experiments.sweep_spec import parse_sweep_spec
+from tests.sweeps import grid_spec, leftovers, rows, sweep_fixtures, wait_for_parts
 
 distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = """
-steps = 6
-seeds = 6
-[grid]
-verification = [0.1, 0.9]
-leak_pause = [0.0, 0.3]
-"""
+SPEC = grid_spec(steps=6, seeds=6, verification=[0.1, 0.9], leak_pause=[0.0, 0.3])
 RUNS = 24
 SMALL = ["--batch-size", "2", "--chunk-size", "1", "--quiet"]
 
-
-def rows(folder: Path) -> pd.DataFrame:
-    return pd.read_parquet(folder).sort_values("run_id").reset_index(drop=True)
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(
-        p.name for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name == "_sweep.lock"
-    )
-
-
-def wait_for_parts(out: Path, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + 120
-    while not list(out.glob("part-*.parquet")):
-        assert process is None or process.poll() is None, "the sweep ended before a commit"
-        assert time.monotonic() < deadline, "no part committed in time"
-        time.sleep(0.02)
+reference, spec_file = sweep_fixtures(SPEC, batch_size=4)
 
 
 def local_cluster():
@@ -58,20 +34,6 @@ def local_cluster():
         processes=True,
         dashboard_address="127.0.0.1:0",
     )
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reference") / "sweep"
-    run_sweep(parse_sweep_spec(SPEC), out, workers=1, batch_size=4, progress=False)
-    return out
-
-
-@pytest.fixture
-def spec_file(tmp_path) -> Path:
-    path = tmp_path / "spec.toml"
-    path.write_text(SPEC, encoding="utf-8")
-    return path
 
 
 def resume_locally(spec_file: Path, out: Path, reference: Path, capsys) -> None:

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,43 +19,13 @@ import pytest
 
 from pausegame.cli import main
 from pausegame.experiments import sweep_plots, sweep_store
-from pausegame.experiments.sweep import run_sweep
-from pausegame.experiments.sweep_spec import parse_sweep_spec
+from tests.sweeps import grid_spec, leftovers, rows, sweep_fixtures, wait_for_parts
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC = """
-steps = 5
-seeds = 2
-[grid]
-verification = [0.1, 0.9]
-leak_pause = [0.0, 0.3]
-"""
+SPEC = grid_spec(steps=5, seeds=2, verification=[0.1, 0.9], leak_pause=[0.0, 0.3])
 RUNS = 8
 
-
-def rows(folder: Path) -> pd.DataFrame:
-    return pd.read_parquet(folder).sort_values("run_id").reset_index(drop=True)
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Temporary files and the lock: none may survive a sweep, however it ended."""
-    return sorted(
-        p.name for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name == "_sweep.lock"
-    )
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reference") / "sweep"
-    run_sweep(parse_sweep_spec(SPEC), out, workers=1, batch_size=2, progress=False)
-    return out
-
-
-@pytest.fixture
-def spec_file(tmp_path) -> Path:
-    path = tmp_path / "spec.toml"
-    path.write_text(SPEC, encoding="utf-8")
-    return path
+reference, spec_file = sweep_fixtures(SPEC, batch_size=2)
 
 
 class FullDisk:
@@ -161,10 +130,7 @@ def test_ctrl_c_says_what_is_safe_and_how_to_resume(reference, spec_file, tmp_pa
     command = [sys.executable, "-m", "pausegame.cli", "sweep", str(spec_file), "--out", str(out)]
     command += ["--workers", "2", "--batch-size", "2", "--chunk-size", "1", "--quiet"]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(out.glob("part-*.parquet")):
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
+    wait_for_parts(out, process)
     process.send_signal(signal.SIGINT)
     _, error = process.communicate(timeout=60)
     assert process.returncode == 130

@@ -12,25 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from quantecon import game_theory as qe_games
 
-from pausegame.experiments.games import (
-    GameError,
-    deviation_gains,
-    dominated_strategies,
-    epsilon_equilibria,
-    expected_payoffs,
-    load_game,
-    mixed_equilibria_2p,
-    mixed_equilibrium_nplayer,
-    mixed_regret,
-    price_of_anarchy,
-    price_of_stability,
-    pure_equilibria,
-    regret,
-    social_optimum,
-    solve,
-    validate_game,
-    welfare_gap,
-)
+from pausegame.experiments import games as solvers
 from tests.strategies_games import (
     action_relabellings,
     bimatrix_games,
@@ -94,42 +76,42 @@ def one_hot(profile, shape) -> tuple[np.ndarray, ...]:
 
 def test_prisoners_dilemma():
     game = symmetric([[3, 0], [5, 1]])  # action 0 cooperate, 1 defect
-    assert pure_equilibria(game) == [(1, 1)]
-    assert as_set(mixed_equilibria_2p(*game)) == as_set([one_hot((1, 1), (2, 2))])
-    assert dominated_strategies(game) == [[0], [0]]
-    assert social_optimum(game) == ((0, 0), 6.0)
-    assert price_of_anarchy(game) == pytest.approx(3.0)
-    assert price_of_stability(game) == pytest.approx(3.0)
-    assert welfare_gap(game) == pytest.approx(4.0)
+    assert solvers.pure_equilibria(game) == [(1, 1)]
+    assert as_set(solvers.mixed_equilibria_2p(*game)) == as_set([one_hot((1, 1), (2, 2))])
+    assert solvers.dominated_strategies(game) == [[0], [0]]
+    assert solvers.social_optimum(game) == ((0, 0), 6.0)
+    assert solvers.price_of_anarchy(game) == pytest.approx(3.0)
+    assert solvers.price_of_stability(game) == pytest.approx(3.0)
+    assert solvers.welfare_gap(game) == pytest.approx(4.0)
 
 
 @pytest.mark.parametrize(("a", "b", "c", "d"), [(4, 0, 3, 3), (5, -2, 4, 1), (10, 0, 7, 6)])
 def test_stag_hunt(a, b, c, d):
     game = symmetric([[a, b], [c, d]])  # stag, hare: a > c and d > b
     stag = (d - b) / (a - b - c + d)  # makes the other hunter indifferent
-    assert pure_equilibria(game) == [(0, 0), (1, 1)]
+    assert solvers.pure_equilibria(game) == [(0, 0), (1, 1)]
     expected = [
         one_hot((0, 0), (2, 2)),
         one_hot((1, 1), (2, 2)),
         (np.array([stag, 1 - stag]), np.array([stag, 1 - stag])),
     ]
-    assert as_set(mixed_equilibria_2p(*game)) == as_set(expected)
+    assert as_set(solvers.mixed_equilibria_2p(*game)) == as_set(expected)
 
 
 def test_matching_pennies():
     game = bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
-    assert pure_equilibria(game) == []
-    [(x, y)] = mixed_equilibria_2p(*game)
+    assert solvers.pure_equilibria(game) == []
+    [(x, y)] = solvers.mixed_equilibria_2p(*game)
     np.testing.assert_allclose(x, [0.5, 0.5])
     np.testing.assert_allclose(y, [0.5, 0.5])
-    np.testing.assert_allclose(expected_payoffs(game, [x, y]), [0.0, 0.0], atol=1e-12)
-    assert math.isnan(price_of_anarchy(game))  # no pure equilibrium to compare with
+    np.testing.assert_allclose(solvers.expected_payoffs(game, [x, y]), [0.0, 0.0], atol=1e-12)
+    assert math.isnan(solvers.price_of_anarchy(game))  # no pure equilibrium to compare with
 
 
 @pytest.mark.parametrize(("alpha", "beta"), [(2, 1), (3, 1), (5, 4)])
 def test_battle_of_the_sexes(alpha, beta):
     game = bimatrix([[alpha, 0], [0, beta]], [[beta, 0], [0, alpha]])
-    assert pure_equilibria(game) == [(0, 0), (1, 1)]
+    assert solvers.pure_equilibria(game) == [(0, 0), (1, 1)]
     x = alpha / (alpha + beta)  # row's weight on its favourite makes column indifferent
     y = beta / (alpha + beta)
     expected = [
@@ -137,17 +119,17 @@ def test_battle_of_the_sexes(alpha, beta):
         one_hot((1, 1), (2, 2)),
         (np.array([x, 1 - x]), np.array([y, 1 - y])),
     ]
-    assert as_set(mixed_equilibria_2p(*game)) == as_set(expected)
+    assert as_set(solvers.mixed_equilibria_2p(*game)) == as_set(expected)
 
 
 @pytest.mark.parametrize(("swerve_gain", "crash"), [(1, 10), (2, 5), (3, 4)])
 def test_chicken(swerve_gain, crash):
     game = symmetric([[0, -swerve_gain], [swerve_gain, -crash]])  # swerve, straight
-    assert pure_equilibria(game) == [(0, 1), (1, 0)]
+    assert solvers.pure_equilibria(game) == [(0, 1), (1, 0)]
     swerve = 1 - swerve_gain / crash
     mixed = (np.array([swerve, 1 - swerve]), np.array([swerve, 1 - swerve]))
     expected = [one_hot((0, 1), (2, 2)), one_hot((1, 0), (2, 2)), mixed]
-    assert as_set(mixed_equilibria_2p(*game)) == as_set(expected)
+    assert as_set(solvers.mixed_equilibria_2p(*game)) == as_set(expected)
 
 
 @pytest.mark.parametrize(
@@ -155,14 +137,14 @@ def test_chicken(swerve_gain, crash):
 )
 def test_inspection_game_closed_form(gain, fine, cost, loss):
     game = inspection_game(gain, fine, cost, loss)
-    assert pure_equilibria(game) == []
-    [(inspector, inspectee)] = mixed_equilibria_2p(*game)
+    assert solvers.pure_equilibria(game) == []
+    [(inspector, inspectee)] = solvers.mixed_equilibria_2p(*game)
     inspect = gain / (gain + fine)  # leaves the inspectee indifferent about violating
     violate = cost / loss  # leaves the inspector indifferent about inspecting
     np.testing.assert_allclose(inspector, [inspect, 1 - inspect])
     np.testing.assert_allclose(inspectee, [1 - violate, violate])
     # The classic point: a bigger fine deters by making inspection rarer, not violation rarer.
-    [(_, harsher)] = mixed_equilibria_2p(*inspection_game(gain, 10 * fine, cost, loss))
+    [(_, harsher)] = solvers.mixed_equilibria_2p(*inspection_game(gain, 10 * fine, cost, loss))
     np.testing.assert_allclose(harsher, inspectee)
 
 
@@ -173,8 +155,8 @@ def test_jordan_three_player_game_has_only_the_uniform_equilibrium():
         game[(0, *a)] = 1 if a[0] == a[1] else -1
         game[(1, *a)] = 1 if a[1] == a[2] else -1
         game[(2, *a)] = 1 if a[2] != a[0] else -1
-    assert pure_equilibria(game) == []
-    strategies = mixed_equilibrium_nplayer(game)
+    assert solvers.pure_equilibria(game) == []
+    strategies = solvers.mixed_equilibrium_nplayer(game)
     for strategy in strategies:
         np.testing.assert_allclose(strategy, [0.5, 0.5], atol=1e-9)
 
@@ -182,7 +164,7 @@ def test_jordan_three_player_game_has_only_the_uniform_equilibrium():
 @pytest.mark.parametrize(("n", "k"), [(2, 2), (3, 2), (4, 2), (5, 3), (6, 4), (7, 7), (8, 5)])
 def test_threshold_game_equilibria_count(n, k):
     game = threshold_game(n, k, cost=1.0, loss=5.0)
-    equilibria = pure_equilibria(game)
+    equilibria = solvers.pure_equilibria(game)
     assert len(equilibria) == math.comb(n, k) + 1
     assert {sum(profile) for profile in equilibria} == {0, k}
 
@@ -190,14 +172,14 @@ def test_threshold_game_equilibria_count(n, k):
 def test_twenty_player_threshold_game():
     # 2**20 profiles: only feasible vectorised. 190 pairs of pausers plus "nobody pauses".
     game = threshold_game(20, 2, cost=1.0, loss=3.0)
-    equilibria = pure_equilibria(game)
+    equilibria = solvers.pure_equilibria(game)
     assert len(equilibria) == math.comb(20, 2) + 1
     assert equilibria[0] == (0,) * 20
     assert all(sum(profile) == 2 for profile in equilibria[1:])
     assert equilibria == sorted(equilibria)
-    optimum, welfare = social_optimum(game)
+    optimum, welfare = solvers.social_optimum(game)
     assert sum(optimum) == 2 and welfare == -2.0
-    assert welfare_gap(game) == pytest.approx(-2.0 + 60.0)
+    assert solvers.welfare_gap(game) == pytest.approx(-2.0 + 60.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,7 +202,7 @@ def test_pure_equilibria_match_quantecon(n_players, ties):
             game = rng.integers(-2, 3, size=(n_players, *shape)).astype(float)
         else:
             game = rng.normal(size=(n_players, *shape))
-        assert pure_equilibria(game) == quantecon_pure(game)
+        assert solvers.pure_equilibria(game) == quantecon_pure(game)
 
 
 def test_mixed_equilibria_match_nashpy_on_nondegenerate_games():
@@ -228,7 +210,7 @@ def test_mixed_equilibria_match_nashpy_on_nondegenerate_games():
     for _ in range(40):
         m, n = rng.integers(2, 6, size=2)
         A, B = rng.normal(size=(2, m, n))
-        ours = mixed_equilibria_2p(A, B)
+        ours = solvers.mixed_equilibria_2p(A, B)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             vertices = list(nashpy.Game(A, B).vertex_enumeration())
@@ -282,7 +264,7 @@ def test_degenerate_games_give_the_extreme_equilibria():
         m, n = rng.integers(1, 4, size=2)
         A, B = rng.integers(-2, 3, size=(2, m, n)).astype(float)
         expected = brute_force_extreme_equilibria(A, B)
-        assert as_set(mixed_equilibria_2p(A, B)) == as_set(expected)
+        assert as_set(solvers.mixed_equilibria_2p(A, B)) == as_set(expected)
 
 
 def test_degenerate_game_with_a_continuum():
@@ -295,7 +277,7 @@ def test_degenerate_game_with_a_continuum():
         (np.array([1.0, 0, 0]), np.array([0.0, 1.0])),
         (np.array([0.0, 0, 1]), np.array([0.0, 1.0])),
     ]
-    assert as_set(mixed_equilibria_2p(A, B)) == as_set(expected)
+    assert as_set(solvers.mixed_equilibria_2p(A, B)) == as_set(expected)
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,24 +305,26 @@ def brute_force_pure(game: np.ndarray) -> list[tuple[int, ...]]:
 @FAST
 @given(games())
 def test_regret_is_non_negative_and_zero_exactly_at_equilibria(game):
-    regrets = regret(game)
+    regrets = solvers.regret(game)
     assert regrets.shape == game.shape[1:]
     assert (regrets >= 0).all()
-    gains = deviation_gains(game)
+    gains = solvers.deviation_gains(game)
     for player in range(game.shape[0]):
         assert (gains[player].min(axis=player) == 0).all()  # some action is a best reply
     equilibria = brute_force_pure(game)
-    assert pure_equilibria(game) == equilibria
+    assert solvers.pure_equilibria(game) == equilibria
     assert [p for p in np.ndindex(*regrets.shape) if regrets[p] <= 1e-9] == equilibria
 
 
 @FAST
 @given(games(), st.floats(0, 2))
 def test_epsilon_equilibria_grow_with_epsilon(game, eps):
-    assert set(pure_equilibria(game)) <= set(epsilon_equilibria(game, eps))
-    assert set(epsilon_equilibria(game, eps)) <= set(epsilon_equilibria(game, eps + 1))
-    worst = float(regret(game).max())
-    assert len(epsilon_equilibria(game, worst)) == math.prod(game.shape[1:])
+    assert set(solvers.pure_equilibria(game)) <= set(solvers.epsilon_equilibria(game, eps))
+    assert set(solvers.epsilon_equilibria(game, eps)) <= set(
+        solvers.epsilon_equilibria(game, eps + 1)
+    )
+    worst = float(solvers.regret(game).max())
+    assert len(solvers.epsilon_equilibria(game, worst)) == math.prod(game.shape[1:])
 
 
 @FAST
@@ -352,10 +336,12 @@ def test_shifting_and_scaling_a_players_payoffs_keeps_equilibria(game, data):
     )
     moved = game * np.reshape(scales, (-1,) + (1,) * (game.ndim - 1))
     moved = moved + np.reshape(shifts, (-1,) + (1,) * (game.ndim - 1))
-    assert pure_equilibria(moved) == pure_equilibria(game)
-    assert dominated_strategies(moved) == dominated_strategies(game)
+    assert solvers.pure_equilibria(moved) == solvers.pure_equilibria(game)
+    assert solvers.dominated_strategies(moved) == solvers.dominated_strategies(game)
     if len(game) == 2:
-        assert as_set(mixed_equilibria_2p(*moved)) == as_set(mixed_equilibria_2p(*game))
+        assert as_set(solvers.mixed_equilibria_2p(*moved)) == as_set(
+            solvers.mixed_equilibria_2p(*game)
+        )
 
 
 @FAST
@@ -368,45 +354,45 @@ def test_relabelling_actions_permutes_equilibria(game, data):
     # New action j of player i is old action order[j].
     mapped = sorted(
         tuple(int(order[a]) for a, order in zip(profile, permutations, strict=True))
-        for profile in pure_equilibria(relabelled)
+        for profile in solvers.pure_equilibria(relabelled)
     )
-    assert mapped == pure_equilibria(game)
+    assert mapped == solvers.pure_equilibria(game)
     if len(game) == 2:
         inverse = [np.argsort(order) for order in permutations]
         back = [
             tuple(s[inv] for s, inv in zip(eq, inverse, strict=True))
-            for eq in mixed_equilibria_2p(*relabelled)
+            for eq in solvers.mixed_equilibria_2p(*relabelled)
         ]
-        assert as_set(back) == as_set(mixed_equilibria_2p(*game))
+        assert as_set(back) == as_set(solvers.mixed_equilibria_2p(*game))
 
 
 @FAST
 @given(bimatrix_games())
 def test_every_two_player_equilibrium_is_verified_and_includes_the_pure_ones(game):
-    equilibria = mixed_equilibria_2p(*game)
+    equilibria = solvers.mixed_equilibria_2p(*game)
     assert equilibria  # Nash (1951): at least one
     for x, y in equilibria:
-        assert mixed_regret(game, [x, y]) <= 1e-9
+        assert solvers.mixed_regret(game, [x, y]) <= 1e-9
         assert x.min() >= 0 and y.min() >= 0
-    pure = [one_hot(p, game.shape[1:]) for p in pure_equilibria(game)]
+    pure = [one_hot(p, game.shape[1:]) for p in solvers.pure_equilibria(game)]
     assert as_set(pure) <= as_set(equilibria)
 
 
 @FAST
 @given(generic_games(2, 2, 4))
 def test_generic_two_player_games_have_an_odd_number_of_equilibria(game):
-    assert len(mixed_equilibria_2p(*game)) % 2 == 1
+    assert len(solvers.mixed_equilibria_2p(*game)) % 2 == 1
 
 
 @FAST
 @given(tied_games(1, 3, 3) | generic_games(1, 3, 3))
 def test_nplayer_equilibrium_has_negligible_regret(game):
-    strategies = mixed_equilibrium_nplayer(game)
+    strategies = solvers.mixed_equilibrium_nplayer(game)
     assert len(strategies) == len(game)
     for strategy, count in zip(strategies, game.shape[1:], strict=True):
         assert strategy.shape == (count,)
         assert strategy.min() >= 0 and strategy.sum() == pytest.approx(1.0)
-    assert mixed_regret(game, strategies) <= 1e-8 * max(1.0, np.abs(game).max())
+    assert solvers.mixed_regret(game, strategies) <= 1e-8 * max(1.0, np.abs(game).max())
 
 
 @pytest.mark.parametrize("shape", [(2, 2, 2), (3, 3, 2), (2, 2, 2, 2), (3, 3, 3)])
@@ -415,10 +401,10 @@ def test_nplayer_equilibrium_without_pure_equilibria(shape):
     solved = 0
     while solved < 5:
         game = rng.normal(size=(len(shape), *shape))
-        if pure_equilibria(game):
+        if solvers.pure_equilibria(game):
             continue
-        strategies = mixed_equilibrium_nplayer(game)
-        assert mixed_regret(game, strategies) <= 1e-8
+        strategies = solvers.mixed_equilibrium_nplayer(game)
+        assert solvers.mixed_regret(game, strategies) <= 1e-8
         assert min(s.max() for s in strategies) < 1  # some player really mixes
         solved += 1
 
@@ -426,14 +412,14 @@ def test_nplayer_equilibrium_without_pure_equilibria(shape):
 @FAST
 @given(games())
 def test_strictly_dominated_actions_are_never_played_in_equilibrium(game):
-    dominated = dominated_strategies(game, strict=True)
-    weakly = dominated_strategies(game, strict=False)
+    dominated = solvers.dominated_strategies(game, strict=True)
+    weakly = solvers.dominated_strategies(game, strict=False)
     for player, actions in enumerate(dominated):
         assert set(actions) <= set(weakly[player])
-        for profile in pure_equilibria(game):
+        for profile in solvers.pure_equilibria(game):
             assert profile[player] not in actions
     if len(game) == 2:
-        for eq in mixed_equilibria_2p(*game):
+        for eq in solvers.mixed_equilibria_2p(*game):
             for player, actions in enumerate(dominated):
                 assert all(eq[player][a] == 0 for a in actions)
 
@@ -441,12 +427,12 @@ def test_strictly_dominated_actions_are_never_played_in_equilibrium(game):
 @FAST
 @given(games())
 def test_welfare_measures_are_consistent(game):
-    optimum, welfare = social_optimum(game)
+    optimum, welfare = solvers.social_optimum(game)
     assert welfare == pytest.approx(game.sum(axis=0).max())
     assert game[(slice(None), *optimum)].sum() == pytest.approx(welfare)
-    anarchy, stability = price_of_anarchy(game), price_of_stability(game)
-    gap = welfare_gap(game)
-    if pure_equilibria(game):
+    anarchy, stability = solvers.price_of_anarchy(game), solvers.price_of_stability(game)
+    gap = solvers.welfare_gap(game)
+    if solvers.pure_equilibria(game):
         assert gap >= -1e-9
         if not math.isnan(anarchy):
             assert anarchy >= stability >= 1 - 1e-12
@@ -458,19 +444,22 @@ def test_expected_payoffs_of_pure_profiles_are_table_entries():
     game = np.random.default_rng(2).normal(size=(3, 2, 3, 2))
     for profile in np.ndindex(*game.shape[1:]):
         np.testing.assert_allclose(
-            expected_payoffs(game, one_hot(profile, game.shape[1:])), game[(slice(None), *profile)]
+            solvers.expected_payoffs(game, one_hot(profile, game.shape[1:])),
+            game[(slice(None), *profile)],
         )
 
 
 def test_price_of_anarchy_is_nan_when_welfare_is_not_positive():
     game = symmetric([[-1, -3], [0, -2]])  # a prisoner's dilemma in losses
-    assert math.isnan(price_of_anarchy(game)) and math.isnan(price_of_stability(game))
-    assert welfare_gap(game) == pytest.approx(2.0)
+    assert math.isnan(solvers.price_of_anarchy(game)) and math.isnan(
+        solvers.price_of_stability(game)
+    )
+    assert solvers.welfare_gap(game) == pytest.approx(2.0)
     coordination = symmetric([[2, 0], [0, 1]])
-    assert price_of_anarchy(coordination) == pytest.approx(2.0)
-    assert price_of_stability(coordination) == pytest.approx(1.0)
+    assert solvers.price_of_anarchy(coordination) == pytest.approx(2.0)
+    assert solvers.price_of_stability(coordination) == pytest.approx(1.0)
     mixed = [np.array([1 / 3, 2 / 3]), np.array([1 / 3, 2 / 3])]  # welfare 2 * 2/3
-    assert price_of_anarchy(coordination, [(0, 0), mixed]) == pytest.approx(3.0)
+    assert solvers.price_of_anarchy(coordination, [(0, 0), mixed]) == pytest.approx(3.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,7 +469,7 @@ def test_price_of_anarchy_is_nan_when_welfare_is_not_positive():
 
 def test_solve_summary_is_json_ready():
     game = symmetric([[0, -1], [1, -10]])
-    summary = solve(game, ["ann", "bob"], [["swerve", "straight"], ["swerve", "straight"]])
+    summary = solvers.solve(game, ["ann", "bob"], [["swerve", "straight"], ["swerve", "straight"]])
     text = json.dumps(summary, allow_nan=False)
     assert json.loads(text) == summary
     assert summary["players"] == ["ann", "bob"]
@@ -503,22 +492,22 @@ def test_solve_summary_is_json_ready():
 
 def test_solve_names_default_and_three_players():
     game = threshold_game(3, 2, cost=1.0, loss=4.0)
-    summary = solve(game)
+    summary = solvers.solve(game)
     json.dumps(summary, allow_nan=False)
     assert summary["players"] == ["P1", "P2", "P3"]
     assert len(summary["pure_equilibria"]) == 4
     [row] = summary["mixed_equilibria"]
     assert row["regret"] <= 1e-8
     assert summary["price_of_stability"] is None  # all welfares are losses
-    assert solve(game, mixed=False)["mixed_equilibria"] == []
-    with pytest.raises(GameError, match="player names"):
-        solve(game, player_names=["a", "b"])
+    assert solvers.solve(game, mixed=False)["mixed_equilibria"] == []
+    with pytest.raises(solvers.GameError, match="player names"):
+        solvers.solve(game, player_names=["a", "b"])
 
 
 def test_load_game_round_trips(tmp_path):
     game = symmetric([[3, 0], [5, 1]])
     np.save(tmp_path / "pd.npy", game)
-    payoffs, players, actions = load_game(tmp_path / "pd.npy")
+    payoffs, players, actions = solvers.load_game(tmp_path / "pd.npy")
     np.testing.assert_array_equal(payoffs, game)
     assert players == ["P1", "P2"] and actions == [["a1", "a2"], ["a1", "a2"]]
     document = {
@@ -527,7 +516,7 @@ def test_load_game_round_trips(tmp_path):
         "payoffs": game.tolist(),
     }
     (tmp_path / "pd.json").write_text(json.dumps(document))
-    payoffs, players, actions = load_game(tmp_path / "pd.json")
+    payoffs, players, actions = solvers.load_game(tmp_path / "pd.json")
     np.testing.assert_array_equal(payoffs, game)
     assert players == ["row", "col"] and actions == [["c", "d"], ["c", "d"]]
 
@@ -546,22 +535,22 @@ def test_load_game_round_trips(tmp_path):
     ],
 )
 def test_bad_games_are_rejected_with_a_clear_message(payoffs, message):
-    with pytest.raises(GameError, match=message):
-        validate_game(payoffs)
+    with pytest.raises(solvers.GameError, match=message):
+        solvers.validate_game(payoffs)
     with pytest.raises(ValueError):  # GameError is a ValueError for callers that catch those
-        pure_equilibria(payoffs)
+        solvers.pure_equilibria(payoffs)
 
 
 def test_bad_strategies_are_rejected():
     game = symmetric([[3, 0], [5, 1]])
-    with pytest.raises(GameError, match="expected 2 mixed strategies"):
-        mixed_regret(game, [np.array([1.0, 0.0])])
-    with pytest.raises(GameError, match="sums to"):
-        mixed_regret(game, [np.array([0.5, 0.6]), np.array([1.0, 0.0])])
-    with pytest.raises(GameError, match="shape"):
-        expected_payoffs(game, [np.array([1.0]), np.array([1.0, 0.0])])
-    with pytest.raises(GameError, match="same shape"):
-        mixed_equilibria_2p(np.zeros((2, 2)), np.zeros((2, 3)))
+    with pytest.raises(solvers.GameError, match="expected 2 mixed strategies"):
+        solvers.mixed_regret(game, [np.array([1.0, 0.0])])
+    with pytest.raises(solvers.GameError, match="sums to"):
+        solvers.mixed_regret(game, [np.array([0.5, 0.6]), np.array([1.0, 0.0])])
+    with pytest.raises(solvers.GameError, match="shape"):
+        solvers.expected_payoffs(game, [np.array([1.0]), np.array([1.0, 0.0])])
+    with pytest.raises(solvers.GameError, match="same shape"):
+        solvers.mixed_equilibria_2p(np.zeros((2, 2)), np.zeros((2, 3)))
 
 
 @pytest.mark.parametrize(
@@ -585,16 +574,16 @@ def test_bad_strategies_are_rejected():
 def test_bad_game_files_are_rejected(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_text(content)
-    with pytest.raises(GameError, match=message):
-        load_game(path)
+    with pytest.raises(solvers.GameError, match=message):
+        solvers.load_game(path)
 
 
 def test_missing_game_file(tmp_path):
-    with pytest.raises(GameError, match="not found"):
-        load_game(tmp_path / "absent.json")
+    with pytest.raises(solvers.GameError, match="not found"):
+        solvers.load_game(tmp_path / "absent.json")
 
 
 def test_npy_with_wrong_shape(tmp_path):
     np.save(tmp_path / "flat.npy", np.zeros((3, 2)))
-    with pytest.raises(GameError, match=r"flat\.npy.*first axis"):
-        load_game(tmp_path / "flat.npy")
+    with pytest.raises(solvers.GameError, match=r"flat\.npy.*first axis"):
+        solvers.load_game(tmp_path / "flat.npy")

@@ -16,14 +16,9 @@ from pausegame.experiments.report import Z95, axis_values, wilson_interval
 from pausegame.experiments.runs import OUTCOMES
 from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_spec import parse_sweep_spec
+from tests.sweeps import grid_spec
 
-SPEC = """
-steps = 8
-seeds = 3
-[grid]
-verification = [0.1, 0.9]
-leak_pause = [0.0, 0.3]
-"""
+SPEC = grid_spec(steps=8, seeds=3, verification=[0.1, 0.9], leak_pause=[0.0, 0.3])
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

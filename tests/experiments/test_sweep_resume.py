@@ -18,21 +18,10 @@ from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
 from pausegame.experiments.sweep_spec import parse_sweep_spec
 from pausegame.experiments.sweep_store import MANIFEST, TRACES, SweepStore, read_manifest
+from tests.sweeps import grid_spec, rows, sweep_fixtures
 
-SPEC = """
-steps = 10
-seeds = 4
-[grid]
-verification = [0.2, 0.6]
-leak_pause = [0.0, 0.2]
-[outputs]
-traces = true
-"""
+SPEC = grid_spec(steps=10, seeds=4, verification=[0.2, 0.6], leak_pause=[0.0, 0.2], traces=True)
 ROOT = Path(__file__).parents[2]
-
-
-def rows(folder: Path) -> pd.DataFrame:
-    return pd.read_parquet(folder).sort_values("run_id").reset_index(drop=True)
 
 
 def traces(folder: Path) -> pd.DataFrame:
@@ -54,19 +43,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-@pytest.fixture(scope="module")
-def spec_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("spec") / "spec.toml"
-    path.write_text(SPEC, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Path:
-    """The sweep run once, uninterrupted, in this process."""
-    out = tmp_path_factory.mktemp("reference")
-    run_sweep(parse_sweep_spec(SPEC), out, workers=1, progress=False)
-    return out
+reference, spec_file = sweep_fixtures(SPEC, spec_scope="module")
 
 
 def children(pid: int) -> set[int]:

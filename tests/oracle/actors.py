@@ -6,6 +6,7 @@ arrays (index `index`), which the kernel advances for all of them at once.
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING
 
 import mesa
@@ -14,6 +15,20 @@ from tests.oracle.rules import DecisionRule
 
 if TYPE_CHECKING:
     from tests.oracle.model import PauseModel
+
+
+def model_entry(array: str, cast: type, *, writable: bool = False, doc: str = "") -> property:
+    """The actor's entry (at its `index`) in the model array at `array` ("world.capability"),
+    read as `cast`; assignable when `writable`."""
+    find = operator.attrgetter(array)
+
+    def get(actor: Actor):
+        return cast(find(actor.model)[actor.index])
+
+    def put(actor: Actor, value) -> None:
+        find(actor.model)[actor.index] = value
+
+    return property(get, put if writable else None, doc=doc or None)
 
 
 class Actor(mesa.Agent):
@@ -57,18 +72,8 @@ class LabAgent(DecisionMaker):
     """A frontier lab: races to grow capability or pauses; PAUSE is required in a treaty."""
 
     kind = "lab"
-
-    @property
-    def pausing(self) -> bool:
-        return bool(self.model.pausing[self.index])
-
-    @pausing.setter
-    def pausing(self, value: bool) -> None:
-        self.model.pausing[self.index] = value
-
-    @property
-    def capability(self) -> float:
-        return float(self.model.world.capability[self.index])
+    pausing = model_entry("pausing", bool, writable=True)
+    capability = model_entry("world.capability", float)
 
     @property
     def home(self) -> str:
@@ -79,19 +84,8 @@ class StateAgent(DecisionMaker):
     """A state: PAUSE means being a member of the international pause treaty."""
 
     kind = "state"
-
-    @property
-    def pausing(self) -> bool:
-        return bool(self.model.member[self.index])
-
-    @pausing.setter
-    def pausing(self, value: bool) -> None:
-        self.model.member[self.index] = value
-
-    @property
-    def capability(self) -> float:
-        """Its frontier: the best of its labs."""
-        return float(self.model.frontiers[self.index])
+    pausing = model_entry("member", bool, writable=True)
+    capability = model_entry("frontiers", float, doc="Its frontier: the best of its labs.")
 
     @property
     def home(self) -> str:

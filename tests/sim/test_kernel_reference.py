@@ -19,6 +19,12 @@ def close(actual, expected) -> None:
     )
 
 
+def reference_inputs(s: dict) -> list:
+    """A situation as the reference functions take it: positional, in their order."""
+    run = [s["capability"], s["open_source"], s["step"], s["loss_multiplier"]]
+    return [*run, s["pausing"], s["member"], s["world"], s["params"]]
+
+
 @settings(max_examples=150, deadline=None)
 @given(situations())
 def test_one_step_matches_reference(s):
@@ -27,16 +33,7 @@ def test_one_step_matches_reference(s):
         world_state(s), np.array(s["pausing"]), np.array(s["member"]), structure, s["params"]
     )
     lab_u, state_u = kernel.expected_payoffs(t, structure, s["params"], s["loss_multiplier"])
-    ref = reference_step(
-        s["capability"],
-        s["open_source"],
-        s["step"],
-        s["loss_multiplier"],
-        s["pausing"],
-        s["member"],
-        s["world"],
-        s["params"],
-    )
+    ref = reference_step(*reference_inputs(s))
     close(t.state.capability, ref["capability"])
     close(t.state.open_source, ref["open_source"])
     close(t.state.loss_multiplier, ref["loss_multiplier"])
@@ -61,18 +58,7 @@ def test_lookahead_matches_reference(s, horizon, discount):
         horizon,
         discount,
     )
-    lab, state, catastrophe = reference_lookahead(
-        s["capability"],
-        s["open_source"],
-        s["step"],
-        s["loss_multiplier"],
-        s["pausing"],
-        s["member"],
-        s["world"],
-        s["params"],
-        horizon,
-        discount,
-    )
+    lab, state, catastrophe = reference_lookahead(*reference_inputs(s), horizon, discount)
     close(look.lab, lab)
     close(look.state, state)
     close(look.catastrophe, catastrophe)

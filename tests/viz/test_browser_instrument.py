@@ -11,22 +11,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.viz.page_scripts import WATCH_MONTHS
 from tests.viz.test_browser import STEP_TIMEOUT, analysed, month, open_ui, step
 from tests.viz.test_browser_safety import drop
 
 pytestmark = pytest.mark.browser
 
-# Record (time, month) at every change of the status line for `seconds`.
-WATCH_MONTHS = """seconds => new Promise(resolve => {
-    const seen = [];
-    const month = () => parseInt(document.querySelector('.pg-status').innerText.slice(6));
-    const watch = new MutationObserver(() => {
-        const m = month();
-        if (!seen.length || seen[seen.length - 1][1] !== m) seen.push([performance.now(), m]);
-    });
-    watch.observe(document.body, {subtree: true, childList: true, characterData: true});
-    setTimeout(() => { watch.disconnect(); resolve(seen); }, seconds * 1000);
-})"""
 # The on-screen size (px) of every text of the coalition picture, smallest first.
 LABEL_SIZES = """() => [...document.querySelectorAll('.pg-coalition svg text')]
     .map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))
