@@ -225,6 +225,16 @@ def _equilibrium_welfares(game: np.ndarray, equilibria: Any) -> list[float]:
     return [_welfare(game, eq) for eq in equilibria]
 
 
+def _price(payoffs: Any, equilibria: Any, pick: Any) -> float:
+    """Optimum welfare over the `pick` (min or max) equilibrium welfare; nan unless both > 0."""
+    game = validate_game(payoffs)
+    welfares = _equilibrium_welfares(game, equilibria)
+    optimum = social_optimum(game)[1]
+    if not welfares or optimum <= 0 or pick(welfares) <= 0:
+        return math.nan
+    return optimum / pick(welfares)
+
+
 def price_of_anarchy(payoffs: Any, equilibria: Any = None) -> float:
     """Optimum welfare / worst equilibrium welfare (Koutsoupias & Papadimitriou 1999).
 
@@ -232,12 +242,7 @@ def price_of_anarchy(payoffs: Any, equilibria: Any = None) -> float:
     A ratio only compares welfare of one sign, so this is math.nan when there is no equilibrium
     or when the optimum or the worst equilibrium welfare is <= 0; use welfare_gap then.
     """
-    game = validate_game(payoffs)
-    welfares = _equilibrium_welfares(game, equilibria)
-    optimum = social_optimum(game)[1]
-    if not welfares or optimum <= 0 or min(welfares) <= 0:
-        return math.nan
-    return optimum / min(welfares)
+    return _price(payoffs, equilibria, min)
 
 
 def price_of_stability(payoffs: Any, equilibria: Any = None) -> float:
@@ -245,12 +250,7 @@ def price_of_stability(payoffs: Any, equilibria: Any = None) -> float:
 
     math.nan when there is no equilibrium or when the optimum or best equilibrium welfare is <= 0.
     """
-    game = validate_game(payoffs)
-    welfares = _equilibrium_welfares(game, equilibria)
-    optimum = social_optimum(game)[1]
-    if not welfares or optimum <= 0 or max(welfares) <= 0:
-        return math.nan
-    return optimum / max(welfares)
+    return _price(payoffs, equilibria, max)
 
 
 def welfare_gap(payoffs: Any, equilibria: Any = None) -> float:
