@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from pausegame.errors import InputError
 from pausegame.experiments import games, treaty
+from pausegame.experiments.lab_game import named
 from pausegame.sim.engine import OUTCOMES, simulate_ensemble
 from pausegame.sim.kernel import WorldState
 from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_assignment
@@ -91,10 +91,6 @@ def scenario_from_spec(spec: str) -> Scenario:
 # ----- one scenario -------------------------------------------------------------------------
 
 
-def _names(names: Sequence[str], mask: Any) -> list[str]:
-    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
-
-
 def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict:
     """From a run's final state: stable treaty reached? lab equilibrium? the profile's regret."""
     structure = scenario.structure()
@@ -111,12 +107,12 @@ def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict
         "at_lab_equilibrium": regret <= tol,
         "global_pause_stable": analysis.global_pause_stable,
         "regret": regret,
-        "members": _names(structure.state_names, final.members),
-        "pausing_labs": _names(structure.lab_names, final.pausing),
+        "members": named(structure.state_names, final.members),
+        "pausing_labs": named(structure.lab_names, final.pausing),
         "stable_treaties": [
             (
-                tuple(_names(structure.state_names, t.members)),
-                tuple(_names(structure.lab_names, np.asarray(t.profile) == treaty.PAUSE)),
+                tuple(named(structure.state_names, t.members)),
+                tuple(named(structure.lab_names, np.asarray(t.profile) == treaty.PAUSE)),
             )
             for t in analysis.stable
         ],

@@ -8,6 +8,7 @@ numbers best-response agents compare. All 2^S games come from batched kernel cal
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,11 @@ def set_index(members: Any) -> int:
     for bit in np.asarray(members, dtype=bool):
         index = 2 * index + int(bit)
     return index
+
+
+def named(names: Sequence[str], mask: Any) -> list[str]:
+    """The names whose entry of the boolean `mask` is set (labs pausing, treaty members)."""
+    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import scipy.sparse as sparse
 
 from pausegame.errors import InputError
 from pausegame.experiments import stochastic, treaty
-from pausegame.experiments.lab_game import LabGame, lab_games, member_sets, set_index
+from pausegame.experiments.lab_game import LabGame, lab_games, member_sets, named, set_index
 from pausegame.sim.engine import simulate_ensemble
 from pausegame.sim.engine.anticipation import settle_own_labs
 from pausegame.sim.kernel import Structure
@@ -166,10 +166,6 @@ def empirical_distribution(
 # ----- the report ---------------------------------------------------------------------------
 
 
-def _names(names: Sequence[str], mask: Any) -> list[str]:
-    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
-
-
 def _profiles(structure: Structure, joint: np.ndarray, count: int) -> list[dict]:
     sets = member_sets(structure.n_states)
     profiles = stochastic.bits(structure.n_labs).astype(bool)
@@ -179,8 +175,8 @@ def _profiles(structure: Structure, joint: np.ndarray, count: int) -> list[dict]
         s, x = divmod(int(index), joint.shape[1])
         rows.append(
             {
-                "members": _names(structure.state_names, sets[s]),
-                "pausing_labs": _names(structure.lab_names, profiles[x]),
+                "members": named(structure.state_names, sets[s]),
+                "pausing_labs": named(structure.lab_names, profiles[x]),
                 "probability": float(joint.ravel()[index]),
             }
         )
@@ -299,7 +295,7 @@ def stationary_report(
         "mutation": mutation,
         "revision_rate": float(params.revision_rate),
         "lab_game": {
-            "members": _names(structure.state_names, where.members),
+            "members": named(structure.state_names, where.members),
             **_summary(structure, labs_joint, count),
         },
         "two_level": _summary(structure, two_level.joint, count),
