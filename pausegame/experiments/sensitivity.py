@@ -41,7 +41,6 @@ METRICS: dict[str, Callable[[pd.DataFrame, int], pd.Series]] = {
         )
     },
 }
-SHARES = ("global_pause", "catastrophe", "all_labs_pause")
 #: Short column headings for the printed table.
 HEADINGS = {
     "all_labs_pause": "all labs pause",

@@ -21,7 +21,14 @@ import scipy.sparse as sparse
 
 from pausegame.errors import InputError
 from pausegame.experiments import stochastic, treaty
-from pausegame.experiments.lab_game import LabGame, lab_games, member_sets, named, set_index
+from pausegame.experiments.lab_game import (
+    LabGame,
+    lab_games,
+    member_sets,
+    named,
+    profile_utilities,
+    set_index,
+)
 from pausegame.sim.engine import simulate_ensemble
 from pausegame.sim.engine.anticipation import settle_own_labs
 from pausegame.sim.kernel import Structure
@@ -54,11 +61,7 @@ def _settled_utilities(structure: Structure, all_games: list[LabGame]) -> np.nda
     profiles = stochastic.bits(n_labs).astype(bool)
     table = np.empty((len(all_games), structure.n_states, len(profiles)))
     for s, game in enumerate(all_games):
-        by_profile = np.moveaxis(game.payoffs, 0, -1)
-
-        def utilities(candidates: np.ndarray, by_profile: np.ndarray = by_profile) -> np.ndarray:
-            return by_profile[tuple(np.moveaxis(candidates.astype(np.intp), -1, 0))]
-
+        utilities = profile_utilities(game.payoffs)
         states = np.moveaxis(game.state_payoffs, 0, -1).reshape(len(profiles), -1)
         for k in range(structure.n_states):
             own = np.flatnonzero(structure.lab_state == k)
@@ -111,15 +114,6 @@ class TwoLevel:
     def treaties(self) -> np.ndarray:
         """(2^S,) long-run probability of each member set (member_sets order)."""
         return self.joint.sum(axis=1)
-
-    @property
-    def labs(self) -> stochastic.Stationary:
-        return stochastic.Stationary(self.structure.lab_names, self.joint.sum(axis=0))
-
-    @property
-    def global_pause(self) -> float:
-        """Probability of every state in and every lab pausing."""
-        return float(self.joint[-1, -1])
 
 
 def two_level_stationary(
