@@ -87,21 +87,20 @@ def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> 
             continue
         game = lab_game(structure, params, state, members)
         profile = select(game, "dynamics", tuple(int(a) for a in pausing)).profile
-        if month in months:
-            equilibria = games.pure_equilibria(game.payoffs)
-            shape = game.catastrophe.shape
-            labs_opt = np.unravel_index(int(np.argmax(game.lab_welfare())), shape)
-            world_opt = np.unravel_index(int(np.argmax(game.world_welfare())), shape)
-            out.append(
-                Dilemma(
-                    month,
-                    equilibria,
-                    all(all(e[i] != PAUSE for i in racers) for e in equilibria),
-                    max((sum(e) for e in equilibria), default=0),
-                    int(sum(labs_opt)),
-                    int(sum(world_opt)),
-                )
+        equilibria = games.pure_equilibria(game.payoffs)
+        shape = game.catastrophe.shape
+        labs_opt = np.unravel_index(int(np.argmax(game.lab_welfare())), shape)
+        world_opt = np.unravel_index(int(np.argmax(game.world_welfare())), shape)
+        out.append(
+            Dilemma(
+                month,
+                equilibria,
+                all(all(e[i] != PAUSE for i in racers) for e in equilibria),
+                max((sum(e) for e in equilibria), default=0),
+                int(sum(labs_opt)),
+                int(sum(world_opt)),
             )
+        )
         pausing = np.asarray(profile, dtype=bool)
         state = kernel.transition(state, pausing, members, structure, params).state
     return out
