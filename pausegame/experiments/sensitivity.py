@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -162,26 +163,12 @@ class SensitivityResult:
     folder: Path
 
 
-def run_sensitivity(
-    spec: SensitivitySpec,
-    out: Path,
-    *,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    batch_size: int | None = None,
-    chunk_size: int | None = None,
-    progress: bool = True,
-) -> SensitivityResult:
-    """Run (or resume) the study's sweep into `out`, analyse it, write `out/_sensitivity/`."""
-    sweep = run_sweep(
-        spec.sweep,
-        out,
-        workers=workers,
-        scheduler=scheduler,
-        batch_size=batch_size,
-        chunk_size=chunk_size,
-        progress=progress,
-    )
+def run_sensitivity(spec: SensitivitySpec, out: Path, **options: Any) -> SensitivityResult:
+    """Run (or resume) the study's sweep into `out`, analyse it, write `out/_sensitivity/`.
+
+    `options` are `run_sweep`'s (workers, scheduler, batch_size, chunk_size, progress).
+    """
+    sweep = run_sweep(spec.sweep, out, **options)
     runs = pd.read_parquet(out)
     outputs = design_outputs(spec, runs)
     indices = analyse(spec.design, outputs)

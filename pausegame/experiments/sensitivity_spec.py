@@ -11,7 +11,7 @@ or a table of `name = [low, high]`, `{ range = [low, high], scale = "log" }` or
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from pausegame.experiments.sweep_spec import (
     STEPS,
     SweepSpecError,
     _flat_table,
+    _no_unknown,
     _override,
     _seeds,
 )
@@ -75,11 +76,16 @@ class Design:
 
     @property
     def problem(self) -> dict[str, Any]:
-        return {
-            "num_vars": len(self.factors),
-            "names": [f.name for f in self.factors],
-            "bounds": [f.bounds() for f in self.factors],
-        }
+        return _problem(self.factors)
+
+
+def _problem(factors: tuple[Factor, ...]) -> dict[str, Any]:
+    """SALib's description of the sampled space: the factors' names and sampling bounds."""
+    return {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [f.bounds() for f in factors],
+    }
 
 
 def make_design(
@@ -92,11 +98,7 @@ def make_design(
     """
     from SALib.sample import morris, sobol
 
-    problem = {
-        "num_vars": len(factors),
-        "names": [f.name for f in factors],
-        "bounds": [f.bounds() for f in factors],
-    }
+    problem = _problem(factors)
     if method == "sobol":
         x = sobol.sample(problem, samples, calc_second_order=False, seed=seed)
         for d, f in enumerate(factors):
@@ -145,9 +147,7 @@ def parse_sensitivity_spec(
 def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
     where = f"{origin}: "
     data = parse_toml(text, origin, SweepSpecError)
-    unknown = [key for key in data if key not in FIELDS]
-    if unknown:
-        raise SweepSpecError(f"{where}{unknown[0]}: unknown field (allowed: {', '.join(FIELDS)})")
+    _no_unknown(data, FIELDS, where)
     description = data.get("description", "")
     if not isinstance(description, str):
         raise SweepSpecError(f"{where}description: expected a string, got {description!r}")
@@ -185,15 +185,13 @@ def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
         )
     design = make_design(method, factors, samples, levels, seed)
     order = batch_order(list(design.points))
-    base = plain_sweep(scenario, steps, 1, origin, folder)
-    base = DesignSpec(
-        **{
-            **{k: getattr(base, k) for k in base.__dataclass_fields__},
-            "seeds": seeds,
-            "seeds_as_written": seeds_as_written,
-            "fixed": fixed,
-            "description": description,
-        }
+    base = replace(
+        plain,
+        steps=steps,
+        seeds=seeds,
+        seeds_as_written=seeds_as_written,
+        fixed=fixed,
+        description=description,
     )
     info = {
         "kind": "sensitivity",
