@@ -374,12 +374,18 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
     return coerced
 
 
+def declaration(name: str) -> Parameter:
+    """The declaration of a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
+    if name.startswith("lab."):
+        return LAB_FIELDS[name.rsplit(".", 1)[1]]
+    if name.startswith("state."):
+        return STATE_FIELDS[name.rsplit(".", 1)[1]]
+    return lookup(name)
+
+
 def override_kind(key: str) -> type:
     """The column type of a swept or fixed parameter: int for whole-number parameters."""
-    if "." in key:
-        fields = LAB_FIELDS if key.startswith("lab.") else STATE_FIELDS
-        return int if fields[key.rsplit(".", 1)[1]].integer else float
-    return int if lookup(key).integer else float
+    return int if declaration(key).integer else float
 
 
 def _disjoint(grid: dict, sample: Sample | None, fixed: dict, where: str) -> None:
