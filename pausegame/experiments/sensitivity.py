@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pausegame.experiments.report import aligned
 from pausegame.experiments.sensitivity_spec import Design, SensitivitySpec
 from pausegame.experiments.sweep import SweepResult, run_sweep
 
@@ -197,13 +198,7 @@ def format_indices(indices: pd.DataFrame, method: str, noise: dict[str, float]) 
             row.append("-" if np.isnan(v) else f"{v:.3g} ±{c:.2g}")
         lines.append(row)
     lines.append(["(seed noise)", *(_share(noise.get(m, np.nan)) for m in metrics)])
-    widths = [max(len(c) for c in column) for column in zip(header, *lines, strict=True)]
-    return "\n".join(
-        "  ".join(
-            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in (header, *lines)
-    )
+    return "\n".join(aligned([header, *lines], left=1))
 
 
 def _share(value: float) -> str:
