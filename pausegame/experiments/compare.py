@@ -24,6 +24,11 @@ from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse
 from pausegame.userfiles import is_file
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+#: What the comparison keeps of each treaty stable at the start.
+TREATY_KEYS = (
+    "members", "empty", "pausing_labs", "racing_labs", "violators", "welfare",
+    "catastrophe_probability",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,14 @@ def _share(count: int, total: int) -> float | None:
     return count / total if total else None
 
 
+def _mean_welfare(finals: list[FinalState], kind: str) -> float | None:
+    """The mean over runs of the summed payoff of every lab or every state."""
+    totals = [
+        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == kind) for f in finals
+    ]
+    return float(np.mean(totals)) if finals else None
+
+
 def compare_scenario(
     label: str,
     scenario: Scenario,
@@ -156,31 +169,13 @@ def compare_scenario(
         for d in distances
         if d["at_lab_equilibrium"]
     )
-    welfare_states = [
-        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "state") for f in finals
-    ]
-    welfare_labs = [
-        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "lab") for f in finals
-    ]
     return {
         "scenario": label,
         "name": scenario.name,
         "selection": selection,
         "equilibria": {
             "stable_treaties": [
-                {
-                    key: row[key]
-                    for key in (
-                        "members",
-                        "empty",
-                        "pausing_labs",
-                        "racing_labs",
-                        "violators",
-                        "welfare",
-                        "catastrophe_probability",
-                    )
-                }
-                for row in start["stable_treaties"]
+                {key: row[key] for key in TREATY_KEYS} for row in start["stable_treaties"]
             ],
             "global_pause_stable": start["global_pause_stable"],
             "selection_matters": start["selection_matters"],
@@ -191,8 +186,8 @@ def compare_scenario(
             "seeds": n_runs,
             "steps": steps,
             "outcome_shares": {o: _share(outcomes[o], n_runs) for o in OUTCOMES},
-            "mean_state_welfare": float(np.mean(welfare_states)) if finals else None,
-            "mean_lab_welfare": float(np.mean(welfare_labs)) if finals else None,
+            "mean_state_welfare": _mean_welfare(finals, "state"),
+            "mean_lab_welfare": _mean_welfare(finals, "lab"),
             "mean_cumulative_catastrophe_probability": (
                 float(np.mean([f.summary["cumulative_catastrophe_probability"] for f in finals]))
                 if finals
