@@ -212,14 +212,21 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(0.5 * np.abs(a - b).sum())
 
 
-def month_check(switch: np.ndarray, one_at_a_time: np.ndarray, rate: float, mutation: float):
+def month_check(
+    switch: np.ndarray, one_at_a_time: np.ndarray, rate: float, mutation: float, n_labs: int
+) -> dict | None:
     """The engine's own month (every decider revising with probability `rate`, in random
-    order) where it fits: its stationary distribution and its distance to the chain's."""
+    order) where it fits: its labs' pause share and its distance to the chain's distribution."""
     if switch.shape[1] > stochastic.MAX_MONTH_DECIDERS:
         return None
     month = stochastic.month_chain(switch, rate, mutation)
     pi = stochastic.stationary_distribution(sparse.csr_matrix(month))
-    return pi, _distance(pi, one_at_a_time)
+    labs = pi.reshape(-1, 2**n_labs).sum(axis=0)  # over member sets, if any
+    return {
+        "revision_rate": rate,
+        "lab_pause_share": float((labs @ stochastic.bits(n_labs)).mean()),
+        "total_variation_to_one_at_a_time": _distance(pi, one_at_a_time),
+    }
 
 
 def stationary_report(
@@ -258,12 +265,14 @@ def stationary_report(
             labs.distribution,
             rate,
             mutation,
+            structure.n_labs,
         ),
         "two_level": month_check(
             two_level_switch(structure, all_games, rule, beta),
             two_level.joint.ravel(),
             rate,
             mutation,
+            structure.n_labs,
         ),
     }
     steps = scenario.steps
@@ -297,14 +306,5 @@ def stationary_report(
     }
     for part, check in month_checks.items():
         if check is not None:
-            pi, distance = check
-            shape = labs_joint.shape if part == "two_level" else (2**structure.n_labs,)
-            shares = pi.reshape(shape)
-            if part == "two_level":
-                shares = shares.sum(axis=0)
-            report[part]["month_chain"] = {
-                "revision_rate": rate,
-                "lab_pause_share": float((shares @ stochastic.bits(structure.n_labs)).mean()),
-                "total_variation_to_one_at_a_time": distance,
-            }
+            report[part]["month_chain"] = check
     return report
