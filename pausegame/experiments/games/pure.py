@@ -49,14 +49,8 @@ def validate_game(payoffs: Any) -> np.ndarray:
         raise GameError("payoffs are not a rectangular array of numbers") from None
     if array.dtype == object or array.dtype.kind not in "biuf":
         raise GameError(f"payoffs must be numbers, got array of dtype {array.dtype}")
-    if array.ndim < 2:
-        raise GameError(f"payoffs must have shape (N, m_1, ..., m_N), got shape {array.shape}")
+    check_shape(array.shape)
     n_players = array.shape[0]
-    if n_players != array.ndim - 1:
-        raise GameError(
-            f"payoffs of shape {array.shape} list {n_players} players on the first axis "
-            f"but have {array.ndim - 1} action axes; expected shape (N, m_1, ..., m_N)"
-        )
     for player, count in enumerate(array.shape[1:]):
         if count < 1:
             raise GameError(f"player {player} has no actions (shape {array.shape})")
@@ -72,6 +66,17 @@ def validate_game(payoffs: Any) -> np.ndarray:
         where = tuple(int(i) for i in np.argwhere(~finite)[0])
         raise GameError(f"payoffs contain NaN or infinity (player {where[0]}, profile {where[1:]})")
     return array
+
+
+def check_shape(shape: tuple[int, ...], where: str = "") -> None:
+    """Refuse a shape that is not (N, m_1, ..., m_N): N players, one action axis each."""
+    if len(shape) < 2:
+        raise GameError(f"{where}payoffs must have shape (N, m_1, ..., m_N), got shape {shape}")
+    if shape[0] != len(shape) - 1:
+        raise GameError(
+            f"{where}payoffs of shape {shape} list {shape[0]} players on the first axis "
+            f"but have {len(shape) - 1} action axes; expected shape (N, m_1, ..., m_N)"
+        )
 
 
 def _scale(game: np.ndarray) -> float:
