@@ -35,12 +35,12 @@ from pausegame.experiments.sweep_spec import (
     STEPS,
     SweepSpecError,
     _flat_table,
-    _no_unknown,
     _override,
     _seeds,
+    _spec_table,
 )
 from pausegame.sim.parameters import ParameterError
-from pausegame.userfiles import MAX_TOML_BYTES, parse_toml, read_text
+from pausegame.userfiles import MAX_TOML_BYTES, read_text
 
 FIELDS = (
     "description",
@@ -145,12 +145,7 @@ def parse_sensitivity_spec(
 
 
 def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
-    where = f"{origin}: "
-    data = parse_toml(text, origin, SweepSpecError)
-    _no_unknown(data, FIELDS, where)
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        raise SweepSpecError(f"{where}description: expected a string, got {description!r}")
+    where, data, description = _spec_table(text, origin, FIELDS)
     scenario = data.get("scenario", "article")
     if not isinstance(scenario, str) or not scenario.strip():
         raise SweepSpecError(f"{where}scenario: expected a built-in name or a path")
