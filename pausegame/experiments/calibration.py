@@ -82,12 +82,9 @@ def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> 
     racers = key_racers(scenario)
     out = []
     for month in range(max(months) + 1):
-        if month not in months:  # the play chosen at the last checkpoint is held
-            state = kernel.transition(state, pausing, members, structure, params).state
-            continue
-        game = lab_game(structure, params, state, members)
-        profile = select(game, "dynamics", tuple(int(a) for a in pausing)).profile
-        if month in months:
+        if month in months:  # between checkpoints the play chosen at the last one is held
+            game = lab_game(structure, params, state, members)
+            profile = select(game, "dynamics", tuple(int(a) for a in pausing)).profile
             equilibria = games.pure_equilibria(game.payoffs)
             shape = game.catastrophe.shape
             labs_opt = np.unravel_index(int(np.argmax(game.lab_welfare())), shape)
@@ -102,7 +99,7 @@ def dilemma_path(scenario: Scenario, months: Sequence[int] = DILEMMA_MONTHS) -> 
                     int(sum(world_opt)),
                 )
             )
-        pausing = np.asarray(profile, dtype=bool)
+            pausing = np.asarray(profile, dtype=bool)
         state = kernel.transition(state, pausing, members, structure, params).state
     return out
 

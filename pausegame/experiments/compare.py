@@ -12,18 +12,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from pausegame.errors import InputError
 from pausegame.experiments import games, treaty
+from pausegame.experiments.lab_game import named
 from pausegame.sim.engine import OUTCOMES, simulate_ensemble
 from pausegame.sim.kernel import WorldState
 from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_assignment
 from pausegame.userfiles import is_file
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+#: What the comparison keeps of each treaty stable at the start.
+TREATY_KEYS = (
+    "members", "empty", "pausing_labs", "racing_labs", "violators", "welfare",
+    "catastrophe_probability",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,6 @@ def scenario_from_spec(spec: str) -> Scenario:
 # ----- one scenario -------------------------------------------------------------------------
 
 
-def _names(names: Sequence[str], mask: Any) -> list[str]:
-    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
-
-
 def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict:
     """From a run's final state: stable treaty reached? lab equilibrium? the profile's regret."""
     structure = scenario.structure()
@@ -111,12 +112,12 @@ def _run_distance(scenario: Scenario, final: FinalState, selection: str) -> dict
         "at_lab_equilibrium": regret <= tol,
         "global_pause_stable": analysis.global_pause_stable,
         "regret": regret,
-        "members": _names(structure.state_names, final.members),
-        "pausing_labs": _names(structure.lab_names, final.pausing),
+        "members": named(structure.state_names, final.members),
+        "pausing_labs": named(structure.lab_names, final.pausing),
         "stable_treaties": [
             (
-                tuple(_names(structure.state_names, t.members)),
-                tuple(_names(structure.lab_names, np.asarray(t.profile) == treaty.PAUSE)),
+                tuple(named(structure.state_names, t.members)),
+                tuple(named(structure.lab_names, np.asarray(t.profile) == treaty.PAUSE)),
             )
             for t in analysis.stable
         ],
@@ -134,6 +135,14 @@ def _end_stability(distances: list[dict]) -> list[dict]:
 
 def _share(count: int, total: int) -> float | None:
     return count / total if total else None
+
+
+def _mean_welfare(finals: list[FinalState], kind: str) -> float | None:
+    """The mean over runs of the summed payoff of every lab or every state."""
+    totals = [
+        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == kind) for f in finals
+    ]
+    return float(np.mean(totals)) if finals else None
 
 
 def compare_scenario(
@@ -160,31 +169,13 @@ def compare_scenario(
         for d in distances
         if d["at_lab_equilibrium"]
     )
-    welfare_states = [
-        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "state") for f in finals
-    ]
-    welfare_labs = [
-        sum(a["total_payoff"] for a in f.summary["agents"] if a["kind"] == "lab") for f in finals
-    ]
     return {
         "scenario": label,
         "name": scenario.name,
         "selection": selection,
         "equilibria": {
             "stable_treaties": [
-                {
-                    key: row[key]
-                    for key in (
-                        "members",
-                        "empty",
-                        "pausing_labs",
-                        "racing_labs",
-                        "violators",
-                        "welfare",
-                        "catastrophe_probability",
-                    )
-                }
-                for row in start["stable_treaties"]
+                {key: row[key] for key in TREATY_KEYS} for row in start["stable_treaties"]
             ],
             "global_pause_stable": start["global_pause_stable"],
             "selection_matters": start["selection_matters"],
@@ -195,8 +186,8 @@ def compare_scenario(
             "seeds": n_runs,
             "steps": steps,
             "outcome_shares": {o: _share(outcomes[o], n_runs) for o in OUTCOMES},
-            "mean_state_welfare": float(np.mean(welfare_states)) if finals else None,
-            "mean_lab_welfare": float(np.mean(welfare_labs)) if finals else None,
+            "mean_state_welfare": _mean_welfare(finals, "state"),
+            "mean_lab_welfare": _mean_welfare(finals, "lab"),
             "mean_cumulative_catastrophe_probability": (
                 float(np.mean([f.summary["cumulative_catastrophe_probability"] for f in finals]))
                 if finals

@@ -8,6 +8,7 @@ numbers best-response agents compare. All 2^S games come from batched kernel cal
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,11 @@ def set_index(members: Any) -> int:
     for bit in np.asarray(members, dtype=bool):
         index = 2 * index + int(bit)
     return index
+
+
+def named(names: Sequence[str], mask: Any) -> list[str]:
+    """The names whose entry of the boolean `mask` is set (labs pausing, treaty members)."""
+    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
 
 
 @dataclass(frozen=True)
@@ -211,14 +217,19 @@ def _least_regret(game: LabGame) -> Selection:
     return Selection(profile, "no pure equilibrium: least-regret profile", False)
 
 
-def anticipated_profile(game: LabGame, start: tuple[int, ...], own: np.ndarray) -> tuple[int, ...]:
-    """The agents' anticipation (`settle_own_labs`) read off G(S); other labs keep `start`."""
-    by_profile = np.moveaxis(game.payoffs, 0, -1)  # (2, ..., 2, L)
+def profile_utilities(payoffs: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Every lab's utility at candidate profiles (..., L) read off G(S), for `settle_own_labs`."""
+    by_profile = np.moveaxis(payoffs, 0, -1)  # (2, ..., 2, L)
 
     def utilities(candidates: np.ndarray) -> np.ndarray:
         return by_profile[tuple(np.moveaxis(candidates.astype(np.intp), -1, 0))]
 
-    settled = settle_own_labs(np.array([start], dtype=bool), own, utilities)
+    return utilities
+
+
+def anticipated_profile(game: LabGame, start: tuple[int, ...], own: np.ndarray) -> tuple[int, ...]:
+    """The agents' anticipation (`settle_own_labs`) read off G(S); other labs keep `start`."""
+    settled = settle_own_labs(np.array([start], dtype=bool), own, profile_utilities(game.payoffs))
     return tuple(int(a) for a in settled[0])
 
 

@@ -28,6 +28,7 @@ from pausegame.experiments.lab_game import (
     game_from_rows,
     lab_profiles,
     member_sets,
+    named,
 )
 from pausegame.sim import kernel
 from pausegame.sim.engine import Engine
@@ -66,25 +67,14 @@ def run_positions(scenario: Scenario, seed: int, steps: int | None = None) -> li
     """
     steps = scenario.steps if steps is None else _check_steps(steps)
     engine = Engine(run_inputs({0: scenario}, [(0, seed)]), steps, keep_finished=True)
-    positions = [_position(engine.record(0, 0), seed)]
+    positions = [treaty.run_position(engine.record(0, 0), seed)]
     for step in range(1, steps + 1):
         engine.step(step)
         finished = engine.finished[0]
-        positions.append(_position(finished or engine.record(0, step), seed))
+        positions.append(treaty.run_position(finished or engine.record(0, step), seed))
         if finished is not None:
             break
     return positions
-
-
-def _position(record: Any, seed: int) -> treaty.Position:
-    return treaty.Position(
-        record.planning_state(),
-        record.pausing.copy(),
-        record.member.copy(),
-        record.steps,
-        seed,
-        record.catastrophe_step,
-    )
 
 
 def _check_steps(steps: int) -> int:
@@ -240,10 +230,6 @@ def equilibrium_path(
 # ----- as JSON ------------------------------------------------------------------------------
 
 
-def _names(names: Sequence[str], mask: Any) -> list[str]:
-    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
-
-
 def month_record(month: PathMonth) -> dict:
     """One month as JSON: where the world stands, the stable treaties, the lab game in force."""
     structure = month.game.structure
@@ -256,13 +242,13 @@ def month_record(month: PathMonth) -> dict:
         "frontier": float(capability.max()),
         "open_source": float(state.open_source),
         "loss_multiplier": float(state.loss_multiplier),
-        "members": _names(structure.state_names, where.members),
-        "pausing_labs": _names(structure.lab_names, where.pausing),
+        "members": named(structure.state_names, where.members),
+        "pausing_labs": named(structure.lab_names, where.pausing),
         "stable_treaties": [
             {
-                "members": _names(structure.state_names, t.members),
-                "pausing_labs": _names(structure.lab_names, np.asarray(t.profile) == 1),
-                "violators": _names(structure.lab_names, t.violators),
+                "members": named(structure.state_names, t.members),
+                "pausing_labs": named(structure.lab_names, np.asarray(t.profile) == 1),
+                "violators": named(structure.lab_names, t.violators),
             }
             for t in month.game.stable
         ],

@@ -204,14 +204,23 @@ def format_outcome_table(table: pd.DataFrame, by: list[str], limit: int = 40) ->
         ]
         cells.append(f"{row['mean_cumulative_catastrophe_probability']:.3f}")
         lines.append(cells)
-    widths = [max(len(c) for c in column) for column in zip(header, *lines, strict=True)]
-    text = [
-        "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
-        for cells in (header, *lines)
-    ]
+    text = aligned([header, *lines])
     if len(table) > limit:
         text.append(f"... and {len(table) - limit} more points (see the CSV)")
     return "\n".join(text)
+
+
+def aligned(rows: list[list[str]], left: int = 0) -> list[str]:
+    """Rows of cells as text columns two spaces apart: the first `left` columns flush left,
+    the rest flush right."""
+    widths = [max(len(c) for c in column) for column in zip(*rows, strict=True)]
+    return [
+        "  ".join(
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+        for cells in rows
+    ]
 
 
 def metric_label(metric: str) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pausegame.errors import InputError
-from pausegame.experiments.report import wilson_interval
+from pausegame.experiments.report import aligned, wilson_interval
 from pausegame.experiments.robustness_claims import BY_NAME, CLAIMS, VARIANTS, Claim
 from pausegame.experiments.sensitivity_space import (
     DEFAULT_FACTOR,
@@ -202,8 +202,4 @@ def format_table(table: pd.DataFrame) -> str:
         ]
         for row in table.itertuples()
     ]
-    widths = [max(len(c) for c in col) for col in zip(header, *lines, strict=True)]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-        for cells in (header, *lines)
-    )
+    return "\n".join(line.rstrip() for line in aligned([header, *lines], left=len(header)))

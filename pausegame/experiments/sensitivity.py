@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from pausegame.experiments.report import aligned
 from pausegame.experiments.sensitivity_spec import Design, SensitivitySpec
 from pausegame.experiments.sweep import SweepResult, run_sweep
 
@@ -41,7 +43,6 @@ METRICS: dict[str, Callable[[pd.DataFrame, int], pd.Series]] = {
         )
     },
 }
-SHARES = ("global_pause", "catastrophe", "all_labs_pause")
 #: Short column headings for the printed table.
 HEADINGS = {
     "all_labs_pause": "all labs pause",
@@ -163,26 +164,12 @@ class SensitivityResult:
     folder: Path
 
 
-def run_sensitivity(
-    spec: SensitivitySpec,
-    out: Path,
-    *,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    batch_size: int | None = None,
-    chunk_size: int | None = None,
-    progress: bool = True,
-) -> SensitivityResult:
-    """Run (or resume) the study's sweep into `out`, analyse it, write `out/_sensitivity/`."""
-    sweep = run_sweep(
-        spec.sweep,
-        out,
-        workers=workers,
-        scheduler=scheduler,
-        batch_size=batch_size,
-        chunk_size=chunk_size,
-        progress=progress,
-    )
+def run_sensitivity(spec: SensitivitySpec, out: Path, **options: Any) -> SensitivityResult:
+    """Run (or resume) the study's sweep into `out`, analyse it, write `out/_sensitivity/`.
+
+    `options` are `run_sweep`'s (workers, scheduler, batch_size, chunk_size, progress).
+    """
+    sweep = run_sweep(spec.sweep, out, **options)
     runs = pd.read_parquet(out)
     outputs = design_outputs(spec, runs)
     indices = analyse(spec.design, outputs)
@@ -211,13 +198,7 @@ def format_indices(indices: pd.DataFrame, method: str, noise: dict[str, float]) 
             row.append("-" if np.isnan(v) else f"{v:.3g} ±{c:.2g}")
         lines.append(row)
     lines.append(["(seed noise)", *(_share(noise.get(m, np.nan)) for m in metrics)])
-    widths = [max(len(c) for c in column) for column in zip(header, *lines, strict=True)]
-    return "\n".join(
-        "  ".join(
-            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in (header, *lines)
-    )
+    return "\n".join(aligned([header, *lines], left=1))
 
 
 def _share(value: float) -> str:

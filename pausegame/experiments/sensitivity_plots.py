@@ -13,6 +13,8 @@ import pandas as pd
 
 COLUMNS = 4
 LABELLED = 6  # parameters named in each Morris panel: those with the largest mu*
+#: The Sobol panels' bars: (offset, index, legend label, colour), total above first order.
+SOBOL_BARS = ((0.2, "ST", "ST (total)", "tab:orange"), (-0.2, "S1", "S1 (first order)", "tab:blue"))
 
 
 def _panels(count: int, width: float, height: float) -> tuple[plt.Figure, list[plt.Axes]]:
@@ -72,24 +74,16 @@ def sobol_plot(indices: pd.DataFrame, title: str = "") -> plt.Figure:
     for ax, metric in zip(axes, metrics, strict=True):
         table = indices[indices["metric"] == metric].sort_values("ST", na_position="first")
         rows = np.arange(len(table))
-        ax.barh(
-            rows + 0.2,
-            table["ST"],
-            0.4,
-            xerr=table["ST_conf"],
-            label="ST (total)",
-            color="tab:orange",
-            error_kw={"elinewidth": 0.8},
-        )
-        ax.barh(
-            rows - 0.2,
-            table["S1"],
-            0.4,
-            xerr=table["S1_conf"],
-            label="S1 (first order)",
-            color="tab:blue",
-            error_kw={"elinewidth": 0.8},
-        )
+        for shift, key, label, color in SOBOL_BARS:
+            ax.barh(
+                rows + shift,
+                table[key],
+                0.4,
+                xerr=table[f"{key}_conf"],
+                label=label,
+                color=color,
+                error_kw={"elinewidth": 0.8},
+            )
         ax.set_yticks(rows, table["parameter"], fontsize=7)
         ax.axvline(0, color="black", lw=0.6)
         ax.set_xlim(-0.1, 1.05)

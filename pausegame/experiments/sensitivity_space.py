@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from pausegame.experiments.sweep_spec import SweepSpec, SweepSpecError, override_kind
+from pausegame.experiments.sweep_spec import SweepSpec, SweepSpecError, declaration, override_kind
 from pausegame.experiments.sweep_spec import _read_scenario as read_scenario
 from pausegame.sim.engine.inputs import SHARED_IN_A_BATCH
-from pausegame.sim.parameters import PARAMETERS, Parameter, lookup
-from pausegame.sim.scenario import LAB_FIELDS, STATE_FIELDS, Scenario
+from pausegame.sim.parameters import PARAMETERS
+from pausegame.sim.scenario import Scenario
 
 DEFAULT_FACTOR = 2.0
 #: A range whose high end is at least this many times its low end is sampled on a log scale.
@@ -82,15 +82,6 @@ def batch_order(points: list[dict[str, float | int]]) -> list[int]:
     """Point indices sorted (stably) by the values runs must share to batch together."""
     keys = [tuple(p.get(name, 0) for name in SHARED_IN_A_BATCH) for p in points]
     return sorted(range(len(points)), key=keys.__getitem__)
-
-
-def declaration(name: str) -> Parameter:
-    """The declaration of a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
-    if name.startswith("lab."):
-        return LAB_FIELDS[name.rsplit(".", 1)[1]]
-    if name.startswith("state."):
-        return STATE_FIELDS[name.rsplit(".", 1)[1]]
-    return lookup(name)
 
 
 def uncertain_parameters(scenario: Scenario) -> list[str]:

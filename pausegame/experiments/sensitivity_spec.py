@@ -11,7 +11,7 @@ or a table of `name = [low, high]`, `{ range = [low, high], scale = "log" }` or
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,10 @@ from pausegame.experiments.sweep_spec import (
     _flat_table,
     _override,
     _seeds,
+    _spec_table,
 )
 from pausegame.sim.parameters import ParameterError
-from pausegame.userfiles import MAX_TOML_BYTES, parse_toml, read_text
+from pausegame.userfiles import MAX_TOML_BYTES, read_text
 
 FIELDS = (
     "description",
@@ -75,11 +76,16 @@ class Design:
 
     @property
     def problem(self) -> dict[str, Any]:
-        return {
-            "num_vars": len(self.factors),
-            "names": [f.name for f in self.factors],
-            "bounds": [f.bounds() for f in self.factors],
-        }
+        return _problem(self.factors)
+
+
+def _problem(factors: tuple[Factor, ...]) -> dict[str, Any]:
+    """SALib's description of the sampled space: the factors' names and sampling bounds."""
+    return {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [f.bounds() for f in factors],
+    }
 
 
 def make_design(
@@ -92,11 +98,7 @@ def make_design(
     """
     from SALib.sample import morris, sobol
 
-    problem = {
-        "num_vars": len(factors),
-        "names": [f.name for f in factors],
-        "bounds": [f.bounds() for f in factors],
-    }
+    problem = _problem(factors)
     if method == "sobol":
         x = sobol.sample(problem, samples, calc_second_order=False, seed=seed)
         for d, f in enumerate(factors):
@@ -143,14 +145,7 @@ def parse_sensitivity_spec(
 
 
 def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
-    where = f"{origin}: "
-    data = parse_toml(text, origin, SweepSpecError)
-    unknown = [key for key in data if key not in FIELDS]
-    if unknown:
-        raise SweepSpecError(f"{where}{unknown[0]}: unknown field (allowed: {', '.join(FIELDS)})")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        raise SweepSpecError(f"{where}description: expected a string, got {description!r}")
+    where, data, description = _spec_table(text, origin, FIELDS)
     scenario = data.get("scenario", "article")
     if not isinstance(scenario, str) or not scenario.strip():
         raise SweepSpecError(f"{where}scenario: expected a built-in name or a path")
@@ -185,15 +180,13 @@ def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
         )
     design = make_design(method, factors, samples, levels, seed)
     order = batch_order(list(design.points))
-    base = plain_sweep(scenario, steps, 1, origin, folder)
-    base = DesignSpec(
-        **{
-            **{k: getattr(base, k) for k in base.__dataclass_fields__},
-            "seeds": seeds,
-            "seeds_as_written": seeds_as_written,
-            "fixed": fixed,
-            "description": description,
-        }
+    base = replace(
+        plain,
+        steps=steps,
+        seeds=seeds,
+        seeds_as_written=seeds_as_written,
+        fixed=fixed,
+        description=description,
     )
     info = {
         "kind": "sensitivity",

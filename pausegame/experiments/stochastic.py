@@ -229,21 +229,6 @@ class Stationary:
     names: tuple[str, ...]
     distribution: np.ndarray  # (2^n,) in C order of the profiles
 
-    @property
-    def profiles(self) -> np.ndarray:
-        return bits(len(self.names)).astype(bool)
-
-    def action_shares(self) -> np.ndarray:
-        """(n,) the long-run probability each decider plays action 1 (PAUSE / member)."""
-        return self.distribution @ self.profiles
-
-    def most_likely(self, count: int = 5) -> list[tuple[tuple[int, ...], float]]:
-        """The `count` most likely profiles with their probabilities, ties in index order."""
-        order = np.argsort(-self.distribution, kind="stable")[:count]
-        return [
-            (tuple(int(a) for a in self.profiles[i]), float(self.distribution[i])) for i in order
-        ]
-
 
 def stationary_of_game(
     payoffs: np.ndarray,

@@ -21,7 +21,14 @@ import scipy.sparse as sparse
 
 from pausegame.errors import InputError
 from pausegame.experiments import stochastic, treaty
-from pausegame.experiments.lab_game import LabGame, lab_games, member_sets, set_index
+from pausegame.experiments.lab_game import (
+    LabGame,
+    lab_games,
+    member_sets,
+    named,
+    profile_utilities,
+    set_index,
+)
 from pausegame.sim.engine import simulate_ensemble
 from pausegame.sim.engine.anticipation import settle_own_labs
 from pausegame.sim.kernel import Structure
@@ -54,11 +61,7 @@ def _settled_utilities(structure: Structure, all_games: list[LabGame]) -> np.nda
     profiles = stochastic.bits(n_labs).astype(bool)
     table = np.empty((len(all_games), structure.n_states, len(profiles)))
     for s, game in enumerate(all_games):
-        by_profile = np.moveaxis(game.payoffs, 0, -1)
-
-        def utilities(candidates: np.ndarray, by_profile: np.ndarray = by_profile) -> np.ndarray:
-            return by_profile[tuple(np.moveaxis(candidates.astype(np.intp), -1, 0))]
-
+        utilities = profile_utilities(game.payoffs)
         states = np.moveaxis(game.state_payoffs, 0, -1).reshape(len(profiles), -1)
         for k in range(structure.n_states):
             own = np.flatnonzero(structure.lab_state == k)
@@ -112,15 +115,6 @@ class TwoLevel:
         """(2^S,) long-run probability of each member set (member_sets order)."""
         return self.joint.sum(axis=1)
 
-    @property
-    def labs(self) -> stochastic.Stationary:
-        return stochastic.Stationary(self.structure.lab_names, self.joint.sum(axis=0))
-
-    @property
-    def global_pause(self) -> float:
-        """Probability of every state in and every lab pausing."""
-        return float(self.joint[-1, -1])
-
 
 def two_level_stationary(
     structure: Structure, all_games: list[LabGame], rule: str, beta: float, mutation: float
@@ -166,10 +160,6 @@ def empirical_distribution(
 # ----- the report ---------------------------------------------------------------------------
 
 
-def _names(names: Sequence[str], mask: Any) -> list[str]:
-    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
-
-
 def _profiles(structure: Structure, joint: np.ndarray, count: int) -> list[dict]:
     sets = member_sets(structure.n_states)
     profiles = stochastic.bits(structure.n_labs).astype(bool)
@@ -179,8 +169,8 @@ def _profiles(structure: Structure, joint: np.ndarray, count: int) -> list[dict]
         s, x = divmod(int(index), joint.shape[1])
         rows.append(
             {
-                "members": _names(structure.state_names, sets[s]),
-                "pausing_labs": _names(structure.lab_names, profiles[x]),
+                "members": named(structure.state_names, sets[s]),
+                "pausing_labs": named(structure.lab_names, profiles[x]),
                 "probability": float(joint.ravel()[index]),
             }
         )
@@ -222,14 +212,21 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(0.5 * np.abs(a - b).sum())
 
 
-def month_check(switch: np.ndarray, one_at_a_time: np.ndarray, rate: float, mutation: float):
+def month_check(
+    switch: np.ndarray, one_at_a_time: np.ndarray, rate: float, mutation: float, n_labs: int
+) -> dict | None:
     """The engine's own month (every decider revising with probability `rate`, in random
-    order) where it fits: its stationary distribution and its distance to the chain's."""
+    order) where it fits: its labs' pause share and its distance to the chain's distribution."""
     if switch.shape[1] > stochastic.MAX_MONTH_DECIDERS:
         return None
     month = stochastic.month_chain(switch, rate, mutation)
     pi = stochastic.stationary_distribution(sparse.csr_matrix(month))
-    return pi, _distance(pi, one_at_a_time)
+    labs = pi.reshape(-1, 2**n_labs).sum(axis=0)  # over member sets, if any
+    return {
+        "revision_rate": rate,
+        "lab_pause_share": float((labs @ stochastic.bits(n_labs)).mean()),
+        "total_variation_to_one_at_a_time": _distance(pi, one_at_a_time),
+    }
 
 
 def stationary_report(
@@ -268,12 +265,14 @@ def stationary_report(
             labs.distribution,
             rate,
             mutation,
+            structure.n_labs,
         ),
         "two_level": month_check(
             two_level_switch(structure, all_games, rule, beta),
             two_level.joint.ravel(),
             rate,
             mutation,
+            structure.n_labs,
         ),
     }
     steps = scenario.steps
@@ -299,7 +298,7 @@ def stationary_report(
         "mutation": mutation,
         "revision_rate": float(params.revision_rate),
         "lab_game": {
-            "members": _names(structure.state_names, where.members),
+            "members": named(structure.state_names, where.members),
             **_summary(structure, labs_joint, count),
         },
         "two_level": _summary(structure, two_level.joint, count),
@@ -307,14 +306,5 @@ def stationary_report(
     }
     for part, check in month_checks.items():
         if check is not None:
-            pi, distance = check
-            shape = labs_joint.shape if part == "two_level" else (2**structure.n_labs,)
-            shares = pi.reshape(shape)
-            if part == "two_level":
-                shares = shares.sum(axis=0)
-            report[part]["month_chain"] = {
-                "revision_rate": rate,
-                "lab_pause_share": float((shares @ stochastic.bits(structure.n_labs)).mean()),
-                "total_variation_to_one_at_a_time": distance,
-            }
+            report[part]["month_chain"] = check
     return report

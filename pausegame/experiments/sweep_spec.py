@@ -193,12 +193,7 @@ def parse_sweep_spec(
 
 
 def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
-    where = f"{origin}: "
-    data = parse_toml(text, origin, SweepSpecError)
-    _no_unknown(data, SPEC_FIELDS, where)
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        raise SweepSpecError(f"{where}description: expected a string, got {description!r}")
+    where, data, description = _spec_table(text, origin, SPEC_FIELDS)
     scenario = data.get("scenario", "article")
     if not isinstance(scenario, str) or not scenario.strip():
         raise SweepSpecError(
@@ -241,6 +236,17 @@ def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
         traces=keep_traces or traces,
         description=description,
     )
+
+
+def _spec_table(text: str, origin: str, fields: tuple[str, ...]) -> tuple[str, dict, str]:
+    """A spec's prefix for messages, its TOML table (refusing unknown fields), its description."""
+    where = f"{origin}: "
+    data = parse_toml(text, origin, SweepSpecError)
+    _no_unknown(data, fields, where)
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise SweepSpecError(f"{where}description: expected a string, got {description!r}")
+    return where, data, description
 
 
 def _read_scenario(name: str, folder: Path, where: str) -> tuple[str, Scenario]:
@@ -374,12 +380,18 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
     return coerced
 
 
+def declaration(name: str) -> Parameter:
+    """The declaration of a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
+    if name.startswith("lab."):
+        return LAB_FIELDS[name.rsplit(".", 1)[1]]
+    if name.startswith("state."):
+        return STATE_FIELDS[name.rsplit(".", 1)[1]]
+    return lookup(name)
+
+
 def override_kind(key: str) -> type:
     """The column type of a swept or fixed parameter: int for whole-number parameters."""
-    if "." in key:
-        fields = LAB_FIELDS if key.startswith("lab.") else STATE_FIELDS
-        return int if fields[key.rsplit(".", 1)[1]].integer else float
-    return int if lookup(key).integer else float
+    return int if declaration(key).integer else float
 
 
 def _disjoint(grid: dict, sample: Sample | None, fixed: dict, where: str) -> None:

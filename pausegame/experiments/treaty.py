@@ -29,6 +29,7 @@ from pausegame.experiments.lab_game import (
     lab_game,
     lab_games,
     member_sets,
+    named,
     select,
     set_index,
     tolerance,
@@ -41,8 +42,8 @@ from pausegame.sim.kernel import Structure, WorldState
 __all__ = [
     "ACTION_NAMES", "EQUILIBRIUM_SELECTIONS", "PAUSE", "RACE", "SELECTIONS", "LabGame",
     "Position", "Selection", "Treaty", "TreatyGame", "analyse_scenario", "analyse_treaties",
-    "best_response_dynamics", "lab_game", "lab_games", "member_sets", "position", "select",
-    "set_index", "tolerance", "treaty_game", "treaty_record", "treaty_report",
+    "best_response_dynamics", "lab_game", "lab_games", "member_sets", "position", "run_position",
+    "select", "set_index", "tolerance", "treaty_game", "treaty_record", "treaty_report",
 ]  # fmt: skip
 
 # ----- the treaty game ----------------------------------------------------------------------
@@ -128,6 +129,13 @@ def _stability(payoffs: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.nd
     return internal, external
 
 
+def _selected_payoffs(all_games: list[LabGame], chosen: list[Selection]) -> np.ndarray:
+    """W[set, state]: each state's utility at the profile selected in each set's game."""
+    return np.array(
+        [g.state_payoffs[(slice(None), *c.profile)] for g, c in zip(all_games, chosen, strict=True)]
+    )
+
+
 def _violators(
     structure: Structure, params: Any, members: np.ndarray, profile: tuple[int, ...]
 ) -> np.ndarray:
@@ -180,13 +188,7 @@ def treaty_game(
     by_rule = {rule: [select(g, rule, start) for g in all_games] for rule in EQUILIBRIUM_SELECTIONS}
     stable_by_rule = {}
     for rule, chosen in by_rule.items():
-        payoffs = np.array(
-            [
-                g.state_payoffs[(slice(None), *c.profile)]
-                for g, c in zip(all_games, chosen, strict=True)
-            ]
-        )
-        internal, external = _stability(payoffs, sets)
+        internal, external = _stability(_selected_payoffs(all_games, chosen), sets)
         stable_by_rule[rule] = [int(s) for s in np.flatnonzero(internal & external)]
     matters = [
         s
@@ -200,12 +202,7 @@ def treaty_game(
         stable_by_rule[selection] = [int(s) for s in np.flatnonzero(internal & external)]
     else:
         chosen = by_rule[selection]
-        payoffs = np.array(
-            [
-                g.state_payoffs[(slice(None), *c.profile)]
-                for g, c in zip(all_games, chosen, strict=True)
-            ]
-        )
+        payoffs = _selected_payoffs(all_games, chosen)
         internal, external = _stability(payoffs, sets)
     treaties = []
     for s, (g, choice) in enumerate(zip(all_games, chosen, strict=True)):
@@ -284,7 +281,11 @@ def position(scenario: Any, at_step: int | None = None, seed: int = 0) -> Positi
         return Position(scenario.initial_state(), pausing, members, 0, None, None)
     if at_step < 0:
         raise InputError(f"--at-step {at_step}: expected a number of months >= 0")
-    run = simulate_runs(scenario, [{}], [(0, seed)], at_step)[0]
+    return run_position(simulate_runs(scenario, [{}], [(0, seed)], at_step)[0], seed)
+
+
+def run_position(run: Any, seed: int) -> Position:
+    """Where run `seed` stands: its record's planning state, play and month."""
     return Position(
         run.planning_state(),
         run.pausing.copy(),
@@ -306,10 +307,6 @@ def analyse_scenario(
     return game, where
 
 
-def _names(names: tuple[str, ...], mask: Any) -> list[str]:
-    return [n for n, on in zip(names, np.asarray(mask, dtype=bool), strict=True) if on]
-
-
 def treaty_record(game: TreatyGame, treaty: Treaty) -> dict:
     """One treaty as JSON: members, the labs' play, who cheats, welfare, risk, stability."""
     structure = game.structure
@@ -317,12 +314,12 @@ def treaty_record(game: TreatyGame, treaty: Treaty) -> dict:
     state_welfare = float(treaty.state_utilities.sum())
     lab_welfare = float(treaty.lab_utilities.sum())
     return {
-        "members": _names(structure.state_names, treaty.members),
+        "members": named(structure.state_names, treaty.members),
         "empty": not treaty.members.any(),
         "profile": list(treaty.profile),
-        "pausing_labs": _names(structure.lab_names, pausing),
-        "racing_labs": _names(structure.lab_names, ~pausing),
-        "violators": _names(structure.lab_names, treaty.violators),
+        "pausing_labs": named(structure.lab_names, pausing),
+        "racing_labs": named(structure.lab_names, ~pausing),
+        "violators": named(structure.lab_names, treaty.violators),
         "selection_method": treaty.selection.method,
         "lab_equilibrium": treaty.selection.equilibrium,
         "welfare": state_welfare,
@@ -355,23 +352,23 @@ def treaty_report(game: TreatyGame, mixed: bool = True) -> dict:
     sets = member_sets(structure.n_states)
     return {
         **lab_summary,
-        "lab_game_members": _names(structure.state_names, game.start_members),
+        "lab_game_members": named(structure.state_names, game.start_members),
         "current_profile": list(start),
         "current_regret": float(games.regret(current.payoffs)[start]),
         "selection": game.selection,
         "stable_treaties": [treaty_record(game, t) for t in game.stable],
         "global_pause_stable": game.global_pause_stable,
         "selection_matters": [
-            _names(structure.state_names, sets[s]) for s in game.selection_matters
+            named(structure.state_names, sets[s]) for s in game.selection_matters
         ],
         "stable_treaties_by_rule": {
-            rule: [_names(structure.state_names, sets[s]) for s in indices]
+            rule: [named(structure.state_names, sets[s]) for s in indices]
             for rule, indices in game.stable_by_rule.items()
         },
         "treaty_social_optimum": {
-            "members": _names(structure.state_names, members),
+            "members": named(structure.state_names, members),
             "profile": list(profile),
-            "pausing_labs": _names(structure.lab_names, np.asarray(profile) == PAUSE),
+            "pausing_labs": named(structure.lab_names, np.asarray(profile) == PAUSE),
             "welfare": welfare,
         },
         "treaties": [treaty_record(game, t) for t in game.treaties],

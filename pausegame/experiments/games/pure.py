@@ -49,14 +49,8 @@ def validate_game(payoffs: Any) -> np.ndarray:
         raise GameError("payoffs are not a rectangular array of numbers") from None
     if array.dtype == object or array.dtype.kind not in "biuf":
         raise GameError(f"payoffs must be numbers, got array of dtype {array.dtype}")
-    if array.ndim < 2:
-        raise GameError(f"payoffs must have shape (N, m_1, ..., m_N), got shape {array.shape}")
+    check_shape(array.shape)
     n_players = array.shape[0]
-    if n_players != array.ndim - 1:
-        raise GameError(
-            f"payoffs of shape {array.shape} list {n_players} players on the first axis "
-            f"but have {array.ndim - 1} action axes; expected shape (N, m_1, ..., m_N)"
-        )
     for player, count in enumerate(array.shape[1:]):
         if count < 1:
             raise GameError(f"player {player} has no actions (shape {array.shape})")
@@ -72,6 +66,17 @@ def validate_game(payoffs: Any) -> np.ndarray:
         where = tuple(int(i) for i in np.argwhere(~finite)[0])
         raise GameError(f"payoffs contain NaN or infinity (player {where[0]}, profile {where[1:]})")
     return array
+
+
+def check_shape(shape: tuple[int, ...], where: str = "") -> None:
+    """Refuse a shape that is not (N, m_1, ..., m_N): N players, one action axis each."""
+    if len(shape) < 2:
+        raise GameError(f"{where}payoffs must have shape (N, m_1, ..., m_N), got shape {shape}")
+    if shape[0] != len(shape) - 1:
+        raise GameError(
+            f"{where}payoffs of shape {shape} list {shape[0]} players on the first axis "
+            f"but have {len(shape) - 1} action axes; expected shape (N, m_1, ..., m_N)"
+        )
 
 
 def _scale(game: np.ndarray) -> float:
@@ -225,6 +230,16 @@ def _equilibrium_welfares(game: np.ndarray, equilibria: Any) -> list[float]:
     return [_welfare(game, eq) for eq in equilibria]
 
 
+def _price(payoffs: Any, equilibria: Any, pick: Any) -> float:
+    """Optimum welfare over the `pick` (min or max) equilibrium welfare; nan unless both > 0."""
+    game = validate_game(payoffs)
+    welfares = _equilibrium_welfares(game, equilibria)
+    optimum = social_optimum(game)[1]
+    if not welfares or optimum <= 0 or pick(welfares) <= 0:
+        return math.nan
+    return optimum / pick(welfares)
+
+
 def price_of_anarchy(payoffs: Any, equilibria: Any = None) -> float:
     """Optimum welfare / worst equilibrium welfare (Koutsoupias & Papadimitriou 1999).
 
@@ -232,12 +247,7 @@ def price_of_anarchy(payoffs: Any, equilibria: Any = None) -> float:
     A ratio only compares welfare of one sign, so this is math.nan when there is no equilibrium
     or when the optimum or the worst equilibrium welfare is <= 0; use welfare_gap then.
     """
-    game = validate_game(payoffs)
-    welfares = _equilibrium_welfares(game, equilibria)
-    optimum = social_optimum(game)[1]
-    if not welfares or optimum <= 0 or min(welfares) <= 0:
-        return math.nan
-    return optimum / min(welfares)
+    return _price(payoffs, equilibria, min)
 
 
 def price_of_stability(payoffs: Any, equilibria: Any = None) -> float:
@@ -245,12 +255,7 @@ def price_of_stability(payoffs: Any, equilibria: Any = None) -> float:
 
     math.nan when there is no equilibrium or when the optimum or best equilibrium welfare is <= 0.
     """
-    game = validate_game(payoffs)
-    welfares = _equilibrium_welfares(game, equilibria)
-    optimum = social_optimum(game)[1]
-    if not welfares or optimum <= 0 or max(welfares) <= 0:
-        return math.nan
-    return optimum / max(welfares)
+    return _price(payoffs, equilibria, max)
 
 
 def welfare_gap(payoffs: Any, equilibria: Any = None) -> float:

@@ -18,6 +18,7 @@ from pausegame.experiments.games.pure import (
     _mixed_regret,
     _profiles_below,
     _regret,
+    check_shape,
     dominated_strategies,
     price_of_anarchy,
     price_of_stability,
@@ -221,13 +222,7 @@ def _check_npy_header(path: Path) -> None:
         raise GameError(f"{path} is not a readable .npy array: {exc}") from None
     if dtype.hasobject or dtype.kind not in "biuf" or dtype.fields is not None:
         raise GameError(f"{path}: payoffs must be numbers, got array of dtype {dtype}")
-    if len(shape) < 2:
-        raise GameError(f"{path}: payoffs must have shape (N, m_1, ..., m_N), got shape {shape}")
-    if shape[0] != len(shape) - 1:
-        raise GameError(
-            f"{path}: payoffs of shape {shape} list {shape[0]} players on the first axis "
-            f"but have {len(shape) - 1} action axes; expected shape (N, m_1, ..., m_N)"
-        )
+    check_shape(shape, f"{path}: ")
     entries = math.prod(shape)
     if entries > MAX_ENTRIES:
         raise GameError(
