@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from pausegame.commands.options import SELECTIONS, check_output, replace_atomically
+from pausegame.commands.text import listing, treaty_text
 from pausegame.sim.parameters import Parameter
 
 SEEDS = Parameter("seeds", 20, 1, 100_000, "runs", "", "", "Behaviour", integer=True)
@@ -78,10 +79,6 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(names: list[str], empty: str = "none") -> str:
-    return ", ".join(names) if names else empty
-
-
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
@@ -100,25 +97,18 @@ def format_comparison(result: dict) -> str:
         lines.append(f"[{number}] {entry['scenario']}")
         lines.append(
             "    stable treaties: "
-            + (
-                "; ".join(
-                    f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])}"
-                    + (f", cheating {_list(t['violators'])}" if t["violators"] else "")
-                    for t in eq["stable_treaties"]
-                )
-                or "none"
-            )
+            + ("; ".join(treaty_text(t, "empty") for t in eq["stable_treaties"]) or "none")
         )
         lines.append(f"    global pause stable: {'yes' if eq['global_pause_stable'] else 'no'}")
         optimum = eq["social_optimum"]
         lines.append(
-            f"    states' optimum: members {_list(optimum['members'])}, pausing "
-            f"{_list(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)"
+            f"    states' optimum: members {listing(optimum['members'])}, pausing "
+            f"{listing(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)"
         )
         if eq["selection_matters"]:
             lines.append(
                 "    the selection rule matters for: "
-                + "; ".join(_list(m, "empty") for m in eq["selection_matters"])
+                + "; ".join(listing(m, "empty") for m in eq["selection_matters"])
             )
     first = result["scenarios"][0]["runs"]
     lines += [
@@ -170,18 +160,13 @@ def format_comparison(result: dict) -> str:
         if at_end:
             lines.append(
                 f"[{number}] stable at the runs' end states (share of survivors): "
-                + "; ".join(
-                    f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])} "
-                    f"{_percent(t['share'])}"
-                    for t in at_end[:4]
-                )
+                + "; ".join(f"{treaty_text(t, 'empty')} {_percent(t['share'])}" for t in at_end[:4])
             )
         if r["lab_equilibria_reached"]:
             lines.append(
                 f"[{number}] lab equilibria reached: "
                 + "; ".join(
-                    f"{{{_list(e['members'], 'empty')}}} pausing {_list(e['pausing_labs'])} "
-                    f"{_percent(e['share'])}"
+                    f"{treaty_text(e, 'empty')} {_percent(e['share'])}"
                     for e in r["lab_equilibria_reached"][:4]
                 )
             )

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from pausegame.commands.text import slug
 from pausegame.errors import InputError
 
 DEFAULT_OUT = "_discover"  # inside the folder; the leading `_` keeps Parquet readers away
@@ -62,7 +63,7 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments import discover_plots
     from pausegame.experiments.sweep_plots import save
 
-    slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in args.metric)
+    stem = slug(args.metric)
     share = cases.y.mean()
     print(
         f"{args.folder}: {cases.source}; {args.metric}: {int(cases.y.sum())} of {len(cases.y)} "
@@ -83,20 +84,20 @@ def main(args: argparse.Namespace) -> int:
     print(f"\nCART (depth {tree.model.get_depth()}, accuracy {tree.accuracy:.0%}):")
     print(tree.rules.rstrip())
     payload = {"metric": args.metric, "cases": len(cases.y), "of_interest": int(cases.y.sum())}
-    (out / f"prim-{slug}.json").write_text(
+    (out / f"prim-{stem}.json").write_text(
         json.dumps({**payload, **result.as_dict()}, indent=2, default=float) + "\n", "utf-8"
     )
-    result.limits.to_csv(out / f"prim-box-{slug}.csv")
-    result.trajectory.to_csv(out / f"prim-trajectory-{slug}.csv", index=False)
-    (out / f"cart-{slug}.txt").write_text(tree.rules, encoding="utf-8")
+    result.limits.to_csv(out / f"prim-box-{stem}.csv")
+    result.trajectory.to_csv(out / f"prim-trajectory-{stem}.csv", index=False)
+    (out / f"cart-{stem}.txt").write_text(tree.rules, encoding="utf-8")
     written = [
-        out / f"prim-{slug}.json",
-        out / f"prim-box-{slug}.csv",
-        out / f"prim-trajectory-{slug}.csv",
-        save(discover_plots.tradeoff_plot(result), out / f"prim-tradeoff-{slug}.png"),
-        save(discover_plots.box_plot(result), out / f"prim-box-{slug}.png"),
-        out / f"cart-{slug}.txt",
-        save(discover_plots.tree_plot(tree, list(cases.x.columns)), out / f"cart-{slug}.png"),
+        out / f"prim-{stem}.json",
+        out / f"prim-box-{stem}.csv",
+        out / f"prim-trajectory-{stem}.csv",
+        save(discover_plots.tradeoff_plot(result), out / f"prim-tradeoff-{stem}.png"),
+        save(discover_plots.box_plot(result), out / f"prim-box-{stem}.png"),
+        out / f"cart-{stem}.txt",
+        save(discover_plots.tree_plot(tree, list(cases.x.columns)), out / f"cart-{stem}.png"),
     ]
     print("\nwritten:")
     for path in written:

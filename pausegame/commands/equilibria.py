@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 
 from pausegame.commands.options import SELECTIONS, add_scenario_options, scenario_from_args
+from pausegame.commands.text import listing, origin_text, treaty_text
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 
@@ -159,10 +160,6 @@ def _clean(value: object) -> object:
 # ----- text views -----------------------------------------------------------------------------
 
 
-def _list(names: Sequence[str], empty: str = "none") -> str:
-    return ", ".join(names) if names else empty
-
-
 def _ratio(value: float | None) -> str:
     return "undefined (welfare <= 0 or no equilibrium)" if value is None else f"{value:.3f}"
 
@@ -178,7 +175,7 @@ def _profile_text(
 def format_game(result: dict) -> str:
     """A solved payoff tensor: pure and mixed equilibria, optimum, prices, dominated actions."""
     players, actions = result["players"], result["actions"]
-    lines = [f"Game of {len(players)} players: {_list(players)}", "", "Pure Nash equilibria:"]
+    lines = [f"Game of {len(players)} players: {listing(players)}", "", "Pure Nash equilibria:"]
     for row in result["pure_equilibria"]:
         lines.append(
             f"  {_profile_text(actions, players, row['profile'])}  (welfare {row['welfare']:.4g})"
@@ -215,7 +212,7 @@ def format_coalition_game(result: dict) -> str:
     """A symmetric treaty game: which coalition sizes are stable, and which meet each condition."""
 
     def sizes(key: str) -> str:
-        return _list([str(k) for k in result.get(key, [])])
+        return listing([str(k) for k in result.get(key, [])])
 
     lines = [
         f"Symmetric participation game of {result.get('n', '?')} players",
@@ -233,12 +230,12 @@ def format_coalition_game(result: dict) -> str:
 
 
 def _treaty_lines(row: dict) -> list[str]:
-    members = _list(row["members"], "(empty treaty: no state joins)")
+    members = listing(row["members"], "(empty treaty: no state joins)")
     return [
         f"  members: {members}",
-        f"    pausing labs: {_list(row['pausing_labs'])}",
-        f"    racing labs:  {_list(row['racing_labs'])}",
-        f"    would cheat:  {_list(row['violators'])}",
+        f"    pausing labs: {listing(row['pausing_labs'])}",
+        f"    racing labs:  {listing(row['racing_labs'])}",
+        f"    would cheat:  {listing(row['violators'])}",
         f"    welfare (states) {row['welfare']:.2f} $B, labs {row['lab_welfare']:.2f} $B; "
         f"catastrophe probability over the lookahead {row['catastrophe_probability']:.2%}",
         f"    labs' play: {row['selection_method']}",
@@ -249,11 +246,7 @@ def format_scenario(report: dict) -> str:
     """The two-level game of a scenario, as a reader wants it: stable treaties first."""
     from pausegame.experiments.treaty import PAUSE
 
-    origin = (
-        "the scenario's start"
-        if report["seed"] is None
-        else f"month {report['at_step']} of run seed {report['seed']}"
-    )
+    origin = origin_text(report, "the scenario's start")
     lines = [
         f"Scenario {report['scenario']}, from {origin}; "
         f"labs' play under each treaty chosen by: {report['selection']}"
@@ -285,10 +278,12 @@ def format_scenario(report: dict) -> str:
     if matters:
         lines.append(
             "The selection rule matters for the treaties: "
-            + "; ".join(_list(m, "(empty)") for m in matters)
+            + "; ".join(listing(m, "(empty)") for m in matters)
         )
         for rule, sets in report["stable_treaties_by_rule"].items():
-            lines.append(f"  stable under {rule}: " + "; ".join(_list(m, "(empty)") for m in sets))
+            lines.append(
+                f"  stable under {rule}: " + "; ".join(listing(m, "(empty)") for m in sets)
+            )
     else:
         lines.append(
             "The selection rule does not matter: dynamics, welfare and worst pick "
@@ -296,25 +291,25 @@ def format_scenario(report: dict) -> str:
         )
     best = report["treaty_social_optimum"]
     lines.append(
-        f"Best for the states together: members {_list(best['members'])}, "
-        f"pausing labs {_list(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)"
+        f"Best for the states together: members {listing(best['members'])}, "
+        f"pausing labs {listing(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)"
     )
 
     players, actions = report["players"], report["actions"]
     lines += [
         "",
-        f"Lab game under the treaty in force (members: {_list(report['lab_game_members'])}):",
+        f"Lab game under the treaty in force (members: {listing(report['lab_game_members'])}):",
         "  pure equilibria:",
     ]
     for row in report["pure_equilibria"]:
         pausing = [p for p, a in zip(players, row["profile"], strict=True) if a == PAUSE]
-        lines.append(f"    pausing: {_list(pausing)} (lab welfare {row['welfare']:.2f} $B)")
+        lines.append(f"    pausing: {listing(pausing)} (lab welfare {row['welfare']:.2f} $B)")
     if not report["pure_equilibria"]:
         lines.append("    none")
     optimum = report["social_optimum"]
     pausing = [p for p, a in zip(players, optimum["profile"], strict=True) if a == PAUSE]
     lines += [
-        f"  social optimum: pausing {_list(pausing)} (lab welfare {optimum['welfare']:.2f} $B)",
+        f"  social optimum: pausing {listing(pausing)} (lab welfare {optimum['welfare']:.2f} $B)",
         f"  price of anarchy: {_ratio(report['price_of_anarchy'])}; "
         f"price of stability: {_ratio(report['price_of_stability'])}",
         f"  current play: {_profile_text(actions, players, report['current_profile'])}; "
@@ -329,24 +324,18 @@ def _full_treaty_reason(treaties: list[dict]) -> str:
     full = treaties[-1]
     racing = full["racing_labs"]
     if full["internally_stable"]:
-        return f"the full treaty is stable, but under it {_list(racing)} race"
+        return f"the full treaty is stable, but under it {listing(racing)} race"
     gains = []
     for state in full["members"]:
         alone_out = by_members[frozenset(full["members"]) - {state}]
         gain = alone_out["state_payoffs"][state] - full["state_payoffs"][state]
         if gain > 0:
             gains.append(f"{state} (+{gain:.2f} $B)")
-    text = f"the full treaty is not internally stable: leaving pays {_list(gains)}"
-    return text + (f"; under it {_list(racing)} race" if racing else "")
+    text = f"the full treaty is not internally stable: leaving pays {listing(gains)}"
+    return text + (f"; under it {listing(racing)} race" if racing else "")
 
 
 # ----- the equilibrium path -------------------------------------------------------------------
-
-
-def _treaty_text(row: dict) -> str:
-    return f"{{{_list(row['members'], '')}}} pausing {_list(row['pausing_labs'])}" + (
-        f", cheating {_list(row['violators'])}" if row["violators"] else ""
-    )
 
 
 def _span(low: float, high: float, spec: str) -> str:
@@ -356,7 +345,7 @@ def _span(low: float, high: float, spec: str) -> str:
 def _month_key(month: dict, labs: Sequence[str]) -> tuple:
     """What a stretch of months has in common: its stable treaties and lab equilibria."""
     return (
-        tuple(_treaty_text(t) for t in month["stable_treaties"]),
+        tuple(treaty_text(t) for t in month["stable_treaties"]),
         month["global_pause_stable"],
         tuple(month["members"]),
         tuple(tuple(e) for e in month["pure_equilibria"]),
@@ -396,23 +385,23 @@ def format_path(report: dict) -> str:
         regrets = [m["current_regret"] for m in stretch]
         at_eq = sum(m["at_lab_equilibrium"] for m in stretch)
         equilibria = [
-            _list([p for p, a in zip(labs, e, strict=True) if a == PAUSE])
+            listing([p for p, a in zip(labs, e, strict=True) if a == PAUSE])
             for e in first["pure_equilibria"]
         ]
         lines += [
             "",
             f"{span} ({frontier}{sputnik}):",
             "  stable treaties: "
-            + ("; ".join(_treaty_text(t) for t in first["stable_treaties"]) or "none"),
+            + ("; ".join(treaty_text(t) for t in first["stable_treaties"]) or "none"),
             f"  global pause stable: {'yes' if first['global_pause_stable'] else 'no'}",
-            f"  lab game under {{{_list(first['members'], '')}}}: "
+            f"  lab game under {{{listing(first['members'], '')}}}: "
             + (
                 f"{len(equilibria)} pure equilibri{'um' if len(equilibria) == 1 else 'a'}, "
                 "pausing " + " | ".join(equilibria[:3]) + (" | ..." if len(equilibria) > 3 else "")
                 if equilibria
                 else "no pure equilibrium"
             ),
-            f"  current play: pausing {_list(first['pausing_labs'])}; regret "
+            f"  current play: pausing {listing(first['pausing_labs'])}; regret "
             f"{_span(min(regrets), max(regrets), '.3g')} $B; at an equilibrium in {at_eq} of "
             f"{len(stretch)} months",
         ]

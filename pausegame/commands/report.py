@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pausegame.commands.options import check_folder, replace_all_atomically
+from pausegame.commands.text import slug
 from pausegame.errors import InputError
 
 DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parquet readers away
@@ -92,7 +93,7 @@ def main(args: argparse.Namespace) -> int:
     writes: list[tuple[Path, Callable[[Path], object]]] = [
         (out / "outcomes.csv", lambda path: table.to_csv(path, index=False))
     ]
-    metric = _slug(args.metric)
+    metric = slug(args.metric)
     if x is not None and y is not None:
         pooled = [name for name in swept if name not in (x, y)]
         cells = metric_table(runs, args.metric, [x, y])
@@ -100,11 +101,11 @@ def main(args: argparse.Namespace) -> int:
         note += f"; pooled over {', '.join(pooled)}" if pooled else ""
         phase = sweep_plots.phase_diagram(cells, x, y, args.metric, note=note)
         writes.append(
-            (out / f"{metric}-by-{_slug(x)}-{_slug(y)}.csv", lambda p: cells.to_csv(p, index=False))
+            (out / f"{metric}-by-{slug(x)}-{slug(y)}.csv", lambda p: cells.to_csv(p, index=False))
         )
         writes.append(
             (
-                out / f"phase-{metric}-{_slug(x)}-{_slug(y)}.png",
+                out / f"phase-{metric}-{slug(x)}-{slug(y)}.png",
                 lambda p: sweep_plots.save(phase, p),
             )
         )
@@ -113,7 +114,7 @@ def main(args: argparse.Namespace) -> int:
         lines = metric_table(runs, args.metric, [x, by] if by else [x])
         figure = sweep_plots.line_plot(lines, x, args.metric, by)
         writes.append(
-            (out / f"lines-{metric}-{_slug(x)}.png", lambda p: sweep_plots.save(figure, p))
+            (out / f"lines-{metric}-{slug(x)}.png", lambda p: sweep_plots.save(figure, p))
         )
     replace_all_atomically(writes)
     print("\nwritten:")
@@ -138,7 +139,3 @@ def _axes(x: str | None, y: str | None, swept: list[str]) -> tuple[str | None, s
     if y is None and rest:
         y = rest.pop(0)
     return x, y
-
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)

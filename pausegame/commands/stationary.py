@@ -6,6 +6,7 @@ import argparse
 import json
 
 from pausegame.commands.options import add_scenario_options, scenario_from_args
+from pausegame.commands.text import listing, origin_text
 from pausegame.sim.parameters import Parameter
 
 AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
@@ -61,16 +62,12 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(names: list[str], empty: str = "none") -> str:
-    return ", ".join(names) if names else empty
-
-
 def _block(title: str, summary: dict) -> list[str]:
     lines = [title]
     for row in summary["most_likely"]:
         lines.append(
-            f"  {row['probability']:7.2%}  treaty {{{_list(row['members'], '')}}}, "
-            f"pausing {_list(row['pausing_labs'])}"
+            f"  {row['probability']:7.2%}  treaty {{{listing(row['members'], '')}}}, "
+            f"pausing {listing(row['pausing_labs'])}"
         )
     shares = ", ".join(f"{name} {p:.0%}" for name, p in summary["pause_probability"].items())
     lines += [
@@ -93,11 +90,7 @@ def _block(title: str, summary: dict) -> list[str]:
 
 def format_stationary(report: dict) -> str:
     """The two chains' most likely profiles and pause shares, then the agents' runs."""
-    origin = (
-        "its start"
-        if report["seed"] is None
-        else f"month {report['at_step']} of run seed {report['seed']}"
-    )
+    origin = origin_text(report, "its start")
     lines = [
         f"Scenario {report['scenario']}, game frozen at {origin}; {report['rule']} revision, "
         f"beta {report['beta']:g}, mutation {report['mutation']:g}, one reviser at a time "
@@ -106,7 +99,7 @@ def format_stationary(report: dict) -> str:
         "",
     ]
     lab = report["lab_game"]
-    lines += _block(f"Labs revising in the lab game under {{{_list(lab['members'], '')}}}:", lab)
+    lines += _block(f"Labs revising in the lab game under {{{listing(lab['members'], '')}}}:", lab)
     lines += ["", *_block("Labs and states revising (two-level game):", report["two_level"])]
     agents = report["agents"]
     first, last = agents["months"]
