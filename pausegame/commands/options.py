@@ -165,10 +165,13 @@ def add_executor_options(parser: argparse.ArgumentParser, batches: bool = True) 
         )
 
 
-def check_executor(args: argparse.Namespace) -> None:
-    """Refuse `--workers` together with `--scheduler`: only one of them runs the job."""
+def executor_options(args: argparse.Namespace) -> dict[str, object]:
+    """The executor options as a runner's keywords; `--workers` with `--scheduler` is refused,
+    as only one of them runs the job."""
     if args.scheduler is not None and args.workers is not None:
         raise InputError(
             "--workers sets the local pool; with --scheduler the cluster's "
             "workers run the job: drop one of them"
         )
+    names = ("workers", "scheduler", "batch_size", "chunk_size")
+    return {name: getattr(args, name) for name in names if hasattr(args, name)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pausegame.commands.options import add_executor_options, check_executor, positive_int
+from pausegame.commands.options import add_executor_options, executor_options, positive_int
 from pausegame.commands.sweep import resumable
 from pausegame.errors import InputError
 
@@ -58,7 +58,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise InputError("--out DIR: required (the folder the study is written to)")
-    check_executor(args)
+    executor = executor_options(args)
     study = robustness.make_study(
         _names(args.claims),
         _names(args.parameters),
@@ -69,9 +69,7 @@ def main(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     with resumable("robustness", args.out):
-        table, _ = robustness.run_study(
-            study, args.out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet
-        )
+        table, _ = robustness.run_study(study, args.out, **executor, progress=not args.quiet)
     print(
         f"robustness: {study.draws} joint draws x {study.seeds} seeds of "
         f"{', '.join(study.variants)}; each of {len(study.parameters)} parameters "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pausegame.commands.options import add_executor_options, check_executor
+from pausegame.commands.options import add_executor_options, executor_options
 from pausegame.commands.sweep import resumable
 
 
@@ -31,19 +31,11 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments.sensitivity import format_indices, run_sensitivity
     from pausegame.experiments.sensitivity_spec import load_sensitivity_spec
 
-    check_executor(args)
+    executor = executor_options(args)
     spec = load_sensitivity_spec(args.spec)
     design = spec.design
     with resumable("sensitivity", args.out, spec.run_count):
-        result = run_sensitivity(
-            spec,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            batch_size=args.batch_size,
-            chunk_size=args.chunk_size,
-            progress=not args.quiet,
-        )
+        result = run_sensitivity(spec, args.out, **executor, progress=not args.quiet)
     from pausegame.experiments import sensitivity_plots, sweep_plots
 
     sweep = spec.sweep

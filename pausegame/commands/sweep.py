@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pausegame.commands.options import add_executor_options, check_executor, check_folder
+from pausegame.commands.options import add_executor_options, check_folder, executor_options
 from pausegame.errors import Fault, os_reason
 
 TRACES = "_traces"  # as `sweep_store.TRACES`; named here so that `--help` needs no pandas
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    check_executor(args)
+    executor = executor_options(args)
     from pausegame.experiments.sweep import run_sweep
     from pausegame.experiments.sweep_spec import load_sweep_spec
     from pausegame.experiments.sweep_store import MANIFEST
@@ -48,15 +48,7 @@ def main(args: argparse.Namespace) -> int:
     spec = load_sweep_spec(args.spec, traces=args.traces)
     check_folder(args.out, "--out")
     with resumable("sweep", args.out, spec.run_count):
-        result = run_sweep(
-            spec,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            batch_size=args.batch_size,
-            chunk_size=args.chunk_size,
-            progress=not args.quiet,
-        )
+        result = run_sweep(spec, args.out, **executor, progress=not args.quiet)
     if result.ran == 0 and result.complete:
         print(f"sweep: all {result.total} runs already done in {result.folder}")
     else:
