@@ -1,11 +1,17 @@
-"""`pausegame discover`: PRIM boxes and a CART tree for where an outcome happens."""
+"""`pausegame discover`: scenario discovery: PRIM boxes and a CART tree for an outcome.
+
+Find the regions of the swept parameters where an outcome happens: PRIM (peeling and pasting;
+the coverage-density trade-off; the chosen box's limits with quasi-p-values) and a CART tree,
+over the runs of a sweep or sensitivity folder or the draws of a robustness folder. Writes
+JSON, CSV and PNG.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
+from pausegame.commands import options
 from pausegame.commands.text import slug
 from pausegame.errors import InputError
 
@@ -13,17 +19,8 @@ DEFAULT_OUT = "_discover"  # inside the folder; the leading `_` keeps Parquet re
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "discover",
-        help="scenario discovery: PRIM boxes and a CART tree for an outcome",
-        description="Find the regions of the swept parameters where an outcome happens: PRIM "
-        "(peeling and pasting; the coverage-density trade-off; the chosen box's limits with "
-        "quasi-p-values) and a CART tree, over the runs of a sweep or sensitivity folder or "
-        "the draws of a robustness folder. Writes JSON, CSV and PNG.",
-    )
-    parser.add_argument(
-        "folder", type=Path, metavar="DIR", help="a sweep, sensitivity or robustness folder"
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "folder", "a sweep, sensitivity or robustness folder")
     parser.add_argument(
         "--metric",
         default="global_pause",
@@ -31,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="an outcome (global_pause, catastrophe, ...), all_labs_pause, pausing.ACTOR, "
         "claim.NAME (robustness), or a number column with --above/--below",
     )
-    parser.add_argument("--above", type=float, default=None, metavar="V")
-    parser.add_argument("--below", type=float, default=None, metavar="V")
+    parser.add_argument("--above", type=float, metavar="V")
+    parser.add_argument("--below", type=float, metavar="V")
     parser.add_argument(
         "--min-coverage",
         type=float,
@@ -40,12 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="C",
         help="choose the densest box covering at least this share (default 0.8)",
     )
-    parser.add_argument("--box", type=int, default=None, metavar="I", help="choose box I instead")
+    parser.add_argument("--box", type=int, metavar="I", help="choose box I instead")
     parser.add_argument("--depth", type=int, default=3, help="CART tree depth (default 3)")
-    parser.add_argument(
-        "--out", type=Path, default=None, metavar="FOLDER", help=f"default: DIR/{DEFAULT_OUT}"
-    )
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--out", f"default: DIR/{DEFAULT_OUT}", metavar="FOLDER")
 
 
 def main(args: argparse.Namespace) -> int:

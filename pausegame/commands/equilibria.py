@@ -1,4 +1,9 @@
-"""`pausegame equilibria`: stable treaties and lab equilibria of a scenario, or of any game file."""
+"""`pausegame equilibria`: stable treaties, lab equilibria and prices of anarchy.
+
+Solve the scenario's two-level game (lab games G(S) under every treaty S, and the treaty game
+on top), or any game given as a payoff tensor (--game) or as member/non-member payoffs by
+coalition size (--coalition-game).
+"""
 
 from __future__ import annotations
 
@@ -7,70 +12,50 @@ import json
 import math
 from collections.abc import Sequence
 
-from pausegame.commands.options import SELECTIONS, add_scenario_options, scenario_from_args
+from pausegame.commands import options
 from pausegame.commands.text import listing, origin_text, treaty_text
 from pausegame.errors import InputError
-from pausegame.sim.parameters import Parameter
 
-AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
-SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
-STEPS = Parameter("steps", 120, 0, 100_000, "months", "", "", "Behaviour", integer=True)
+STEPS = options.whole_number("steps", "months")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "equilibria",
-        help="stable treaties, lab equilibria and prices of anarchy",
-        description="Solve the scenario's two-level game (lab games G(S) under every treaty S, "
-        "and the treaty game on top), or any game given as a payoff tensor (--game) or as "
-        "member/non-member payoffs by coalition size (--coalition-game).",
-    )
-    add_scenario_options(parser)
-    parser.add_argument(
-        "--at-step",
-        default=None,
-        metavar="T",
-        help="analyse from month T of run --seed instead of the scenario's start",
-    )
-    parser.add_argument(
-        "--seed",
-        default=None,
-        help="the run's seed for --at-step (default 0) or --path (default: the expected path)",
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_scenario_options(parser)
+    start = "analyse from month T of run --seed instead of the scenario's start"
+    options.add_option(parser, "--at-step", start)
+    seed = "the run's seed for --at-step (default 0) or --path (default: the expected path)"
+    options.add_option(parser, "--seed", seed, default=None)
     parser.add_argument(
         "--path",
         action="store_true",
         help="analyse every month of the expected path (the starting play held, expected "
         "dynamics) or, with --seed, of that run",
     )
-    parser.add_argument(
-        "--steps", default=None, metavar="T", help="months of the --path (default: the scenario's)"
+    options.add_option(
+        parser, "--steps", "months of the --path (default: the scenario's)", metavar="T"
     )
-    parser.add_argument(
+    options.add_option(
+        parser,
         "--selection",
-        choices=SELECTIONS,
-        default=None,
-        help="which play of G(S) the labs are assumed to settle on: dynamics (best-response "
+        "which play of G(S) the labs are assumed to settle on: dynamics (best-response "
         "dynamics from the current profile; default), welfare (the labs' best pure equilibrium), "
         "worst (their worst), anticipation (only the deciding state's labs respond, as agents do)",
     )
     parser.add_argument(
         "--game",
-        default=None,
         metavar="FILE.npy|FILE.json",
         help="solve this payoff tensor payoffs[i, a_1, ..., a_N] instead",
     )
     parser.add_argument(
         "--coalition-game",
-        default=None,
         metavar="FILE.json",
         help="find the stable coalition sizes of this symmetric treaty game",
     )
     parser.add_argument(
         "--no-mixed", action="store_true", help="skip the search for mixed equilibria"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--json")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -91,11 +76,11 @@ def main(args: argparse.Namespace) -> int:
         return 0
     from pausegame.experiments import treaty
 
-    scenario = scenario_from_args(args)
+    scenario = options.scenario_from_args(args)
     if args.path or args.steps is not None:
         return _path(args, scenario)
-    at_step = None if args.at_step is None else AT_STEP.coerce(args.at_step, "--")
-    seed = SEED.coerce("0" if args.seed is None else args.seed, "--")
+    at_step = None if args.at_step is None else options.AT_STEP.coerce(args.at_step, "--")
+    seed = options.SEED.coerce("0" if args.seed is None else args.seed, "--")
     analysis, where = treaty.analyse_scenario(scenario, args.selection or "dynamics", at_step, seed)
     report = {
         "scenario": scenario.name,
@@ -116,7 +101,7 @@ def _path(args: argparse.Namespace, scenario: object) -> int:
         raise InputError("--steps applies to --path")
     if args.at_step is not None:
         raise InputError("--at-step and --path: give one month or the whole path")
-    seed = None if args.seed is None else SEED.coerce(args.seed, "--")
+    seed = None if args.seed is None else options.SEED.coerce(args.seed, "--")
     steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
     months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics")
     report = path.path_report(scenario, months, seed)

@@ -1,4 +1,9 @@
-"""`pausegame report`: outcome tables with Wilson intervals, a phase diagram and line plots."""
+"""`pausegame report`: summarise a sweep: outcome shares, phase diagram, line plots.
+
+Summarise a sweep folder: outcome shares with 95% Wilson intervals per parameter point (printed
+and saved as CSV), a heatmap of a metric over two swept parameters and line plots over one
+(PNG).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from pausegame.commands.options import check_folder, replace_all_atomically
+from pausegame.commands import options
 from pausegame.commands.text import slug
 from pausegame.errors import InputError
 
@@ -14,26 +19,11 @@ DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parque
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "report",
-        help="summarise a sweep: outcome shares, phase diagram, line plots",
-        description="Summarise a sweep folder: outcome shares with 95% Wilson intervals per "
-        "parameter point (printed and saved as CSV), a heatmap of a metric over two swept "
-        "parameters and line plots over one (PNG).",
-    )
-    parser.add_argument("folder", type=Path, metavar="DIR", help="a `pausegame sweep` folder")
-    parser.add_argument(
-        "--x",
-        default=None,
-        metavar="PARAM",
-        help="swept parameter on the x axis (default: the first swept)",
-    )
-    parser.add_argument(
-        "--y",
-        default=None,
-        metavar="PARAM",
-        help="swept parameter on the y axis (default: the second swept)",
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "folder", "a `pausegame sweep` folder")
+    for axis, which in (("x", "first"), ("y", "second")):
+        text = f"swept parameter on the {axis} axis (default: the {which} swept)"
+        parser.add_argument(f"--{axis}", metavar="PARAM", help=text)
     parser.add_argument(
         "--metric",
         default="global_pause",
@@ -42,14 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pausing.ACTOR, or a mean such as cumulative_catastrophe_probability "
         "(default: global_pause)",
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="FOLDER",
-        help=f"where tables and plots go (default: DIR/{DEFAULT_OUT})",
-    )
-    parser.set_defaults(func=main)
+    where = f"where tables and plots go (default: DIR/{DEFAULT_OUT})"
+    options.add_option(parser, "--out", where, metavar="FOLDER")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -69,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
     check_metric(runs, args.metric)
     x, y = _axes(args.x, args.y, swept)
     out = args.out if args.out is not None else args.folder / DEFAULT_OUT
-    check_folder(out, "--out")
+    options.check_folder(out, "--out")
 
     spec = sweep.manifest.get("spec", {})
     print(
@@ -116,7 +100,7 @@ def main(args: argparse.Namespace) -> int:
         writes.append(
             (out / f"lines-{metric}-{slug(x)}.png", lambda p: sweep_plots.save(figure, p))
         )
-    replace_all_atomically(writes)
+    options.replace_all_atomically(writes)
     print("\nwritten:")
     for path, _ in writes:
         print(f"  {path}")
