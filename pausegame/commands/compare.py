@@ -1,4 +1,10 @@
-"""`pausegame compare`: scenarios side by side, their equilibria beside where agents end up."""
+"""`pausegame compare`: compare scenarios: equilibria beside the agents' outcomes.
+
+For each scenario: its stable treaties and social optimum, and how N seeded runs end (outcome
+shares, welfare, risk, distance from equilibrium). A scenario is a built-in name, a TOML path,
+or either with overrides: NAME:param=value,param=value (e.g.
+article:verification=0.95,leak_pause=0).
+"""
 
 from __future__ import annotations
 
@@ -6,55 +12,33 @@ import argparse
 import json
 from pathlib import Path
 
-from pausegame.commands.options import SELECTIONS, check_output, replace_atomically
-from pausegame.sim.parameters import Parameter
+from pausegame.commands import options
+from pausegame.commands.text import listing, treaty_text
 
-SEEDS = Parameter("seeds", 20, 1, 100_000, "runs", "", "", "Behaviour", integer=True)
-STEPS = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
-PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+SEEDS = options.whole_number("seeds", "runs", low=1)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "compare",
-        help="compare scenarios: equilibria beside the agents' outcomes",
-        description="For each scenario: its stable treaties and social optimum, and how N seeded "
-        "runs end (outcome shares, welfare, risk, distance from equilibrium). A scenario is a "
-        "built-in name, a TOML path, or either with overrides: NAME:param=value,param=value "
-        "(e.g. article:verification=0.95,leak_pause=0).",
-    )
-    parser.add_argument(
-        "scenarios",
-        nargs="+",
-        metavar="SCENARIO",
-        help="NAME, PATH, or NAME:param=value,param=value",
-    )
+    parser = options.add_command(subparsers, main)
+    scenario = "NAME, PATH, or NAME:param=value,param=value"
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help=scenario)
     parser.add_argument(
         "--seeds", default="20", help="runs per scenario, seeds 0..N-1 (default 20)"
     )
-    parser.add_argument("--steps", default=None, help="months per run (default: each scenario's)")
-    parser.add_argument(
-        "--selection",
-        choices=SELECTIONS,
-        default="dynamics",
-        help="how the labs' play of each G(S) is chosen (see `equilibria`)",
+    options.add_option(parser, "--steps", "months per run (default: each scenario's)")
+    see = "how the labs' play of each G(S) is chosen (see `equilibria`)"
+    options.add_option(parser, "--selection", see, default="dynamics")
+    options.add_option(
+        parser, "--plot", "draw outcome shares and equilibrium distance per scenario"
     )
-    parser.add_argument(
-        "--plot",
-        type=Path,
-        default=None,
-        metavar="FILE.png",
-        help="draw outcome shares and equilibrium distance per scenario",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--quiet", "no progress on stderr")
+    options.add_option(parser, "--json")
 
 
 def main(args: argparse.Namespace) -> int:
     seeds = SEEDS.coerce(args.seeds, "--")
-    steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
-    check_output(args.plot, PLOT_SUFFIXES, "--plot")
+    steps = None if args.steps is None else options.STEPS.coerce(args.steps, "--")
+    options.check_output(args.plot, options.PLOT_SUFFIXES, "--plot")
     from pausegame.experiments.compare import compare
     from pausegame.experiments.progress import Progress
 
@@ -68,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     )
     progress.close()
     if args.plot is not None:
-        replace_atomically(args.plot, lambda temporary: plot_comparison(result, temporary))
+        options.replace_atomically(args.plot, lambda temporary: plot_comparison(result, temporary))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -76,10 +60,6 @@ def main(args: argparse.Namespace) -> int:
         if args.plot is not None:
             print(f"\nplot: {args.plot}")
     return 0
-
-
-def _list(names: list[str], empty: str = "none") -> str:
-    return ", ".join(names) if names else empty
 
 
 def _percent(value: float | None) -> str:
@@ -100,25 +80,18 @@ def format_comparison(result: dict) -> str:
         lines.append(f"[{number}] {entry['scenario']}")
         lines.append(
             "    stable treaties: "
-            + (
-                "; ".join(
-                    f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])}"
-                    + (f", cheating {_list(t['violators'])}" if t["violators"] else "")
-                    for t in eq["stable_treaties"]
-                )
-                or "none"
-            )
+            + ("; ".join(treaty_text(t, "empty") for t in eq["stable_treaties"]) or "none")
         )
         lines.append(f"    global pause stable: {'yes' if eq['global_pause_stable'] else 'no'}")
         optimum = eq["social_optimum"]
         lines.append(
-            f"    states' optimum: members {_list(optimum['members'])}, pausing "
-            f"{_list(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)"
+            f"    states' optimum: members {listing(optimum['members'])}, pausing "
+            f"{listing(optimum['pausing_labs'])} (welfare {optimum['welfare']:.1f} $B)"
         )
         if eq["selection_matters"]:
             lines.append(
                 "    the selection rule matters for: "
-                + "; ".join(_list(m, "empty") for m in eq["selection_matters"])
+                + "; ".join(listing(m, "empty") for m in eq["selection_matters"])
             )
     first = result["scenarios"][0]["runs"]
     lines += [
@@ -170,18 +143,13 @@ def format_comparison(result: dict) -> str:
         if at_end:
             lines.append(
                 f"[{number}] stable at the runs' end states (share of survivors): "
-                + "; ".join(
-                    f"{{{_list(t['members'], 'empty')}}} pausing {_list(t['pausing_labs'])} "
-                    f"{_percent(t['share'])}"
-                    for t in at_end[:4]
-                )
+                + "; ".join(f"{treaty_text(t, 'empty')} {_percent(t['share'])}" for t in at_end[:4])
             )
         if r["lab_equilibria_reached"]:
             lines.append(
                 f"[{number}] lab equilibria reached: "
                 + "; ".join(
-                    f"{{{_list(e['members'], 'empty')}}} pausing {_list(e['pausing_labs'])} "
-                    f"{_percent(e['share'])}"
+                    f"{treaty_text(e, 'empty')} {_percent(e['share'])}"
                     for e in r["lab_equilibria_reached"][:4]
                 )
             )

@@ -1,28 +1,26 @@
-"""`pausegame discover`: PRIM boxes and a CART tree for where an outcome happens."""
+"""`pausegame discover`: scenario discovery: PRIM boxes and a CART tree for an outcome.
+
+Find the regions of the swept parameters where an outcome happens: PRIM (peeling and pasting;
+the coverage-density trade-off; the chosen box's limits with quasi-p-values) and a CART tree,
+over the runs of a sweep or sensitivity folder or the draws of a robustness folder. Writes
+JSON, CSV and PNG.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
+from pausegame.commands import options
+from pausegame.commands.text import slug
 from pausegame.errors import InputError
 
 DEFAULT_OUT = "_discover"  # inside the folder; the leading `_` keeps Parquet readers away
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "discover",
-        help="scenario discovery: PRIM boxes and a CART tree for an outcome",
-        description="Find the regions of the swept parameters where an outcome happens: PRIM "
-        "(peeling and pasting; the coverage-density trade-off; the chosen box's limits with "
-        "quasi-p-values) and a CART tree, over the runs of a sweep or sensitivity folder or "
-        "the draws of a robustness folder. Writes JSON, CSV and PNG.",
-    )
-    parser.add_argument(
-        "folder", type=Path, metavar="DIR", help="a sweep, sensitivity or robustness folder"
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "folder", "a sweep, sensitivity or robustness folder")
     parser.add_argument(
         "--metric",
         default="global_pause",
@@ -30,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="an outcome (global_pause, catastrophe, ...), all_labs_pause, pausing.ACTOR, "
         "claim.NAME (robustness), or a number column with --above/--below",
     )
-    parser.add_argument("--above", type=float, default=None, metavar="V")
-    parser.add_argument("--below", type=float, default=None, metavar="V")
+    parser.add_argument("--above", type=float, metavar="V")
+    parser.add_argument("--below", type=float, metavar="V")
     parser.add_argument(
         "--min-coverage",
         type=float,
@@ -39,12 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="C",
         help="choose the densest box covering at least this share (default 0.8)",
     )
-    parser.add_argument("--box", type=int, default=None, metavar="I", help="choose box I instead")
+    parser.add_argument("--box", type=int, metavar="I", help="choose box I instead")
     parser.add_argument("--depth", type=int, default=3, help="CART tree depth (default 3)")
-    parser.add_argument(
-        "--out", type=Path, default=None, metavar="FOLDER", help=f"default: DIR/{DEFAULT_OUT}"
-    )
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--out", f"default: DIR/{DEFAULT_OUT}", metavar="FOLDER")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -62,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments import discover_plots
     from pausegame.experiments.sweep_plots import save
 
-    slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in args.metric)
+    stem = slug(args.metric)
     share = cases.y.mean()
     print(
         f"{args.folder}: {cases.source}; {args.metric}: {int(cases.y.sum())} of {len(cases.y)} "
@@ -83,20 +78,20 @@ def main(args: argparse.Namespace) -> int:
     print(f"\nCART (depth {tree.model.get_depth()}, accuracy {tree.accuracy:.0%}):")
     print(tree.rules.rstrip())
     payload = {"metric": args.metric, "cases": len(cases.y), "of_interest": int(cases.y.sum())}
-    (out / f"prim-{slug}.json").write_text(
+    (out / f"prim-{stem}.json").write_text(
         json.dumps({**payload, **result.as_dict()}, indent=2, default=float) + "\n", "utf-8"
     )
-    result.limits.to_csv(out / f"prim-box-{slug}.csv")
-    result.trajectory.to_csv(out / f"prim-trajectory-{slug}.csv", index=False)
-    (out / f"cart-{slug}.txt").write_text(tree.rules, encoding="utf-8")
+    result.limits.to_csv(out / f"prim-box-{stem}.csv")
+    result.trajectory.to_csv(out / f"prim-trajectory-{stem}.csv", index=False)
+    (out / f"cart-{stem}.txt").write_text(tree.rules, encoding="utf-8")
     written = [
-        out / f"prim-{slug}.json",
-        out / f"prim-box-{slug}.csv",
-        out / f"prim-trajectory-{slug}.csv",
-        save(discover_plots.tradeoff_plot(result), out / f"prim-tradeoff-{slug}.png"),
-        save(discover_plots.box_plot(result), out / f"prim-box-{slug}.png"),
-        out / f"cart-{slug}.txt",
-        save(discover_plots.tree_plot(tree, list(cases.x.columns)), out / f"cart-{slug}.png"),
+        out / f"prim-{stem}.json",
+        out / f"prim-box-{stem}.csv",
+        out / f"prim-trajectory-{stem}.csv",
+        save(discover_plots.tradeoff_plot(result), out / f"prim-tradeoff-{stem}.png"),
+        save(discover_plots.box_plot(result), out / f"prim-box-{stem}.png"),
+        out / f"cart-{stem}.txt",
+        save(discover_plots.tree_plot(tree, list(cases.x.columns)), out / f"cart-{stem}.png"),
     ]
     print("\nwritten:")
     for path in written:

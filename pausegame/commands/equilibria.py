@@ -1,4 +1,9 @@
-"""`pausegame equilibria`: stable treaties and lab equilibria of a scenario, or of any game file."""
+"""`pausegame equilibria`: stable treaties, lab equilibria and prices of anarchy.
+
+Solve the scenario's two-level game (lab games G(S) under every treaty S, and the treaty game
+on top), or any game given as a payoff tensor (--game) or as member/non-member payoffs by
+coalition size (--coalition-game).
+"""
 
 from __future__ import annotations
 
@@ -7,69 +12,50 @@ import json
 import math
 from collections.abc import Sequence
 
-from pausegame.commands.options import SELECTIONS, add_scenario_options, scenario_from_args
+from pausegame.commands import options
+from pausegame.commands.text import listing, origin_text, treaty_text
 from pausegame.errors import InputError
-from pausegame.sim.parameters import Parameter
 
-AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
-SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
-STEPS = Parameter("steps", 120, 0, 100_000, "months", "", "", "Behaviour", integer=True)
+STEPS = options.whole_number("steps", "months")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "equilibria",
-        help="stable treaties, lab equilibria and prices of anarchy",
-        description="Solve the scenario's two-level game (lab games G(S) under every treaty S, "
-        "and the treaty game on top), or any game given as a payoff tensor (--game) or as "
-        "member/non-member payoffs by coalition size (--coalition-game).",
-    )
-    add_scenario_options(parser)
-    parser.add_argument(
-        "--at-step",
-        default=None,
-        metavar="T",
-        help="analyse from month T of run --seed instead of the scenario's start",
-    )
-    parser.add_argument(
-        "--seed",
-        default=None,
-        help="the run's seed for --at-step (default 0) or --path (default: the expected path)",
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_scenario_options(parser)
+    start = "analyse from month T of run --seed instead of the scenario's start"
+    options.add_option(parser, "--at-step", start)
+    seed = "the run's seed for --at-step (default 0) or --path (default: the expected path)"
+    options.add_option(parser, "--seed", seed, default=None)
     parser.add_argument(
         "--path",
         action="store_true",
         help="analyse every month of the expected path (the starting play held, expected "
         "dynamics) or, with --seed, of that run",
     )
-    parser.add_argument(
-        "--steps", default=None, metavar="T", help="months of the --path (default: the scenario's)"
+    options.add_option(
+        parser, "--steps", "months of the --path (default: the scenario's)", metavar="T"
     )
-    parser.add_argument(
+    options.add_option(
+        parser,
         "--selection",
-        choices=SELECTIONS,
-        default=None,
-        help="which play of G(S) the labs are assumed to settle on: dynamics (best-response "
+        "which play of G(S) the labs are assumed to settle on: dynamics (best-response "
         "dynamics from the current profile; default), welfare (the labs' best pure equilibrium), "
         "worst (their worst), anticipation (only the deciding state's labs respond, as agents do)",
     )
     parser.add_argument(
         "--game",
-        default=None,
         metavar="FILE.npy|FILE.json",
         help="solve this payoff tensor payoffs[i, a_1, ..., a_N] instead",
     )
     parser.add_argument(
         "--coalition-game",
-        default=None,
         metavar="FILE.json",
         help="find the stable coalition sizes of this symmetric treaty game",
     )
     parser.add_argument(
         "--no-mixed", action="store_true", help="skip the search for mixed equilibria"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--json")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -90,11 +76,11 @@ def main(args: argparse.Namespace) -> int:
         return 0
     from pausegame.experiments import treaty
 
-    scenario = scenario_from_args(args)
+    scenario = options.scenario_from_args(args)
     if args.path or args.steps is not None:
         return _path(args, scenario)
-    at_step = None if args.at_step is None else AT_STEP.coerce(args.at_step, "--")
-    seed = SEED.coerce("0" if args.seed is None else args.seed, "--")
+    at_step = None if args.at_step is None else options.AT_STEP.coerce(args.at_step, "--")
+    seed = options.SEED.coerce("0" if args.seed is None else args.seed, "--")
     analysis, where = treaty.analyse_scenario(scenario, args.selection or "dynamics", at_step, seed)
     report = {
         "scenario": scenario.name,
@@ -115,7 +101,7 @@ def _path(args: argparse.Namespace, scenario: object) -> int:
         raise InputError("--steps applies to --path")
     if args.at_step is not None:
         raise InputError("--at-step and --path: give one month or the whole path")
-    seed = None if args.seed is None else SEED.coerce(args.seed, "--")
+    seed = None if args.seed is None else options.SEED.coerce(args.seed, "--")
     steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
     months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics")
     report = path.path_report(scenario, months, seed)
@@ -159,10 +145,6 @@ def _clean(value: object) -> object:
 # ----- text views -----------------------------------------------------------------------------
 
 
-def _list(names: Sequence[str], empty: str = "none") -> str:
-    return ", ".join(names) if names else empty
-
-
 def _ratio(value: float | None) -> str:
     return "undefined (welfare <= 0 or no equilibrium)" if value is None else f"{value:.3f}"
 
@@ -178,7 +160,7 @@ def _profile_text(
 def format_game(result: dict) -> str:
     """A solved payoff tensor: pure and mixed equilibria, optimum, prices, dominated actions."""
     players, actions = result["players"], result["actions"]
-    lines = [f"Game of {len(players)} players: {_list(players)}", "", "Pure Nash equilibria:"]
+    lines = [f"Game of {len(players)} players: {listing(players)}", "", "Pure Nash equilibria:"]
     for row in result["pure_equilibria"]:
         lines.append(
             f"  {_profile_text(actions, players, row['profile'])}  (welfare {row['welfare']:.4g})"
@@ -215,7 +197,7 @@ def format_coalition_game(result: dict) -> str:
     """A symmetric treaty game: which coalition sizes are stable, and which meet each condition."""
 
     def sizes(key: str) -> str:
-        return _list([str(k) for k in result.get(key, [])])
+        return listing([str(k) for k in result.get(key, [])])
 
     lines = [
         f"Symmetric participation game of {result.get('n', '?')} players",
@@ -233,12 +215,12 @@ def format_coalition_game(result: dict) -> str:
 
 
 def _treaty_lines(row: dict) -> list[str]:
-    members = _list(row["members"], "(empty treaty: no state joins)")
+    members = listing(row["members"], "(empty treaty: no state joins)")
     return [
         f"  members: {members}",
-        f"    pausing labs: {_list(row['pausing_labs'])}",
-        f"    racing labs:  {_list(row['racing_labs'])}",
-        f"    would cheat:  {_list(row['violators'])}",
+        f"    pausing labs: {listing(row['pausing_labs'])}",
+        f"    racing labs:  {listing(row['racing_labs'])}",
+        f"    would cheat:  {listing(row['violators'])}",
         f"    welfare (states) {row['welfare']:.2f} $B, labs {row['lab_welfare']:.2f} $B; "
         f"catastrophe probability over the lookahead {row['catastrophe_probability']:.2%}",
         f"    labs' play: {row['selection_method']}",
@@ -249,11 +231,7 @@ def format_scenario(report: dict) -> str:
     """The two-level game of a scenario, as a reader wants it: stable treaties first."""
     from pausegame.experiments.treaty import PAUSE
 
-    origin = (
-        "the scenario's start"
-        if report["seed"] is None
-        else f"month {report['at_step']} of run seed {report['seed']}"
-    )
+    origin = origin_text(report, "the scenario's start")
     lines = [
         f"Scenario {report['scenario']}, from {origin}; "
         f"labs' play under each treaty chosen by: {report['selection']}"
@@ -285,10 +263,12 @@ def format_scenario(report: dict) -> str:
     if matters:
         lines.append(
             "The selection rule matters for the treaties: "
-            + "; ".join(_list(m, "(empty)") for m in matters)
+            + "; ".join(listing(m, "(empty)") for m in matters)
         )
         for rule, sets in report["stable_treaties_by_rule"].items():
-            lines.append(f"  stable under {rule}: " + "; ".join(_list(m, "(empty)") for m in sets))
+            lines.append(
+                f"  stable under {rule}: " + "; ".join(listing(m, "(empty)") for m in sets)
+            )
     else:
         lines.append(
             "The selection rule does not matter: dynamics, welfare and worst pick "
@@ -296,25 +276,25 @@ def format_scenario(report: dict) -> str:
         )
     best = report["treaty_social_optimum"]
     lines.append(
-        f"Best for the states together: members {_list(best['members'])}, "
-        f"pausing labs {_list(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)"
+        f"Best for the states together: members {listing(best['members'])}, "
+        f"pausing labs {listing(best['pausing_labs'])} (welfare {best['welfare']:.2f} $B)"
     )
 
     players, actions = report["players"], report["actions"]
     lines += [
         "",
-        f"Lab game under the treaty in force (members: {_list(report['lab_game_members'])}):",
+        f"Lab game under the treaty in force (members: {listing(report['lab_game_members'])}):",
         "  pure equilibria:",
     ]
     for row in report["pure_equilibria"]:
         pausing = [p for p, a in zip(players, row["profile"], strict=True) if a == PAUSE]
-        lines.append(f"    pausing: {_list(pausing)} (lab welfare {row['welfare']:.2f} $B)")
+        lines.append(f"    pausing: {listing(pausing)} (lab welfare {row['welfare']:.2f} $B)")
     if not report["pure_equilibria"]:
         lines.append("    none")
     optimum = report["social_optimum"]
     pausing = [p for p, a in zip(players, optimum["profile"], strict=True) if a == PAUSE]
     lines += [
-        f"  social optimum: pausing {_list(pausing)} (lab welfare {optimum['welfare']:.2f} $B)",
+        f"  social optimum: pausing {listing(pausing)} (lab welfare {optimum['welfare']:.2f} $B)",
         f"  price of anarchy: {_ratio(report['price_of_anarchy'])}; "
         f"price of stability: {_ratio(report['price_of_stability'])}",
         f"  current play: {_profile_text(actions, players, report['current_profile'])}; "
@@ -329,24 +309,18 @@ def _full_treaty_reason(treaties: list[dict]) -> str:
     full = treaties[-1]
     racing = full["racing_labs"]
     if full["internally_stable"]:
-        return f"the full treaty is stable, but under it {_list(racing)} race"
+        return f"the full treaty is stable, but under it {listing(racing)} race"
     gains = []
     for state in full["members"]:
         alone_out = by_members[frozenset(full["members"]) - {state}]
         gain = alone_out["state_payoffs"][state] - full["state_payoffs"][state]
         if gain > 0:
             gains.append(f"{state} (+{gain:.2f} $B)")
-    text = f"the full treaty is not internally stable: leaving pays {_list(gains)}"
-    return text + (f"; under it {_list(racing)} race" if racing else "")
+    text = f"the full treaty is not internally stable: leaving pays {listing(gains)}"
+    return text + (f"; under it {listing(racing)} race" if racing else "")
 
 
 # ----- the equilibrium path -------------------------------------------------------------------
-
-
-def _treaty_text(row: dict) -> str:
-    return f"{{{_list(row['members'], '')}}} pausing {_list(row['pausing_labs'])}" + (
-        f", cheating {_list(row['violators'])}" if row["violators"] else ""
-    )
 
 
 def _span(low: float, high: float, spec: str) -> str:
@@ -356,7 +330,7 @@ def _span(low: float, high: float, spec: str) -> str:
 def _month_key(month: dict, labs: Sequence[str]) -> tuple:
     """What a stretch of months has in common: its stable treaties and lab equilibria."""
     return (
-        tuple(_treaty_text(t) for t in month["stable_treaties"]),
+        tuple(treaty_text(t) for t in month["stable_treaties"]),
         month["global_pause_stable"],
         tuple(month["members"]),
         tuple(tuple(e) for e in month["pure_equilibria"]),
@@ -396,23 +370,23 @@ def format_path(report: dict) -> str:
         regrets = [m["current_regret"] for m in stretch]
         at_eq = sum(m["at_lab_equilibrium"] for m in stretch)
         equilibria = [
-            _list([p for p, a in zip(labs, e, strict=True) if a == PAUSE])
+            listing([p for p, a in zip(labs, e, strict=True) if a == PAUSE])
             for e in first["pure_equilibria"]
         ]
         lines += [
             "",
             f"{span} ({frontier}{sputnik}):",
             "  stable treaties: "
-            + ("; ".join(_treaty_text(t) for t in first["stable_treaties"]) or "none"),
+            + ("; ".join(treaty_text(t) for t in first["stable_treaties"]) or "none"),
             f"  global pause stable: {'yes' if first['global_pause_stable'] else 'no'}",
-            f"  lab game under {{{_list(first['members'], '')}}}: "
+            f"  lab game under {{{listing(first['members'], '')}}}: "
             + (
                 f"{len(equilibria)} pure equilibri{'um' if len(equilibria) == 1 else 'a'}, "
                 "pausing " + " | ".join(equilibria[:3]) + (" | ..." if len(equilibria) > 3 else "")
                 if equilibria
                 else "no pure equilibrium"
             ),
-            f"  current play: pausing {_list(first['pausing_labs'])}; regret "
+            f"  current play: pausing {listing(first['pausing_labs'])}; regret "
             f"{_span(min(regrets), max(regrets), '.3g')} $B; at an equilibrium in {at_eq} of "
             f"{len(stretch)} months",
         ]

@@ -1,40 +1,32 @@
-"""`pausegame explain`: why each actor races or pauses at month N, term by term."""
+"""`pausegame explain`: each actor's RACE vs PAUSE utilities split into named terms.
+
+Step run --seed to month --at-step and show, for each decision maker (or --agent), its
+lookahead utility of RACE and PAUSE (a state: out of and in the treaty, its own labs' answer
+anticipated) split into named terms, and the chance its decision rule gives PAUSE.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from pausegame.commands.options import add_scenario_options, scenario_from_args
-from pausegame.sim.parameters import Parameter
-
-AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
-SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
+from pausegame.commands import options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "explain",
-        help="each actor's RACE vs PAUSE utilities split into named terms",
-        description="Step run --seed to month --at-step and show, for each decision maker "
-        "(or --agent), its lookahead utility of RACE and PAUSE (a state: out of and in the "
-        "treaty, its own labs' answer anticipated) split into named terms, and the chance "
-        "its decision rule gives PAUSE.",
-    )
-    add_scenario_options(parser)
-    parser.add_argument("--seed", default="0", help="the run's seed (default 0)")
-    parser.add_argument(
-        "--at-step", required=True, metavar="N", help="explain the decisions of month N"
-    )
-    parser.add_argument("--agent", default=None, metavar="NAME", help="only this lab or state")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=main)
+    parser = options.add_command(subparsers, main)
+    options.add_scenario_options(parser)
+    options.add_option(parser, "--seed", "the run's seed (default 0)")
+    month = "explain the decisions of month N"
+    options.add_option(parser, "--at-step", month, required=True, metavar="N")
+    parser.add_argument("--agent", metavar="NAME", help="only this lab or state")
+    options.add_option(parser, "--json")
 
 
 def main(args: argparse.Namespace) -> int:
-    scenario = scenario_from_args(args)
-    at_step = AT_STEP.coerce(args.at_step, "--")
-    seed = SEED.coerce(args.seed, "--")
+    scenario = options.scenario_from_args(args)
+    at_step = options.AT_STEP.coerce(args.at_step, "--")
+    seed = options.SEED.coerce(args.seed, "--")
     from pausegame.experiments.explain import explain_at
 
     report = explain_at(scenario, seed, at_step, args.agent)

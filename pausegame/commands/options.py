@@ -1,37 +1,146 @@
-"""Options shared by subcommands: scenario selection and `--set` overrides."""
+"""What subcommands share: their declaration, the options several take, output checks."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from pausegame.errors import InputError
+from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import Scenario, load_scenario, parse_assignment
 from pausegame.userfiles import is_dir
 
 #: How the labs' play of each treaty's game is chosen; equal to `lab_game.SELECTIONS` (a test
 #: holds them equal), repeated here so that `--help` needs no NumPy.
 SELECTIONS = ("dynamics", "welfare", "worst", "anticipation")
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+MAX_WORKERS = 1024  # local processes
+MAX_SIZE = 1_000_000  # runs per part file or per task
+
+
+def positive_int(text: str, most: int = MAX_SIZE) -> int:
+    """An argparse type: a whole number in [1, most], range-checked before conversion."""
+    digits = text.strip()
+    if not digits.isdigit() or len(digits) > 9:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {text!r}")
+    value = int(digits)
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {value}")
+    return value
+
+
+def _workers(text: str) -> int:
+    return positive_int(text, MAX_WORKERS)
+
+
+#: Options several commands take, declared once; a command gives its own help text and may
+#: change a setting: `add_option(parser, "--seed", "the run's seed")`.
+SHARED: dict[str, dict[str, object]] = {
+    "--scenario": {
+        "default": "article",
+        "help": "a built-in scenario (see `pausegame scenarios`) or a TOML file (default: article)",
+    },
+    "--set": {
+        "dest": "overrides",
+        "action": "append",
+        "default": [],
+        "metavar": "NAME=VALUE",
+        "help": "override a parameter (see `pausegame params`) or lab.NAME.FIELD / "
+        "state.NAME.FIELD; repeatable",
+    },
+    "--json": {"action": "store_true", "help": "print one JSON object"},
+    "--quiet": {"action": "store_true", "help": "no progress output"},
+    "--seed": {"default": "0"},
+    "--steps": {},
+    "--at-step": {"metavar": "T"},
+    "--selection": {"choices": SELECTIONS},
+    "--plot": {"type": Path, "metavar": "FILE.png"},
+    "--out": {"type": Path, "metavar": "DIR"},
+    "spec": {"type": Path, "metavar": "SPEC.toml"},
+    "folder": {"type": Path, "metavar": "DIR"},
+    "--workers": {
+        "type": _workers,
+        "metavar": "N",
+        "help": "local worker processes (default: one per CPU)",
+    },
+    "--scheduler": {
+        "metavar": "ADDRESS",
+        "help": "run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
+    },
+    "--batch-size": {
+        "type": positive_int,
+        "metavar": "N",
+        "help": "runs per committed part file (default: about 1/20 of the runs)",
+    },
+    "--chunk-size": {
+        "type": positive_int,
+        "metavar": "N",
+        "help": "runs per task sent to a worker (default: automatic)",
+    },
+}
+
+
+def add_command(
+    subparsers: argparse._SubParsersAction, main: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """Add the subcommand named after `main`'s module, which runs `main(args)`; its help and
+    description are that module's docstring ("`pausegame NAME`: help." and a paragraph)."""
+    module = main.__module__
+    summary, _, description = (sys.modules[module].__doc__ or "").partition("\n\n")
+    parser = subparsers.add_parser(
+        module.rpartition(".")[2],
+        help=summary.partition("`: ")[2].rstrip(".") or None,
+        description=" ".join(description.split()) or None,
+    )
+    parser.set_defaults(func=main)
+    return parser
+
+
+def add_option(
+    parser: argparse.ArgumentParser, name: str, help: str | None = None, **settings: object
+) -> None:
+    """Add one of the `SHARED` options with this command's help and changed settings."""
+    given = {"help": help} if help is not None else {}
+    parser.add_argument(name, **{**SHARED[name], **given, **settings})  # type: ignore[arg-type]
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--scenario",
-        default="article",
-        help="a built-in scenario (see `pausegame scenarios`) or a TOML file (default: article)",
-    )
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a parameter (see `pausegame params`) or lab.NAME.FIELD / state.NAME.FIELD;"
-        " repeatable",
-    )
+    """`--scenario` and the repeatable `--set NAME=VALUE`, read by `scenario_from_args`."""
+    add_option(parser, "--scenario")
+    add_option(parser, "--set")
+
+
+def add_executor_options(parser: argparse.ArgumentParser, batches: bool = True) -> None:
+    """Where a sweep-like job runs (`--workers` or `--scheduler`) and, with `batches`, how
+    its runs are grouped into part files and worker tasks."""
+    for name in ("--workers", "--scheduler", "--batch-size", "--chunk-size")[: 4 if batches else 2]:
+        add_option(parser, name)
+
+
+def executor_options(args: argparse.Namespace) -> dict[str, object]:
+    """The executor options as a runner's keywords; `--workers` with `--scheduler` is refused,
+    as only one of them runs the job."""
+    if args.scheduler is not None and args.workers is not None:
+        raise InputError(
+            "--workers sets the local pool; with --scheduler the cluster's "
+            "workers run the job: drop one of them"
+        )
+    names = ("workers", "scheduler", "batch_size", "chunk_size")
+    return {name: getattr(args, name) for name in names if hasattr(args, name)}
+
+
+def whole_number(name: str, unit: str = "", low: int = 0, high: int = 100_000) -> Parameter:
+    """A whole-number option in [low, high], checked with a parameter's messages."""
+    return Parameter(name, low, low, high, unit, "", "", "Behaviour", integer=True)
+
+
+SEED = whole_number("seed", high=2**63 - 1)
+STEPS = whole_number("steps", "steps")
+AT_STEP = whole_number("at-step", "months")
 
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
@@ -111,64 +220,3 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
-
-
-MAX_WORKERS = 1024  # local processes
-MAX_SIZE = 1_000_000  # runs per part file or per task
-
-
-def positive_int(text: str, most: int = MAX_SIZE) -> int:
-    """An argparse type: a whole number in [1, most], range-checked before conversion."""
-    digits = text.strip()
-    if not digits.isdigit() or len(digits) > 9:
-        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {text!r}")
-    value = int(digits)
-    if not 1 <= value <= most:
-        raise argparse.ArgumentTypeError(f"expected a whole number in [1, {most:,}], got {value}")
-    return value
-
-
-def _workers(text: str) -> int:
-    return positive_int(text, MAX_WORKERS)
-
-
-def add_executor_options(parser: argparse.ArgumentParser, batches: bool = True) -> None:
-    """Where a sweep-like job runs (`--workers` or `--scheduler`) and, with `batches`, how
-    its runs are grouped into part files and worker tasks."""
-    parser.add_argument(
-        "--workers",
-        type=_workers,
-        default=None,
-        metavar="N",
-        help="local worker processes (default: one per CPU)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="run on a Dask cluster, e.g. tcp://127.0.0.1:8786",
-    )
-    if batches:
-        parser.add_argument(
-            "--batch-size",
-            type=positive_int,
-            default=None,
-            metavar="N",
-            help="runs per committed part file (default: about 1/20 of the runs)",
-        )
-        parser.add_argument(
-            "--chunk-size",
-            type=positive_int,
-            default=None,
-            metavar="N",
-            help="runs per task sent to a worker (default: automatic)",
-        )
-
-
-def check_executor(args: argparse.Namespace) -> None:
-    """Refuse `--workers` together with `--scheduler`: only one of them runs the job."""
-    if args.scheduler is not None and args.workers is not None:
-        raise InputError(
-            "--workers sets the local pool; with --scheduler the cluster's "
-            "workers run the job: drop one of them"
-        )

@@ -1,4 +1,9 @@
-"""`pausegame report`: outcome tables with Wilson intervals, a phase diagram and line plots."""
+"""`pausegame report`: summarise a sweep: outcome shares, phase diagram, line plots.
+
+Summarise a sweep folder: outcome shares with 95% Wilson intervals per parameter point (printed
+and saved as CSV), a heatmap of a metric over two swept parameters and line plots over one
+(PNG).
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,19 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from pausegame.commands.options import check_folder, replace_all_atomically
+from pausegame.commands import options
+from pausegame.commands.text import slug
 from pausegame.errors import InputError
 
 DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parquet readers away
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "report",
-        help="summarise a sweep: outcome shares, phase diagram, line plots",
-        description="Summarise a sweep folder: outcome shares with 95% Wilson intervals per "
-        "parameter point (printed and saved as CSV), a heatmap of a metric over two swept "
-        "parameters and line plots over one (PNG).",
-    )
-    parser.add_argument("folder", type=Path, metavar="DIR", help="a `pausegame sweep` folder")
-    parser.add_argument(
-        "--x",
-        default=None,
-        metavar="PARAM",
-        help="swept parameter on the x axis (default: the first swept)",
-    )
-    parser.add_argument(
-        "--y",
-        default=None,
-        metavar="PARAM",
-        help="swept parameter on the y axis (default: the second swept)",
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "folder", "a `pausegame sweep` folder")
+    for axis, which in (("x", "first"), ("y", "second")):
+        text = f"swept parameter on the {axis} axis (default: the {which} swept)"
+        parser.add_argument(f"--{axis}", metavar="PARAM", help=text)
     parser.add_argument(
         "--metric",
         default="global_pause",
@@ -41,14 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pausing.ACTOR, or a mean such as cumulative_catastrophe_probability "
         "(default: global_pause)",
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="FOLDER",
-        help=f"where tables and plots go (default: DIR/{DEFAULT_OUT})",
-    )
-    parser.set_defaults(func=main)
+    where = f"where tables and plots go (default: DIR/{DEFAULT_OUT})"
+    options.add_option(parser, "--out", where, metavar="FOLDER")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -68,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
     check_metric(runs, args.metric)
     x, y = _axes(args.x, args.y, swept)
     out = args.out if args.out is not None else args.folder / DEFAULT_OUT
-    check_folder(out, "--out")
+    options.check_folder(out, "--out")
 
     spec = sweep.manifest.get("spec", {})
     print(
@@ -92,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
     writes: list[tuple[Path, Callable[[Path], object]]] = [
         (out / "outcomes.csv", lambda path: table.to_csv(path, index=False))
     ]
-    metric = _slug(args.metric)
+    metric = slug(args.metric)
     if x is not None and y is not None:
         pooled = [name for name in swept if name not in (x, y)]
         cells = metric_table(runs, args.metric, [x, y])
@@ -100,11 +85,11 @@ def main(args: argparse.Namespace) -> int:
         note += f"; pooled over {', '.join(pooled)}" if pooled else ""
         phase = sweep_plots.phase_diagram(cells, x, y, args.metric, note=note)
         writes.append(
-            (out / f"{metric}-by-{_slug(x)}-{_slug(y)}.csv", lambda p: cells.to_csv(p, index=False))
+            (out / f"{metric}-by-{slug(x)}-{slug(y)}.csv", lambda p: cells.to_csv(p, index=False))
         )
         writes.append(
             (
-                out / f"phase-{metric}-{_slug(x)}-{_slug(y)}.png",
+                out / f"phase-{metric}-{slug(x)}-{slug(y)}.png",
                 lambda p: sweep_plots.save(phase, p),
             )
         )
@@ -113,9 +98,9 @@ def main(args: argparse.Namespace) -> int:
         lines = metric_table(runs, args.metric, [x, by] if by else [x])
         figure = sweep_plots.line_plot(lines, x, args.metric, by)
         writes.append(
-            (out / f"lines-{metric}-{_slug(x)}.png", lambda p: sweep_plots.save(figure, p))
+            (out / f"lines-{metric}-{slug(x)}.png", lambda p: sweep_plots.save(figure, p))
         )
-    replace_all_atomically(writes)
+    options.replace_all_atomically(writes)
     print("\nwritten:")
     for path, _ in writes:
         print(f"  {path}")
@@ -138,7 +123,3 @@ def _axes(x: str | None, y: str | None, swept: list[str]) -> tuple[str | None, s
     if y is None and rest:
         y = rest.pop(0)
     return x, y
-
-
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)

@@ -1,51 +1,43 @@
-"""`pausegame robustness`: the share of joint parameter draws in which each named claim holds."""
+"""`pausegame robustness`: test named claims over joint draws of the uncertain parameters.
+
+For each named claim, the share of joint draws of the uncertain (assumed) parameters in which
+it holds, with a 95% Wilson interval. Each draw multiplies every parameter by a log-uniform
+factor in [1/F, F]; each draw runs several seeds of every scenario the claims need. Resumable
+like `sweep`.
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from pausegame.commands.options import add_executor_options, check_executor, positive_int
+from pausegame.commands import options
 from pausegame.commands.sweep import resumable
 from pausegame.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "robustness",
-        help="test named claims over joint draws of the uncertain parameters",
-        description="For each named claim, the share of joint draws of the uncertain "
-        "(assumed) parameters in which it holds, with a 95% Wilson interval. Each draw "
-        "multiplies every parameter by a log-uniform factor in [1/F, F]; each draw runs "
-        "several seeds of every scenario the claims need. Resumable like `sweep`.",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="results folder (resumed if it exists)",
-    )
-    parser.add_argument(
-        "--claims", default=None, metavar="A,B", help="claims to test (default: all; --list)"
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "--out", "results folder (resumed if it exists)")
+    parser.add_argument("--claims", metavar="A,B", help="claims to test (default: all; --list)")
     parser.add_argument(
         "--parameters",
-        default=None,
         metavar="P,Q",
         help="uncertain parameters (default: every assumed, non-zero, non-treaty parameter)",
     )
-    parser.add_argument("--draws", type=positive_int, default=100, help="joint draws (default 100)")
-    parser.add_argument("--seeds", type=positive_int, default=8, help="seeds per draw (default 8)")
-    parser.add_argument("--steps", type=positive_int, default=None, help="months per run")
+    parser.add_argument(
+        "--draws", type=options.positive_int, default=100, help="joint draws (default 100)"
+    )
+    parser.add_argument(
+        "--seeds", type=options.positive_int, default=8, help="seeds per draw (default 8)"
+    )
+    options.add_option(parser, "--steps", "months per run", type=options.positive_int)
     parser.add_argument(
         "--factor", type=float, default=2.0, metavar="F", help="draw range [1/F, F] (default 2)"
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
-    add_executor_options(parser, batches=False)
+    options.add_option(parser, "--seed", "seed of the draws (default 0)", type=int, default=0)
+    options.add_executor_options(parser, batches=False)
     parser.add_argument("--list", action="store_true", help="list the claims and exit")
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--quiet")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -58,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise InputError("--out DIR: required (the folder the study is written to)")
-    check_executor(args)
+    executor = options.executor_options(args)
     study = robustness.make_study(
         _names(args.claims),
         _names(args.parameters),
@@ -69,9 +61,7 @@ def main(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     with resumable("robustness", args.out):
-        table, _ = robustness.run_study(
-            study, args.out, workers=args.workers, scheduler=args.scheduler, progress=not args.quiet
-        )
+        table, _ = robustness.run_study(study, args.out, **executor, progress=not args.quiet)
     print(
         f"robustness: {study.draws} joint draws x {study.seeds} seeds of "
         f"{', '.join(study.variants)}; each of {len(study.parameters)} parameters "

@@ -1,4 +1,7 @@
-"""`pausegame run`: one run of a scenario, printed as a summary or JSON, saved as records."""
+"""`pausegame run`: run one simulation and summarise it.
+
+Run one simulation of a scenario and print what happened.
+"""
 
 from __future__ import annotations
 
@@ -7,68 +10,41 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pausegame.commands.options import (
-    add_scenario_options,
-    check_output,
-    replace_all_atomically,
-    replace_atomically,
-    scenario_from_args,
-)
+from pausegame.commands import options
+from pausegame.commands.options import replace_all_atomically
 from pausegame.commands.provenance import provenance, provenance_line, scenario_bytes
 from pausegame.errors import InputError
-from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import parse_assignment
 
 if TYPE_CHECKING:
     from pausegame.experiments.runs import RunResult
 
-STEPS = Parameter("steps", 120, 0, 100_000, "steps", "", "", "Behaviour", integer=True)
-SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
 TABLE_SUFFIXES = (".parquet", ".csv")
-PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "run",
-        help="run one simulation and summarise it",
-        description="Run one simulation of a scenario and print what happened.",
-    )
-    add_scenario_options(parser)
-    parser.add_argument(
-        "--steps", type=str, default=None, help="months to simulate (default: the scenario's)"
-    )
-    parser.add_argument("--seed", type=str, default="0", help="random seed (default 0)")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="FILE.parquet|FILE.csv",
-        help="write per-step, per-agent records (plus .steps and .events tables)",
-    )
-    parser.add_argument(
-        "--plot",
-        type=Path,
-        default=None,
-        metavar="FILE.png",
-        help="draw coalition size, capabilities and hazard over time",
-    )
+    parser = options.add_command(subparsers, main)
+    options.add_scenario_options(parser)
+    options.add_option(parser, "--steps", "months to simulate (default: the scenario's)")
+    options.add_option(parser, "--seed", "random seed (default 0)")
+    records = "write per-step, per-agent records (plus .steps and .events tables)"
+    options.add_option(parser, "--out", records, metavar="FILE.parquet|FILE.csv")
+    options.add_option(parser, "--plot", "draw coalition size, capabilities and hazard over time")
     parser.add_argument(
         "--explain",
         action="store_true",
         help="with --out: also write FILE.explain, the named terms of every best-response "
         "decision (see `pausegame explain`)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--json")
 
 
 def main(args: argparse.Namespace) -> int:
-    scenario = scenario_from_args(args)
-    steps = scenario.steps if args.steps is None else STEPS.coerce(args.steps, "--")
-    seed = SEED.coerce(args.seed, "--")
-    check_output(args.out, TABLE_SUFFIXES, "--out")
-    check_output(args.plot, PLOT_SUFFIXES, "--plot")
+    scenario = options.scenario_from_args(args)
+    steps = scenario.steps if args.steps is None else options.STEPS.coerce(args.steps, "--")
+    seed = options.SEED.coerce(args.seed, "--")
+    options.check_output(args.out, TABLE_SUFFIXES, "--out")
+    options.check_output(args.plot, options.PLOT_SUFFIXES, "--plot")
     if args.explain and args.out is None:
         raise InputError("--explain: needs --out FILE to write the decision table to")
     from pausegame.experiments.runs import run
@@ -84,7 +60,9 @@ def main(args: argparse.Namespace) -> int:
         from pausegame.viz.plots import plot_run
 
         threshold = scenario.params.rsi_threshold
-        replace_atomically(args.plot, lambda temporary: plot_run(result, threshold, temporary))
+        options.replace_atomically(
+            args.plot, lambda temporary: plot_run(result, threshold, temporary)
+        )
     if args.json:
         print(json.dumps({**result.summary, "provenance": origin}, indent=2))
     else:

@@ -1,49 +1,36 @@
-"""`pausegame sensitivity`: Morris or Sobol global sensitivity of the outcomes to parameters."""
+"""`pausegame sensitivity`: global sensitivity (Morris or Sobol) of outcomes to the parameters.
+
+Sample the parameters named in a sensitivity spec (SALib: Sobol/Saltelli or Morris), run every
+sample point over several seeds as a sweep (resumable, local pool or Dask), and analyse outcome
+shares and means: Sobol S1 and ST, or Morris mu*, sigma, with 95% bootstrap intervals. Writes
+DIR/_sensitivity/ (Parquet, CSV, PNG).
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from pausegame.commands.options import add_executor_options, check_executor
+from pausegame.commands import options
 from pausegame.commands.sweep import resumable
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "sensitivity",
-        help="global sensitivity (Morris or Sobol) of outcomes to the parameters",
-        description="Sample the parameters named in a sensitivity spec (SALib: Sobol/Saltelli "
-        "or Morris), run every sample point over several seeds as a sweep (resumable, local "
-        "pool or Dask), and analyse outcome shares and means: Sobol S1 and ST, or Morris mu*, "
-        "sigma, with 95%% bootstrap intervals. Writes DIR/_sensitivity/ (Parquet, CSV, PNG).",
-    )
-    parser.add_argument("spec", type=Path, metavar="SPEC.toml", help="the sensitivity spec")
-    parser.add_argument(
-        "--out", type=Path, required=True, metavar="DIR", help="results folder (resumed)"
-    )
-    add_executor_options(parser)
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.set_defaults(func=main)
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "spec", "the sensitivity spec")
+    options.add_option(parser, "--out", "results folder (resumed)", required=True)
+    options.add_executor_options(parser)
+    options.add_option(parser, "--quiet")
 
 
 def main(args: argparse.Namespace) -> int:
     from pausegame.experiments.sensitivity import format_indices, run_sensitivity
     from pausegame.experiments.sensitivity_spec import load_sensitivity_spec
 
-    check_executor(args)
+    executor = options.executor_options(args)
     spec = load_sensitivity_spec(args.spec)
     design = spec.design
     with resumable("sensitivity", args.out, spec.run_count):
-        result = run_sensitivity(
-            spec,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            batch_size=args.batch_size,
-            chunk_size=args.chunk_size,
-            progress=not args.quiet,
-        )
+        result = run_sensitivity(spec, args.out, **executor, progress=not args.quiet)
     from pausegame.experiments import sensitivity_plots, sweep_plots
 
     sweep = spec.sweep

@@ -1,56 +1,52 @@
-"""`pausegame stationary`: the long-run distribution of the revision dynamics, beside the runs."""
+"""`pausegame stationary`: long-run (stationary) distribution of the agents' revision dynamics.
+
+Freeze the game at one position and let its decision makers revise one at a time (logit best
+response or Fermi imitation with the scenario's beta, plus exploration with probability
+--mutation): the exact stationary distribution over every lab profile of the lab game under the
+treaty in force, and over every (treaty, lab profile) of the two-level game, beside the agents'
+runs' last months.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from pausegame.commands.options import add_scenario_options, scenario_from_args
+from pausegame.commands import options
+from pausegame.commands.text import listing, origin_text
 from pausegame.sim.parameters import Parameter
 
-AT_STEP = Parameter("at-step", 0, 0, 100_000, "months", "", "", "Behaviour", integer=True)
-SEED = Parameter("seed", 0, 0, 2**63 - 1, "", "", "", "Behaviour", integer=True)
 MUTATION = Parameter("mutation", 0.01, 1e-9, 1.0, "probability", "", "", "Behaviour")
-SEEDS = Parameter("seeds", 10, 0, 100_000, "runs", "", "", "Behaviour", integer=True)
-WINDOW = Parameter("window", 24, 1, 100_000, "months", "", "", "Behaviour", integer=True)
-TOP = Parameter("top", 5, 1, 1000, "profiles", "", "", "Behaviour", integer=True)
+SEEDS = options.whole_number("seeds", "runs")
+WINDOW = options.whole_number("window", "months", low=1)
+TOP = options.whole_number("top", "profiles", low=1, high=1000)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "stationary",
-        help="long-run (stationary) distribution of the agents' revision dynamics",
-        description="Freeze the game at one position and let its decision makers revise one "
-        "at a time (logit best response or Fermi imitation with the scenario's beta, plus "
-        "exploration with probability --mutation): the exact stationary distribution over "
-        "every lab profile of the lab game under the treaty in force, and over every "
-        "(treaty, lab profile) of the two-level game, beside the agents' runs' last months.",
-    )
-    add_scenario_options(parser)
-    parser.add_argument("--at-step", default=None, metavar="T", help="freeze month T of run --seed")
-    parser.add_argument("--seed", default="0", help="the run's seed for --at-step (default 0)")
+    parser = options.add_command(subparsers, main)
+    options.add_scenario_options(parser)
+    options.add_option(parser, "--at-step", "freeze month T of run --seed")
+    options.add_option(parser, "--seed", "the run's seed for --at-step (default 0)")
     parser.add_argument("--mutation", default="0.01", help="exploration probability (0.01)")
     parser.add_argument(
         "--rule",
         choices=("logit", "imitation"),
-        default=None,
         help="revision rule (default: the scenario's lab rule)",
     )
     parser.add_argument("--seeds", default="10", help="agents' runs to compare with (10; 0: none)")
     parser.add_argument("--window", default="24", help="the runs' last months counted (24)")
     parser.add_argument("--top", default="5", help="most likely profiles listed (5)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(func=main)
+    options.add_option(parser, "--json")
 
 
 def main(args: argparse.Namespace) -> int:
     from pausegame.experiments.stochastic_scenario import stationary_report
 
-    scenario = scenario_from_args(args)
+    scenario = options.scenario_from_args(args)
     report = stationary_report(
         scenario,
-        at_step=None if args.at_step is None else AT_STEP.coerce(args.at_step, "--"),
-        seed=SEED.coerce(args.seed, "--"),
+        at_step=None if args.at_step is None else options.AT_STEP.coerce(args.at_step, "--"),
+        seed=options.SEED.coerce(args.seed, "--"),
         mutation=MUTATION.coerce(args.mutation, "--"),
         rule=args.rule,
         seeds=SEEDS.coerce(args.seeds, "--"),
@@ -61,16 +57,12 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(names: list[str], empty: str = "none") -> str:
-    return ", ".join(names) if names else empty
-
-
 def _block(title: str, summary: dict) -> list[str]:
     lines = [title]
     for row in summary["most_likely"]:
         lines.append(
-            f"  {row['probability']:7.2%}  treaty {{{_list(row['members'], '')}}}, "
-            f"pausing {_list(row['pausing_labs'])}"
+            f"  {row['probability']:7.2%}  treaty {{{listing(row['members'], '')}}}, "
+            f"pausing {listing(row['pausing_labs'])}"
         )
     shares = ", ".join(f"{name} {p:.0%}" for name, p in summary["pause_probability"].items())
     lines += [
@@ -93,11 +85,7 @@ def _block(title: str, summary: dict) -> list[str]:
 
 def format_stationary(report: dict) -> str:
     """The two chains' most likely profiles and pause shares, then the agents' runs."""
-    origin = (
-        "its start"
-        if report["seed"] is None
-        else f"month {report['at_step']} of run seed {report['seed']}"
-    )
+    origin = origin_text(report, "its start")
     lines = [
         f"Scenario {report['scenario']}, game frozen at {origin}; {report['rule']} revision, "
         f"beta {report['beta']:g}, mutation {report['mutation']:g}, one reviser at a time "
@@ -106,7 +94,7 @@ def format_stationary(report: dict) -> str:
         "",
     ]
     lab = report["lab_game"]
-    lines += _block(f"Labs revising in the lab game under {{{_list(lab['members'], '')}}}:", lab)
+    lines += _block(f"Labs revising in the lab game under {{{listing(lab['members'], '')}}}:", lab)
     lines += ["", *_block("Labs and states revising (two-level game):", report["two_level"])]
     agents = report["agents"]
     first, last = agents["months"]

@@ -1,4 +1,8 @@
-"""`pausegame sweep`: run every (parameter point, seed) of a sweep spec into a Parquet folder."""
+"""`pausegame sweep`: run a batch experiment over parameters and seeds.
+
+Run every (parameter point, seed) of a sweep spec once, committing result rows to a Parquet
+folder in batches. Running it again resumes where it stopped.
+"""
 
 from __future__ import annotations
 
@@ -8,55 +12,34 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pausegame.commands.options import add_executor_options, check_executor, check_folder
+from pausegame.commands import options
 from pausegame.errors import Fault, os_reason
 
 TRACES = "_traces"  # as `sweep_store.TRACES`; named here so that `--help` needs no pandas
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "sweep",
-        help="run a batch experiment over parameters and seeds",
-        description="Run every (parameter point, seed) of a sweep spec once, committing result "
-        "rows to a Parquet folder in batches. Running it again resumes where it stopped.",
+    parser = options.add_command(subparsers, main)
+    options.add_option(parser, "spec", "the sweep spec")
+    options.add_option(
+        parser, "--out", "results folder (created; an existing one is resumed)", required=True
     )
-    parser.add_argument("spec", type=Path, metavar="SPEC.toml", help="the sweep spec")
-    parser.add_argument(
-        "--out",
-        type=Path,
-        required=True,
-        metavar="DIR",
-        help="results folder (created; an existing one is resumed)",
-    )
-    add_executor_options(parser)
-    parser.add_argument(
-        "--traces",
-        action="store_true",
-        help=f"also keep per-step records of every run (in DIR/{TRACES})",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.set_defaults(func=main)
+    options.add_executor_options(parser)
+    traces = f"also keep per-step records of every run (in DIR/{TRACES})"
+    parser.add_argument("--traces", action="store_true", help=traces)
+    options.add_option(parser, "--quiet")
 
 
 def main(args: argparse.Namespace) -> int:
-    check_executor(args)
+    executor = options.executor_options(args)
     from pausegame.experiments.sweep import run_sweep
     from pausegame.experiments.sweep_spec import load_sweep_spec
     from pausegame.experiments.sweep_store import MANIFEST
 
     spec = load_sweep_spec(args.spec, traces=args.traces)
-    check_folder(args.out, "--out")
+    options.check_folder(args.out, "--out")
     with resumable("sweep", args.out, spec.run_count):
-        result = run_sweep(
-            spec,
-            args.out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            batch_size=args.batch_size,
-            chunk_size=args.chunk_size,
-            progress=not args.quiet,
-        )
+        result = run_sweep(spec, args.out, **executor, progress=not args.quiet)
     if result.ran == 0 and result.complete:
         print(f"sweep: all {result.total} runs already done in {result.folder}")
     else:

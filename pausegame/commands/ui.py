@@ -1,4 +1,7 @@
-"""`pausegame ui`: serve the web UI on this machine (127.0.0.1 unless told otherwise)."""
+"""`pausegame ui`: start the web UI (tweak payoffs, watch coalitions form and collapse).
+
+Start the Solara web UI and print its address. Works offline. Stop it with Ctrl-C.
+"""
 
 from __future__ import annotations
 
@@ -8,36 +11,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pausegame.commands import options
 from pausegame.errors import InputError
-from pausegame.sim.parameters import Parameter
 
-PORT = Parameter(
-    "port", 8765, 1, 65535, "", "TCP port of the web UI", "", "Behaviour", integer=True
-)
+PORT = options.whole_number("port", low=1, high=65535)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "ui",
-        help="start the web UI (tweak payoffs, watch coalitions form and collapse)",
-        description="Start the Solara web UI and print its address. Works offline. "
-        "Stop it with Ctrl-C.",
-    )
+    parser = options.add_command(subparsers, main)
     parser.add_argument(
         "--host",
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1: this machine only)",
     )
-    parser.add_argument("--port", type=str, default="8765", help="TCP port (default 8765)")
+    parser.add_argument("--port", default="8765", help="TCP port (default 8765)")
     parser.add_argument(
         "--scenario-dir",
         type=Path,
-        default=None,
         metavar="DIR",
         help="also offer the .toml scenario files directly inside DIR (visitors can open"
         " those and nothing else on this machine; without it, only built-ins and uploads)",
     )
-    parser.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
