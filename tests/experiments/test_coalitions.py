@@ -12,17 +12,19 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize_scalar
 
 from pausegame.experiments.coalitions import (
-    barrett_abatement,
-    barrett_quadratic_game,
-    binary_abatement_game,
     externally_stable,
     internally_stable,
-    linear_benefit_game,
     load_coalition_game,
     solve_coalition_game,
     stable_coalition_sizes,
 )
 from pausegame.experiments.games import GameError
+from tests.oracle.coalition_games import (
+    barrett_abatement,
+    barrett_quadratic_game,
+    binary_abatement_game,
+    linear_benefit_game,
+)
 
 # --------------------------------------------------------------------------------------------
 # The stability conditions

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from pausegame.errors import InputError
 from pausegame.experiments import population, stochastic
+from tests.oracle.chains import simulate_chain
 
 
 def egttools_stationary(population_size: int, game, beta: float, mutation: float) -> np.ndarray:
@@ -141,7 +142,7 @@ def test_stationary_matches_a_long_simulation_of_the_chain():
     for rule in stochastic.RULES:
         chain = stochastic.game_chain(payoffs, 1.5, 0.05, rule)
         pi = stochastic.stationary_distribution(chain)
-        visits = stochastic.simulate_chain(chain, 200_000, seed=3)
+        visits = simulate_chain(chain, 200_000, seed=3)
         assert 0.5 * np.abs(visits - pi).sum() < 0.02, rule
 
 

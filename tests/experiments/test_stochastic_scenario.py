@@ -12,6 +12,7 @@ from pausegame.experiments import lab_game, stochastic, treaty
 from pausegame.experiments import stochastic_scenario as scenario_chain
 from pausegame.sim.engine import simulate_ensemble
 from tests.experiments.test_treaty import tiny_scenario, tiny_toml
+from tests.oracle.chains import simulate_chain
 
 
 def logit(beta: float, gain: float) -> float:
@@ -78,7 +79,7 @@ def test_two_level_stationary_matches_a_simulation_of_the_chain(tiny_games):
     chain = stochastic.revision_chain(
         scenario_chain.two_level_switch(structure, all_games, "logit", beta), 0.05
     )
-    visits = stochastic.simulate_chain(chain, 300_000, seed=1)
+    visits = simulate_chain(chain, 300_000, seed=1)
     assert 0.5 * np.abs(visits - result.joint.ravel()).sum() < 0.02
     np.testing.assert_allclose(result.treaties, result.joint.sum(axis=1))
 
