@@ -247,6 +247,10 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
         set_error("")
         on_scenario(scenario)
 
+    def retype(text: str) -> None:
+        set_typed(text)
+        set_error("")  # the message was about the last name tried, not this one
+
     def choose(name: object) -> None:
         if name == current:
             return
@@ -268,7 +272,7 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
             solara.InputText(
                 "or a file name in the scenario folder",
                 value=typed,
-                on_value=set_typed,
+                on_value=retype,
                 continuous_update=True,
                 classes=["pg-folder-name"],
             )

@@ -265,6 +265,8 @@ def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, mon
     assert found.find(v.Alert).widget.children == [f"scenario: {guard.NOT_OFFERED}"]
     assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
     assert month(found) == 1
+    name.v_model = "mine.toml"  # typing again clears the message about the last name
+    wait_for(lambda: not found.find(v.Alert).widgets)
 
 
 def test_without_a_scenario_folder_there_is_no_path_box(monkeypatch):
