@@ -101,14 +101,6 @@ def stationary(fit_a: np.ndarray, fit_b: np.ndarray, beta: float, mutation: floa
     return p / p.sum()
 
 
-def gradient(
-    fit_a: np.ndarray, fit_b: np.ndarray, beta: float, mutation: float = 0.0
-) -> np.ndarray:
-    """G[k] = T+[k] - T-[k]: the most likely direction of change at k."""
-    plus, minus = transition_rates(fit_a, fit_b, beta, mutation)
-    return plus - minus
-
-
 def fixation_log_ratio(fit_a: np.ndarray, fit_b: np.ndarray, beta: float) -> float:
     """log(rho_{B->A} / rho_{A->B}) = beta sum_k (f_A - f_B), k = 1..Z-1 (Fermi rule, exact)."""
     return float(beta * (np.asarray(fit_a)[1:-1] - np.asarray(fit_b)[1:-1]).sum())

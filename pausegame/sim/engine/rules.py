@@ -45,8 +45,6 @@ class Rule:
     """A named decision rule; `observe` lets learning rules see the step's realised payoffs."""
 
     name: ClassVar[str] = ""
-    #: Best response needs lookahead rows, which the revision phase batches across runs.
-    needs_lookahead: ClassVar[bool] = False
 
     def decide(
         self, runs: Runs, rows: np.ndarray, agents: np.ndarray, step: int, current: np.ndarray
@@ -77,7 +75,6 @@ class BestResponse(Rule):
     """
 
     name = "best_response"
-    needs_lookahead = True
 
     def decide(
         self, runs: Runs, rows: np.ndarray, agents: np.ndarray, step: int, current: np.ndarray
