@@ -187,41 +187,44 @@ def NumberField(
 
 
 @solara.component
+def LazyPanels(css: str, panels: list[tuple[str, str]], fill: Callable[[int], None]) -> None:
+    """Expandable panels, a (title, class) each; `fill(index)` builds only the open ones.
+
+    Every widget on the page costs time at each animated step, and closed panels would add
+    over a hundred.
+    """
+    open_panels, set_open_panels = solara.use_state([])
+    with rv.ExpansionPanels(
+        multiple=True, accordion=True, class_=css, v_model=open_panels, on_v_model=set_open_panels
+    ):
+        for number, (title, panel_css) in enumerate(panels):
+            with rv.ExpansionPanel(class_=panel_css):
+                rv.ExpansionPanelHeader(children=[title])  # text, never HTML
+                with rv.ExpansionPanelContent():
+                    if number in (open_panels or []):
+                        fill(number)
+
+
+@solara.component
 def ParameterGroups(
     values: dict[str, float],
     scenario_values: dict[str, float],
     in_force: dict[str, float],
     on_value: Callable[[str, float], None],
 ) -> None:
-    """Expandable groups of sliders, one per parameter group, in declaration order.
+    """Expandable groups of sliders, one per parameter group, in declaration order."""
+    groups = [[p for p in PARAMETERS if p.group == group] for group in GROUPS]
+    panels = []
+    for group, members in zip(GROUPS, groups, strict=True):
+        changed = sum(values[p.name] != scenario_values[p.name] for p in members)
+        title = f"{group} ({len(members)})" + (f", {changed} changed" if changed else "")
+        panels.append((title, f"pg-group pg-group-{group.split()[0].lower()}"))
 
-    Only the open groups build their sliders: every widget on the page costs time at each
-    animated step, and closed groups would add over a hundred.
-    """
-    open_groups, set_open_groups = solara.use_state([])
-    with rv.ExpansionPanels(
-        multiple=True,
-        accordion=True,
-        class_="pg-groups",
-        v_model=open_groups,
-        on_v_model=set_open_groups,
-    ):
-        for number, group in enumerate(GROUPS):
-            members = [p for p in PARAMETERS if p.group == group]
-            changed = sum(values[p.name] != scenario_values[p.name] for p in members)
-            title = f"{group} ({len(members)})" + (f", {changed} changed" if changed else "")
-            with rv.ExpansionPanel(class_=f"pg-group pg-group-{group.split()[0].lower()}"):
-                rv.ExpansionPanelHeader(children=[title])
-                with rv.ExpansionPanelContent():
-                    if number in (open_groups or []):
-                        for p in members:
-                            ParameterSlider(
-                                p,
-                                values[p.name],
-                                scenario_values[p.name],
-                                in_force[p.name],
-                                on_value,
-                            )
+    def fill(number: int) -> None:
+        for p in groups[number]:
+            ParameterSlider(p, values[p.name], scenario_values[p.name], in_force[p.name], on_value)
+
+    LazyPanels("pg-groups", panels, fill)
 
 
 @solara.component
