@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pausegame.sim.parameters import PARAMETERS
-from pausegame.viz.session import History
+from pausegame.viz.session import History, RunView
 from pausegame.viz.svg import esc
 
 
@@ -24,6 +24,12 @@ class PinnedRun:
     history: History
     summary: dict
     finished: bool
+
+    @classmethod
+    def of(cls, view: RunView, summary: dict) -> PinnedRun:
+        """`view` frozen for comparison, with the run's summary taken at the same moment."""
+        scenario = view.scenario
+        return cls(scenario.name, view.seed, scenario.params, view.history, summary, view.finished)
 
 
 def _outcome(run: PinnedRun) -> str:

@@ -20,10 +20,9 @@ from pausegame.sim.parameters import PARAMETERS
 from pausegame.sim.scenario import Scenario
 from pausegame.viz import charts, coalition_view, echarts, guard
 from pausegame.viz.actor_panel import actor_value
-from pausegame.viz.compare_panel import PinnedRun
 from pausegame.viz.equilibrium_panel import LabGameReport, lab_game_html
 from pausegame.viz.event_log import event_log_html, parameters_text
-from pausegame.viz.session import LiveRun, RunView
+from pausegame.viz.session import RunView
 from pausegame.viz.svg import esc
 
 
@@ -108,11 +107,3 @@ def actors_waiting(scenario: Scenario, changes: dict) -> dict:
         except (StopIteration, ValueError, AttributeError):
             waiting[key] = value
     return waiting
-
-
-def pin(run: LiveRun) -> PinnedRun:
-    """Freeze the current run for comparison: its history and summary at one moment."""
-    view, summary = run.view_with_summary()
-    return PinnedRun(
-        view.scenario.name, view.seed, view.scenario.params, view.history, summary, view.finished
-    )
