@@ -34,12 +34,12 @@ from pausegame.viz.path_panel import path_timeline_html
 from pausegame.viz.session import LiveRun
 from pausegame.viz.views import (
     BLANK,
-    actors_waiting,
     attempt,
     draw,
     layout_for,
     overrides_of,
     slider_values,
+    waiting_for_reset,
 )
 
 DEFAULT_SCENARIO = "article"
@@ -283,7 +283,6 @@ def Page() -> None:
     solara.Title("pausegame: pause coalitions")
     solara.Style(CSS)
     in_force = slider_values(view.scenario.params)
-    pending = {n: v for n, v in values.items() if v != in_force[n]}
     with solara.Column(gap="0px", classes=["pg-shell"]):
         with solara.Column(gap="8px", classes=["pg-side"]):
             solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
@@ -372,17 +371,9 @@ def Page() -> None:
             for problem in (error, draw_error, report_error, treaties[2], timeline[2]):
                 if problem:
                     solara.Error(problem, classes=["pg-page-error"])
-            waiting = actors_waiting(view.scenario, actor_changes)
-            if pending or seed != view.seed or waiting:
-                changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in pending.items()]
-                changes += [f"{k} -> {v}" for k, v in waiting.items()]
-                if seed != view.seed:
-                    changes.append(f"seed {view.seed} -> {seed}")
-                solara.Text(
-                    "Waiting for Reset: " + ", ".join(changes),
-                    classes=["pg-pending"],
-                    style={"color": "#b35900"},
-                )
+            waiting = waiting_for_reset(view, values, seed, actor_changes)
+            if waiting:
+                solara.Text(waiting, classes=["pg-pending"], style={"color": "#b35900"})
 
         with solara.Column(gap="12px", classes=["pg-views"]):
             with solara.Column(gap="12px", classes=["pg-two"]):
