@@ -74,15 +74,10 @@ def layout(lab_state: np.ndarray, n_states: int) -> Layout:
     # spacing changes, and the labels get the room they need.
     scale = (box_high - box_low) / np.maximum(high - low, 1e-9)
     scale = np.minimum(scale, 1.5 * scale.min())
-    offset = (box_low + box_high) / 2 - scale * (low + high) / 2
-
-    def place(xy: np.ndarray) -> np.ndarray:
-        return offset + scale * xy
-
-    lab_xy = place(lab_xy)
-    state_xy = place(state_xy)
+    offset = (box_low + box_high) / 2 - scale * (low + high) / 2  # where the pool, at 0, goes
+    lab_xy, state_xy = offset + scale * lab_xy, offset + scale * state_xy
     above = lab_xy[:, 1] < state_xy[lab_state, 1] - 1.0 if len(lab_state) else np.zeros(0, bool)
-    return Layout(state_xy=state_xy, lab_xy=lab_xy, pool_xy=place(np.zeros(2)), label_above=above)
+    return Layout(state_xy=state_xy, lab_xy=lab_xy, pool_xy=offset, label_above=above)
 
 
 def node_radius(capability: float, threshold: float) -> float:
