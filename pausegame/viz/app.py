@@ -23,11 +23,7 @@ from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_chang
 from pausegame.viz.compare_panel import PinnedRun, compare_html
 from pausegame.viz.controls import ParameterGroups, ScenarioPicker
 from pausegame.viz.decision_bars import decision_bars_svg
-from pausegame.viz.equilibrium_panel import (
-    lab_game_report,
-    treaty_game_report,
-    treaty_html,
-)
+from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report, treaty_html
 from pausegame.viz.export_panel import ExportPanel
 from pausegame.viz.inspector import CoalitionPicture, actor_html
 from pausegame.viz.path_panel import path_timeline_html

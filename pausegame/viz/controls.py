@@ -251,9 +251,8 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
         on_scenario(scenario)
 
     def choose(name: object) -> None:
-        if name == current:
-            return
-        attempt(lambda: guard.open_offered(name, folder))
+        if name != current:
+            attempt(lambda: guard.open_offered(name, folder))
 
     def upload(file: dict) -> None:
         handle = file.get("file_obj")
