@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 
-import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
@@ -21,7 +20,7 @@ from pausegame.sim.scenario import Scenario, load_scenario
 from pausegame.viz import charts, coalition_view, echarts, guard, player
 from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
-from pausegame.viz.controls import ParameterGroups, ScenarioPicker
+from pausegame.viz.controls import ParameterGroups, ScenarioPicker, index_slider
 from pausegame.viz.decision_bars import decision_bars_svg
 from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report, treaty_html
 from pausegame.viz.export_panel import ExportPanel
@@ -65,16 +64,6 @@ CSS = """
   .pg-two.pg-two { grid-template-columns: minmax(0, 1fr); }
 }
 """
-
-
-@solara.component
-def ChartGrid(options: dict, css_class: str) -> None:
-    """ECharts figures in a responsive grid, one per option (tooltips on hover)."""
-    with solara.Div(classes=["pg-charts", css_class]):
-        for name, option in options.items():
-            echarts.Figure(
-                option, {"style": "height: 250px", "class": f"pg-echart pg-echart-{name}"}
-            )
 
 
 @solara.component
@@ -342,16 +331,8 @@ def Page() -> None:
                         classes=["pg-speed-label"],
                         style={"font-size": "12px"},
                     )
-                    rv.Slider(
-                        v_model=speed_index,
-                        on_v_model=set_speed_index,
-                        min=0,
-                        max=len(SPEEDS) - 1,
-                        step=1,
-                        dense=True,
-                        hide_details=True,
-                        ticks="always",
-                        class_="pg-speed",
+                    index_slider(
+                        speed_index, len(SPEEDS), set_speed_index, "pg-speed", ticks="always"
                     )
             status = f"Month {view.step} of {view.scenario.steps}: {view.outcome.replace('_', ' ')}"
             if view.finished:
@@ -403,7 +384,7 @@ def Page() -> None:
                     )
 
             with solara.Card("Over time", margin=0):
-                ChartGrid(drawn.charts, "pg-chart-grid")
+                echarts.ChartGrid(drawn.charts, "pg-chart-grid")
 
             with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
                 with solara.Row(gap="8px"):
@@ -429,7 +410,7 @@ def Page() -> None:
                     current = compare_html(pinned, PinnedRun.of(view, summary))
                     solara.HTML(unsafe_innerHTML=current, classes=["pg-compare"])
                     a, b, line = pinned.history, view.history, echarts.line_option
-                    ChartGrid(
+                    echarts.ChartGrid(
                         {
                             "compare-coalition": charts.compare_coalition_chart(a, b, line),
                             "compare-catastrophe": charts.compare_catastrophe_chart(a, b, line),

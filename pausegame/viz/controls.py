@@ -135,20 +135,32 @@ def ParameterSlider(
                 NumberField(parameter.name, parameter, value, on_value)
 
 
-def stop_slider(
-    scale: SliderScale, value: float, on_value: Callable[[float], None], css: str, prefix: str = ""
+def index_slider(
+    index: int, count: int, on_index: Callable[[int], None], css: str, **more: object
 ) -> None:
-    """A slider over `scale`'s stops (every key press and drag lands on a stop)."""
+    """A slider over positions 0 to `count - 1` (every key press and drag lands on one)."""
     rv.Slider(
-        v_model=scale.index(value),
-        on_v_model=lambda index: on_value(scale.value(index)),
+        v_model=index,
+        on_v_model=on_index,
         min=0,
-        max=len(scale.values) - 1,
+        max=count - 1,
         step=1,
         dense=True,
         hide_details=True,
-        class_=f"pg-{prefix}slider-{css}",
+        class_=css,
+        **more,
     )
+
+
+def stop_slider(
+    scale: SliderScale, value: float, on_value: Callable[[float], None], css: str, prefix: str = ""
+) -> None:
+    """A slider over `scale`'s stops."""
+
+    def on_index(index: int) -> None:
+        on_value(scale.value(index))
+
+    index_slider(scale.index(value), len(scale.values), on_index, f"pg-{prefix}slider-{css}")
 
 
 @solara.component

@@ -45,9 +45,12 @@ class GuardedEcharts(EchartsWidget):
 
 
 @solara.component
-def Figure(option: dict, attributes: dict) -> None:
-    """One responsive ECharts figure."""
-    GuardedEcharts.element(option=option, attributes=attributes, responsive=True)
+def ChartGrid(options: dict, css_class: str) -> None:
+    """Responsive ECharts figures in a grid, one per option by name (tooltips on hover)."""
+    with solara.Div(classes=["pg-charts", css_class]):
+        for name, option in options.items():
+            attributes = {"style": "height: 250px", "class": f"pg-echart pg-echart-{name}"}
+            GuardedEcharts.element(option=option, attributes=attributes, responsive=True)
 
 
 def _values(y: np.ndarray) -> list[float | None]:
