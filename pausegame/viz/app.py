@@ -10,6 +10,7 @@ step costs a model step, one lab-game lookahead and a few milliseconds of text.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import solara
 import solara.lab
@@ -134,11 +135,13 @@ def Page() -> None:
         """The base scenario with every slider and per-actor change (what Reset starts)."""
         return with_actor_changes(with_sliders(latest.current["values"]), latest.current["actors"])
 
-    def restart(scenario: Scenario, new_seed: int) -> bool:
-        set_playing(False)
-        set_running(False)
+    def restart(make: Callable[[], Scenario]) -> bool:
+        """Stop, and start the scenario `make` builds with the chosen seed; False if it fails."""
         try:
-            run.reset(scenario, new_seed)
+            scenario = make()
+            set_playing(False)
+            set_running(False)
+            run.reset(scenario, latest.current["seed"])
         except Exception as problem:  # a model that cannot be built leaves the old run be
             set_error(guard.public_message(problem))
             return False
@@ -147,7 +150,7 @@ def Page() -> None:
         return True
 
     def on_scenario(scenario: Scenario) -> None:
-        if restart(scenario, latest.current["seed"]):
+        if restart(lambda: scenario):
             latest.current["base"] = scenario
             set_base(scenario)
             set_picked("")
@@ -179,14 +182,6 @@ def Page() -> None:
             set_seed_error("")
         except InputError as problem:
             set_seed_error(str(problem))
-
-    def reset() -> None:
-        try:
-            scenario = configured()
-        except Exception as problem:
-            set_error(guard.public_message(problem))
-            return
-        restart(scenario, latest.current["seed"])
 
     def restore() -> None:
         latest.current["values"] = slider_values(latest.current["base"].params)
@@ -317,7 +312,7 @@ def Page() -> None:
                     disabled=view.finished or running,
                     classes=["pg-step-button"],
                 )
-                solara.Button("Reset", on_click=reset, classes=["pg-reset"])
+                solara.Button("Reset", on_click=lambda: restart(configured), classes=["pg-reset"])
                 solara.Button(
                     "Stop" if running else "Run to end",
                     on_click=lambda: set_running(lambda on: not on),
