@@ -107,7 +107,6 @@ def ParameterSlider(
         lambda: slider_scale(parameter, scenario_value), [parameter.name, scenario_value]
     )
     changed = value != scenario_value
-    pending = value != in_force
     marks = " *" if changed else ""
     label = f"{parameter.name} = {value_text(parameter, value)} {parameter.unit}{marks}"
     with (
@@ -119,7 +118,7 @@ def ParameterSlider(
             style={
                 "font-size": "12px",
                 "font-weight": "600" if changed else "400",
-                "color": "#b35900" if pending else "inherit",
+                "color": "#b35900" if value != in_force else "inherit",
             },
         )
 
