@@ -160,9 +160,7 @@ def _step_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertices of a step-after line through (x, y)."""
     if len(x) < 2:
         return x, y
-    xs = np.repeat(x, 2)[1:]
-    ys = np.repeat(y, 2)[:-1]
-    return xs, ys
+    return np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1]
 
 
 def value_range(
