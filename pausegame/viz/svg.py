@@ -101,30 +101,6 @@ class Guide:
 
 
 @dataclass(frozen=True)
-class LineChart:
-    """One line chart of `series` over months `x`, drawn as SVG (`line_chart`) or ECharts.
-
-    The time axis runs to `x_max` from the first step, so the frame stays put as a run grows;
-    `integer` puts y ticks on whole numbers only; `name` lets tests find the chart.
-    """
-
-    title: str
-    x: np.ndarray
-    series: Sequence[Series]
-    x_max: float
-    y_label: str = ""
-    guides: Sequence[Guide] = ()
-    log: bool = False
-    floor: float | None = None
-    ceiling: float | None = None
-    stacked: bool = False
-    integer: bool = False
-    name: str = ""
-    width: int = 460
-    height: int = 210
-
-
-@dataclass(frozen=True)
 class PlotArea:
     """The plot area of a chart and its data ranges: maps data to pixels."""
 
@@ -150,6 +126,30 @@ class PlotArea:
             low, high = self.y_low, self.y_high
         share = (value - low) / (high - low)
         return self.top + (1.0 - np.clip(share, -0.02, 1.02)) * self.height
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """One line chart of `series` over months `x`, drawn as SVG (`line_chart`) or ECharts.
+
+    The time axis runs to `x_max` from the first step, so the frame stays put as a run grows;
+    `integer` puts y ticks on whole numbers only; `name` lets tests find the chart.
+    """
+
+    title: str
+    x: np.ndarray
+    series: Sequence[Series]
+    x_max: float
+    y_label: str = ""
+    guides: Sequence[Guide] = ()
+    log: bool = False
+    floor: float | None = None
+    ceiling: float | None = None
+    stacked: bool = False
+    integer: bool = False
+    name: str = ""
+    width: int = 460
+    height: int = 210
 
 
 def _points(xs: np.ndarray, ys: np.ndarray) -> str:
