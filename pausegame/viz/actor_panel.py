@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-import reacton.ipyvuetify as rv
 import solara
 
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import LAB_FIELDS, RULES, STATE_FIELDS, Scenario
-from pausegame.viz.controls import NumberField, slider_scale, stop_slider
+from pausegame.viz.controls import LazyPanels, NumberField, slider_scale, stop_slider
 
 DEFAULT_RULE = "scenario default"
 
@@ -83,35 +82,29 @@ def ActorPanels(
     on_value: Callable[[str, float | str], None],
 ) -> None:
     """One expandable panel per lab and per state; only open panels build their fields."""
-    open_panels, set_open_panels = solara.use_state([])
     actors = [("lab", lab.name, LAB_FIELDS) for lab in scenario.labs] + [
         ("state", s.name, STATE_FIELDS) for s in scenario.states
     ]
-    with rv.ExpansionPanels(
-        multiple=True,
-        accordion=True,
-        class_="pg-actors",
-        v_model=open_panels,
-        on_v_model=set_open_panels,
-    ):
-        for number, (kind, name, fields) in enumerate(actors):
-            prefix = f"{kind}.{name}."
-            changed = sum(1 for k in changes if k.startswith(prefix))
-            title = f"{kind.title()} {name}" + (f" ({changed} changed)" if changed else "")
-            with rv.ExpansionPanel(class_="pg-actor-panel"):
-                rv.ExpansionPanelHeader(children=[title])  # text, never HTML
-                with rv.ExpansionPanelContent():
-                    if number not in (open_panels or []):
-                        continue
-                    for field, parameter in fields.items():
-                        key = prefix + field
-                        own = actor_value(scenario, key)
-                        ActorField(key, parameter, changes.get(key, own), own, on_value)
-                    rule_key = prefix + "rule"
-                    solara.Select(
-                        "decision rule",
-                        values=[DEFAULT_RULE, *RULES],
-                        value=changes.get(rule_key, actor_value(scenario, rule_key)),
-                        on_value=lambda rule, key=rule_key: on_value(key, rule),
-                        classes=[f"pg-actor-rule-{kind}-{name}"],
-                    )
+    panels = []
+    for kind, name, _ in actors:
+        changed = sum(1 for k in changes if k.startswith(f"{kind}.{name}."))
+        title = f"{kind.title()} {name}" + (f" ({changed} changed)" if changed else "")
+        panels.append((title, "pg-actor-panel"))
+
+    def fill(number: int) -> None:
+        kind, name, fields = actors[number]
+        prefix = f"{kind}.{name}."
+        for field, parameter in fields.items():
+            key = prefix + field
+            own = actor_value(scenario, key)
+            ActorField(key, parameter, changes.get(key, own), own, on_value)
+        rule_key = prefix + "rule"
+        solara.Select(
+            "decision rule",
+            values=[DEFAULT_RULE, *RULES],
+            value=changes.get(rule_key, actor_value(scenario, rule_key)),
+            on_value=lambda rule: on_value(rule_key, rule),
+            classes=[f"pg-actor-rule-{kind}-{name}"],
+        )
+
+    LazyPanels("pg-actors", panels, fill)

@@ -10,8 +10,8 @@ step costs a model step, one lab-game lookahead and a few milliseconds of text.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
-import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
@@ -21,26 +21,21 @@ from pausegame.sim.scenario import Scenario, load_scenario
 from pausegame.viz import charts, coalition_view, echarts, guard, player
 from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
-from pausegame.viz.controls import ParameterGroups, ScenarioPicker
+from pausegame.viz.controls import ParameterGroups, ScenarioPicker, index_slider
 from pausegame.viz.decision_bars import decision_bars_svg
-from pausegame.viz.equilibrium_panel import (
-    lab_game_report,
-    treaty_game_report,
-    treaty_html,
-)
+from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report, treaty_html
 from pausegame.viz.export_panel import ExportPanel
 from pausegame.viz.inspector import CoalitionPicture, actor_html
 from pausegame.viz.path_panel import path_timeline_html
 from pausegame.viz.session import LiveRun
 from pausegame.viz.views import (
     BLANK,
-    actors_waiting,
     attempt,
     draw,
     layout_for,
     overrides_of,
-    pin,
     slider_values,
+    waiting_for_reset,
 )
 
 DEFAULT_SCENARIO = "article"
@@ -70,16 +65,6 @@ CSS = """
   .pg-two.pg-two { grid-template-columns: minmax(0, 1fr); }
 }
 """
-
-
-@solara.component
-def ChartGrid(options: dict, css_class: str) -> None:
-    """ECharts figures in a responsive grid, one per option (tooltips on hover)."""
-    with solara.Div(classes=["pg-charts", css_class]):
-        for name, option in options.items():
-            echarts.Figure(
-                option, {"style": "height: 250px", "class": f"pg-echart pg-echart-{name}"}
-            )
 
 
 @solara.component
@@ -142,17 +127,21 @@ def Page() -> None:
         "actors": actor_changes,
     }
 
+    def with_sliders(values: dict[str, float]) -> Scenario:
+        """The base scenario with the slider `values` that differ from its own."""
+        return latest.current["base"].with_overrides(overrides_of(values, latest.current["base"]))
+
     def configured() -> Scenario:
         """The base scenario with every slider and per-actor change (what Reset starts)."""
-        now = latest.current
-        scenario = now["base"].with_overrides(overrides_of(now["values"], now["base"]))
-        return with_actor_changes(scenario, now["actors"])
+        return with_actor_changes(with_sliders(latest.current["values"]), latest.current["actors"])
 
-    def restart(scenario: Scenario, new_seed: int) -> bool:
-        set_playing(False)
-        set_running(False)
+    def restart(make: Callable[[], Scenario]) -> bool:
+        """Stop, and start the scenario `make` builds with the chosen seed; False if it fails."""
         try:
-            run.reset(scenario, new_seed)
+            scenario = make()
+            set_playing(False)
+            set_running(False)
+            run.reset(scenario, latest.current["seed"])
         except Exception as problem:  # a model that cannot be built leaves the old run be
             set_error(guard.public_message(problem))
             return False
@@ -161,13 +150,11 @@ def Page() -> None:
         return True
 
     def on_scenario(scenario: Scenario) -> None:
-        if not restart(scenario, latest.current["seed"]):
-            return
-        latest.current.update(base=scenario, values=slider_values(scenario.params), actors={})
-        set_actor_changes({})
-        set_picked("")
-        set_base(scenario)
-        set_values(slider_values(scenario.params))
+        if restart(lambda: scenario):
+            latest.current["base"] = scenario
+            set_base(scenario)
+            set_picked("")
+            restore()
 
     def change_value(name: str, value: float) -> None:
         now = latest.current
@@ -175,7 +162,7 @@ def Page() -> None:
         now["values"] = new  # a second event before the re-render builds on this one
         set_values(new)
         if now["live"]:
-            run.apply_live(now["base"].with_overrides(overrides_of(new, now["base"])))
+            run.apply_live(with_sliders(new))
             redraw()
 
     on_value = solara.use_memo(lambda: change_value, [])
@@ -185,7 +172,7 @@ def Page() -> None:
         now["live"] = on
         set_live(on)
         if on:
-            run.apply_live(now["base"].with_overrides(overrides_of(now["values"], now["base"])))
+            run.apply_live(with_sliders(now["values"]))
             redraw()
 
     def on_seed(value: int | None) -> None:
@@ -195,14 +182,6 @@ def Page() -> None:
             set_seed_error("")
         except InputError as problem:
             set_seed_error(str(problem))
-
-    def reset() -> None:
-        try:
-            scenario = configured()
-        except Exception as problem:
-            set_error(guard.public_message(problem))
-            return
-        restart(scenario, latest.current["seed"])
 
     def restore() -> None:
         latest.current["values"] = slider_values(latest.current["base"].params)
@@ -229,86 +208,61 @@ def Page() -> None:
         set_skip(1)
         set_playing(lambda on: not on)
 
-    def start_playing():
-        """While Play is on, a thread steps the model at the chosen rate (see `player.play`)."""
-        if not playing:
-            return None
-        stop = threading.Event()
-        rate = SPEEDS[speed_index]
+    def play(stop: threading.Event) -> None:
+        """Step the model at the chosen rate while Play is on (see `player.play`)."""
 
         def frame(pace: player.Pace) -> None:
-            skip = round(pace.months_per_frame) if pace.frames >= 3 else 1
-            set_skip(skip if skip > 1 else 1)
+            set_skip(max(round(pace.months_per_frame), 1) if pace.frames >= 3 else 1)
             redraw()
 
-        def work() -> None:
-            player.play(run, rate, frame, stop, lambda: set_playing(False))
+        player.play(run, SPEEDS[speed_index], frame, stop, lambda: set_playing(False))
 
-        player.in_background(work, "pausegame-play")
-        return stop.set
+    player.use_thread(play if playing else None, "pausegame-play", [playing, speed_index])
 
-    solara.use_effect(start_playing, [playing, speed_index])
-
-    def start_running():
-        """Run to end on a thread, in short slices, until the end or until Stop."""
-        if not running:
-            return None
-        stop = threading.Event()
+    def run_to_end(stop: threading.Event) -> None:
+        """Run to end in short slices, until the end or until Stop."""
 
         def done() -> None:
             set_running(False)
             redraw()
 
-        player.in_background(lambda: player.run_to_end(run, redraw, stop, done), "pausegame-run")
-        return stop.set
+        player.run_to_end(run, redraw, stop, done)
 
-    solara.use_effect(start_running, [running])
+    player.use_thread(run_to_end if running else None, "pausegame-run", [running])
 
     # The treaty game costs ~0.2 s: it is analysed on a thread whenever the run stands still,
     # and the last analysis stays on show (marked with its month) while the run moves.
     treaty_key = None if playing or running else view.key
 
-    def analyse_treaties():
-        if treaty_key is None or (treaties[0] == treaty_key):
-            return None
-        stop = threading.Event()
-        position = view.position
+    def analyse_treaties(stop: threading.Event) -> None:
+        with player.GATE:
+            if stop.is_set():
+                return
+            result = attempt(lambda: treaty_game_report(view.position))
+        if not stop.is_set():
+            set_treaties((treaty_key, *result))
 
-        def work() -> None:
-            with player.GATE:
-                if stop.is_set():
-                    return
-                result = attempt(lambda: treaty_game_report(position))
-            if not stop.is_set():
-                set_treaties((treaty_key, *result))
+    def analyse_path(stop: threading.Event) -> None:
+        """The equilibrium path to this month, in gated pieces (`path_panel`)."""
+        svg, problem = attempt(
+            lambda: path_timeline_html(view.scenario, view.seed, view.step, stop)
+        )
+        if not stop.is_set():
+            set_timeline((treaty_key, svg, problem))
 
-        player.in_background(work, "pausegame-treaties")
-        return stop.set
+    def due(shown: tuple) -> bool:
+        """The run stands still, at a moment the analysis on show is not of."""
+        return treaty_key is not None and shown[0] != treaty_key
 
-    solara.use_effect(analyse_treaties, [treaty_key])
-
-    def analyse_path():
-        """The equilibrium path to this month, on a thread in gated pieces (`path_panel`)."""
-        if treaty_key is None or (timeline[0] == treaty_key):
-            return None
-        stop = threading.Event()
-        scenario, seed, step = view.scenario, view.seed, view.step
-
-        def work() -> None:
-            svg, problem = attempt(lambda: path_timeline_html(scenario, seed, step, stop))
-            if not stop.is_set():
-                set_timeline((treaty_key, svg, problem))
-
-        player.in_background(work, "pausegame-path")
-        return stop.set
-
-    solara.use_effect(analyse_path, [treaty_key])
+    player.use_thread(
+        analyse_treaties if due(treaties) else None, "pausegame-treaties", [treaty_key]
+    )
+    player.use_thread(analyse_path if due(timeline) else None, "pausegame-path", [treaty_key])
 
     # ----- layout ----------------------------------------------------------------------
     solara.Title("pausegame: pause coalitions")
     solara.Style(CSS)
     in_force = slider_values(view.scenario.params)
-    pending = {n: v for n, v in values.items() if v != in_force[n]}
     with solara.Column(gap="0px", classes=["pg-shell"]):
         with solara.Column(gap="8px", classes=["pg-side"]):
             solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
@@ -358,7 +312,7 @@ def Page() -> None:
                     disabled=view.finished or running,
                     classes=["pg-step-button"],
                 )
-                solara.Button("Reset", on_click=reset, classes=["pg-reset"])
+                solara.Button("Reset", on_click=lambda: restart(configured), classes=["pg-reset"])
                 solara.Button(
                     "Stop" if running else "Run to end",
                     on_click=lambda: set_running(lambda on: not on),
@@ -372,16 +326,8 @@ def Page() -> None:
                         classes=["pg-speed-label"],
                         style={"font-size": "12px"},
                     )
-                    rv.Slider(
-                        v_model=speed_index,
-                        on_v_model=set_speed_index,
-                        min=0,
-                        max=len(SPEEDS) - 1,
-                        step=1,
-                        dense=True,
-                        hide_details=True,
-                        ticks="always",
-                        class_="pg-speed",
+                    index_slider(
+                        speed_index, len(SPEEDS), set_speed_index, "pg-speed", ticks="always"
                     )
             status = f"Month {view.step} of {view.scenario.steps}: {view.outcome.replace('_', ' ')}"
             if view.finished:
@@ -397,17 +343,9 @@ def Page() -> None:
             for problem in (error, draw_error, report_error, treaties[2], timeline[2]):
                 if problem:
                     solara.Error(problem, classes=["pg-page-error"])
-            waiting = actors_waiting(view.scenario, actor_changes)
-            if pending or seed != view.seed or waiting:
-                changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in pending.items()]
-                changes += [f"{k} -> {v}" for k, v in waiting.items()]
-                if seed != view.seed:
-                    changes.append(f"seed {view.seed} -> {seed}")
-                solara.Text(
-                    "Waiting for Reset: " + ", ".join(changes),
-                    classes=["pg-pending"],
-                    style={"color": "#b35900"},
-                )
+            waiting = waiting_for_reset(view, values, seed, actor_changes)
+            if waiting:
+                solara.Text(waiting, classes=["pg-pending"], style={"color": "#b35900"})
 
         with solara.Column(gap="12px", classes=["pg-views"]):
             with solara.Column(gap="12px", classes=["pg-two"]):
@@ -441,13 +379,13 @@ def Page() -> None:
                     )
 
             with solara.Card("Over time", margin=0):
-                ChartGrid(drawn.charts, "pg-chart-grid")
+                echarts.ChartGrid(drawn.charts, "pg-chart-grid")
 
             with solara.Card("Compare runs", margin=0, classes=["pg-compare-card"]):
                 with solara.Row(gap="8px"):
                     solara.Button(
                         "Pin this run as A",
-                        on_click=lambda: set_pinned(pin(run)),
+                        on_click=lambda: set_pinned(PinnedRun.of(*run.view_with_summary())),
                         outlined=True,
                         classes=["pg-pin"],
                     )
@@ -464,26 +402,13 @@ def Page() -> None:
                         style={"font-size": "13px"},
                     )
                 else:
-                    current = PinnedRun(
-                        view.scenario.name,
-                        view.seed,
-                        view.scenario.params,
-                        view.history,
-                        summary,
-                        view.finished,
-                    )
-                    solara.HTML(
-                        unsafe_innerHTML=compare_html(pinned, current), classes=["pg-compare"]
-                    )
-                    line = echarts.line_option
-                    ChartGrid(
+                    current = compare_html(pinned, PinnedRun.of(view, summary))
+                    solara.HTML(unsafe_innerHTML=current, classes=["pg-compare"])
+                    a, b, line = pinned.history, view.history, echarts.line_option
+                    echarts.ChartGrid(
                         {
-                            "compare-coalition": charts.compare_coalition_chart(
-                                pinned.history, view.history, line
-                            ),
-                            "compare-catastrophe": charts.compare_catastrophe_chart(
-                                pinned.history, view.history, line
-                            ),
+                            "compare-coalition": charts.compare_coalition_chart(a, b, line),
+                            "compare-catastrophe": charts.compare_catastrophe_chart(a, b, line),
                         },
                         "pg-compare-charts",
                     )

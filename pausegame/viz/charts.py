@@ -1,8 +1,8 @@
 """Charts over time of one run (and of two runs side by side).
 
-Each function reads a `History` snapshot and returns one chart, drawn by `render`: SVG text
-(`svg.line_chart`, the default) or an ECharts option for the page (`echarts.line_option`).
-None computes a payoff: the values are what the model recorded.
+Each function reads a `History` snapshot, describes one `LineChart` and returns it drawn by
+`render`: SVG text (`svg.line_chart`, the default) or an ECharts option for the page
+(`echarts.line_option`). None computes a payoff: the values are what the model recorded.
 """
 
 from __future__ import annotations
@@ -14,34 +14,36 @@ import numpy as np
 
 from pausegame.sim.engine import OPEN_SOURCE
 from pausegame.viz.session import History
-from pausegame.viz.svg import Guide, Series, colour, line_chart
+from pausegame.viz.svg import Guide, LineChart, Series, colour, line_chart
 
 Chart = Any  # an SVG string (svg.line_chart) or an ECharts option (echarts.line_option)
-Render = Callable[..., Chart]
+Render = Callable[[LineChart], Chart]
 RACE_COLOUR = "#e4572e"
 PAUSE_COLOUR = "#2e86ab"
 POOL_COLOUR = "#444444"
 
 
+def _over_time(h: History, render: Render, title: str, series: list[Series], **how: Any) -> Chart:
+    """A chart of `h`'s months, its time axis running to the scenario's last month."""
+    return render(LineChart(title, h.step, series, h.horizon, **how))
+
+
+def _each(names: tuple[str, ...], values: np.ndarray, first: int = 0, dash: str = "") -> list:
+    """One series per actor: column `i` of `values`, coloured as actor `first + i`."""
+    return [Series(n, values[:, i], colour(first + i), dash) for i, n in enumerate(names)]
+
+
 def coalition_chart(h: History, render: Render = line_chart) -> Chart:
     """How many labs pause and how many states are in the treaty, month by month."""
-    return render(
+    labs = Series("labs pausing", h.labs_pausing.astype(float), PAUSE_COLOUR, steps=True, width=2.2)
+    states = Series(
+        "states in treaty", h.states_in_treaty.astype(float), "#6a4c93", "5 3", 2.2, steps=True
+    )
+    return _over_time(
+        h,
+        render,
         "Pause coalition",
-        h.step,
-        [
-            Series(
-                "labs pausing", h.labs_pausing.astype(float), PAUSE_COLOUR, steps=True, width=2.2
-            ),
-            Series(
-                "states in treaty",
-                h.states_in_treaty.astype(float),
-                "#6a4c93",
-                dash="5 3",
-                steps=True,
-                width=2.2,
-            ),
-        ],
-        x_max=h.horizon,
+        [labs, states],
         y_label="members",
         floor=0.0,
         ceiling=max(len(h.lab_names), len(h.state_names)) + 0.3,
@@ -52,18 +54,17 @@ def coalition_chart(h: History, render: Render = line_chart) -> Chart:
 
 def capability_chart(h: History, render: Render = line_chart) -> Chart:
     """Each lab's capability and the open-source pool's, against the self-improvement threshold."""
-    series = [Series(name, h.capability[:, i], colour(i)) for i, name in enumerate(h.lab_names)]
+    series = _each(h.lab_names, h.capability)
     series.append(Series(OPEN_SOURCE, h.open_source, POOL_COLOUR, dash="6 3", width=2.4))
     positive = h.capability[h.capability > 0]
-    floor = float(positive.min()) / 1.4 if positive.size else None
-    return render(
+    return _over_time(
+        h,
+        render,
         "Capability",
-        h.step,
         series,
-        x_max=h.horizon,
         y_label="capability (log)",
         log=True,
-        floor=floor,
+        floor=float(positive.min()) / 1.4 if positive.size else None,
         guides=[Guide(h.threshold, "self-improvement threshold")],
         name="capability",
     )
@@ -71,11 +72,12 @@ def capability_chart(h: History, render: Render = line_chart) -> Chart:
 
 def catastrophe_step_chart(h: History, render: Render = line_chart) -> Chart:
     """The catastrophe probability of each month."""
-    return render(
+    series = [Series("per month", h.catastrophe_probability, RACE_COLOUR, width=2.0)]
+    return _over_time(
+        h,
+        render,
         "Catastrophe probability per month",
-        h.step,
-        [Series("per month", h.catastrophe_probability, RACE_COLOUR, width=2.0)],
-        x_max=h.horizon,
+        series,
         y_label="probability",
         floor=0.0,
         name="catastrophe-step",
@@ -84,11 +86,11 @@ def catastrophe_step_chart(h: History, render: Render = line_chart) -> Chart:
 
 def catastrophe_cumulative_chart(h: History, render: Render = line_chart) -> Chart:
     """The probability that a catastrophe has happened by each month (in expectation)."""
-    return render(
+    return _over_time(
+        h,
+        render,
         "Cumulative catastrophe probability",
-        h.step,
         [Series("cumulative", h.cumulative_probability, "#9d0208", width=2.2)],
-        x_max=h.horizon,
         y_label="probability",
         floor=0.0,
         ceiling=max(0.05, float(h.cumulative_probability.max()) * 1.1),
@@ -98,43 +100,29 @@ def catastrophe_cumulative_chart(h: History, render: Render = line_chart) -> Cha
 
 def lab_payoff_chart(h: History, render: Render = line_chart) -> Chart:
     """Each lab's cumulative payoff ($B) as the model paid it."""
-    series = [Series(name, h.lab_payoff[:, i], colour(i)) for i, name in enumerate(h.lab_names)]
-    return render(
-        "Lab payoffs (cumulative)",
-        h.step,
-        series,
-        x_max=h.horizon,
-        y_label="$B",
-        name="lab-payoffs",
+    series = _each(h.lab_names, h.lab_payoff)
+    return _over_time(
+        h, render, "Lab payoffs (cumulative)", series, y_label="$B", name="lab-payoffs"
     )
 
 
 def state_payoff_chart(h: History, render: Render = line_chart) -> Chart:
     """Each state's cumulative payoff ($B) as the model paid it."""
-    offset = len(h.lab_names)
-    series = [
-        Series(name, h.state_payoff[:, k], colour(offset + k), dash="5 2")
-        for k, name in enumerate(h.state_names)
-    ]
-    return render(
-        "State payoffs (cumulative)",
-        h.step,
-        series,
-        x_max=h.horizon,
-        y_label="$B",
-        name="state-payoffs",
+    series = _each(h.state_names, h.state_payoff, len(h.lab_names), "5 2")
+    return _over_time(
+        h, render, "State payoffs (cumulative)", series, y_label="$B", name="state-payoffs"
     )
 
 
 def hazard_chart(h: History, render: Render = line_chart) -> Chart:
     """Per-month hazard stacked by source: each lab and the open-source pool on top."""
-    series = [Series(name, h.hazard[:, i], colour(i)) for i, name in enumerate(h.lab_names)]
+    series = _each(h.lab_names, h.hazard)
     series.append(Series(OPEN_SOURCE, h.hazard[:, -1], POOL_COLOUR))
-    return render(
+    return _over_time(
+        h,
+        render,
         "Hazard by source (stacked)",
-        h.step,
         series,
-        x_max=h.horizon,
         y_label="hazard per month",
         floor=0.0,
         stacked=True,
@@ -157,19 +145,15 @@ def run_charts(h: History, render: Render = line_chart) -> dict[str, Chart]:
 
 def compare_coalition_chart(a: History, b: History, render: Render = line_chart) -> Chart:
     """Coalition sizes of the pinned run A (dashed) and the current run B (solid)."""
-    x, ya, yb = _aligned(a, b, lambda h: np.stack([h.labs_pausing, h.states_in_treaty], 1))
-    series = [
-        Series("A: labs pausing", ya[:, 0], PAUSE_COLOUR, dash="6 3", steps=True),
-        Series("A: states in treaty", ya[:, 1], "#6a4c93", dash="6 3", steps=True),
-        Series("B: labs pausing", yb[:, 0], PAUSE_COLOUR, steps=True, width=2.2),
-        Series("B: states in treaty", yb[:, 1], "#6a4c93", steps=True, width=2.2),
-    ]
     ceiling = max(len(a.lab_names), len(a.state_names), len(b.lab_names), len(b.state_names))
-    return render(
+    return _a_and_b(
+        a,
+        b,
+        render,
         "Coalition: A dashed, B solid",
-        x,
-        series,
-        x_max=max(a.horizon, b.horizon),
+        lambda h: np.stack([h.labs_pausing, h.states_in_treaty], 1),
+        [("labs pausing", PAUSE_COLOUR), ("states in treaty", "#6a4c93")],
+        steps=True,
         y_label="members",
         floor=0.0,
         ceiling=ceiling + 0.3,
@@ -180,28 +164,36 @@ def compare_coalition_chart(a: History, b: History, render: Render = line_chart)
 
 def compare_catastrophe_chart(a: History, b: History, render: Render = line_chart) -> Chart:
     """Cumulative catastrophe probability of run A (dashed) and run B (solid)."""
-    x, ya, yb = _aligned(a, b, lambda h: h.cumulative_probability[:, None])
-    top = np.nanmax(np.concatenate([ya.ravel(), yb.ravel()]))
-    series = [
-        Series("A", ya[:, 0], "#9d0208", dash="6 3"),
-        Series("B", yb[:, 0], "#9d0208", width=2.2),
-    ]
-    return render(
+    top = max(float(a.cumulative_probability.max()), float(b.cumulative_probability.max()))
+    return _a_and_b(
+        a,
+        b,
+        render,
         "Cumulative catastrophe probability: A vs B",
-        x,
-        series,
-        x_max=max(a.horizon, b.horizon),
+        lambda h: h.cumulative_probability[:, None],
+        [("", "#9d0208")],
         y_label="probability",
         floor=0.0,
-        ceiling=max(0.05, float(top) * 1.1),
+        ceiling=max(0.05, top * 1.1),
         name="compare-catastrophe",
     )
 
 
-def _aligned(a: History, b: History, columns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Both runs' columns on one month axis; months a run has not reached are NaN."""
+def _a_and_b(
+    a: History,
+    b: History,
+    render: Render,
+    title: str,
+    columns: Callable[[History], np.ndarray],
+    lines: list[tuple[str, str]],
+    steps: bool = False,
+    **how: Any,
+) -> Chart:
+    """Run A's columns (dashed) and run B's (solid) on one month axis, as NaN where not reached.
+
+    Each run gets one line per (label, colour) of `lines`, its label prefixed "A: " or "B: ".
+    """
     length = max(len(a.step), len(b.step))
-    x = np.arange(length, dtype=float)
 
     def pad(h: History) -> np.ndarray:
         values = np.asarray(columns(h), dtype=float)
@@ -209,4 +201,10 @@ def _aligned(a: History, b: History, columns) -> tuple[np.ndarray, np.ndarray, n
         out[: len(values)] = values
         return out
 
-    return x, pad(a), pad(b)
+    series = [
+        Series(f"{run}: {label}" if label else run, y[:, j], color, dash, width, steps)
+        for run, y, dash, width in (("A", pad(a), "6 3", 1.6), ("B", pad(b), "", 2.2))
+        for j, (label, color) in enumerate(lines)
+    ]
+    x_max = max(a.horizon, b.horizon)
+    return render(LineChart(title, np.arange(length, dtype=float), series, x_max, **how))

@@ -25,6 +25,7 @@ FALSE_ALARM_COLOUR = "#9c27b0"
 VIOLATOR_COLOUR = "#c1121f"
 THRESHOLD_RADIUS = 15.0  # pixels: a node exactly at the threshold fills its dashed ring
 MAX_RADIUS = 2.4 * THRESHOLD_RADIUS  # far past the threshold, nodes stop growing on screen
+RING = 'stroke-width="1" stroke-dasharray="3 2.5"'  # the dashed threshold ring of a node
 
 _STYLE = (
     "<style>"
@@ -74,15 +75,10 @@ def layout(lab_state: np.ndarray, n_states: int) -> Layout:
     # spacing changes, and the labels get the room they need.
     scale = (box_high - box_low) / np.maximum(high - low, 1e-9)
     scale = np.minimum(scale, 1.5 * scale.min())
-    offset = (box_low + box_high) / 2 - scale * (low + high) / 2
-
-    def place(xy: np.ndarray) -> np.ndarray:
-        return offset + scale * xy
-
-    lab_xy = place(lab_xy)
-    state_xy = place(state_xy)
+    offset = (box_low + box_high) / 2 - scale * (low + high) / 2  # where the pool, at 0, goes
+    lab_xy, state_xy = offset + scale * lab_xy, offset + scale * state_xy
     above = lab_xy[:, 1] < state_xy[lab_state, 1] - 1.0 if len(lab_state) else np.zeros(0, bool)
-    return Layout(state_xy=state_xy, lab_xy=lab_xy, pool_xy=place(np.zeros(2)), label_above=above)
+    return Layout(state_xy=state_xy, lab_xy=lab_xy, pool_xy=offset, label_above=above)
 
 
 def node_radius(capability: float, threshold: float) -> float:
@@ -195,9 +191,8 @@ def _lab_node(frame: Frame, i: int, name: str, xy: np.ndarray, label_above: bool
         if violator
         else 'stroke="#222" stroke-width="1"'
     )
-    crossed = capability >= frame.threshold
     status = [("PAUSE" if pausing else "RACE"), f"capability {capability:.3f}"]
-    if crossed:
+    if capability >= frame.threshold:
         status.append("past the self-improvement threshold")
     if violator:
         status.append("VIOLATOR: required to pause, racing")
@@ -206,10 +201,8 @@ def _lab_node(frame: Frame, i: int, name: str, xy: np.ndarray, label_above: bool
         f'<g data-agent="{esc(name)}" data-kind="lab" data-action="{action}"'
         f' data-violator="{int(violator)}" data-capability="{capability:.4f}">'
         f"<title>{esc(name)}: {esc(', '.join(status))}</title>",
-        f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{radius:.1f}" fill="{fill}"'
-        f' fill-opacity="0.9" {stroke}/>',
-        f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{THRESHOLD_RADIUS}" fill="none"'
-        f' stroke="#111" stroke-width="1" stroke-dasharray="3 2.5"/>',
+        _circle(xy, radius, f'fill="{fill}" fill-opacity="0.9" {stroke}'),
+        _circle(xy, THRESHOLD_RADIUS, f'fill="none" stroke="#111" {RING}'),
     ]
     if violator:
         parts.append(
@@ -231,27 +224,27 @@ def _lab_node(frame: Frame, i: int, name: str, xy: np.ndarray, label_above: bool
     return "".join(parts)
 
 
+def _circle(xy: np.ndarray, radius: float, style: str) -> str:
+    return f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{radius:.1f}" {style}/>'
+
+
 def _flash(xy: np.ndarray, radius: float, colour: str, kind: str) -> str:
     """An event ring that bursts out when the step is drawn, then stays for the step."""
-    return (
-        f'<circle class="pg-flash" data-event="{kind}" cx="{xy[0]:.1f}" cy="{xy[1]:.1f}"'
-        f' r="{radius + 6:.1f}" fill="none" stroke="{colour}" stroke-width="4"/>'
-    )
+    style = f'fill="none" stroke="{colour}" stroke-width="4" class="pg-flash" data-event="{kind}"'
+    return _circle(xy, radius + 6, style)
 
 
 def _pool_node(frame: Frame, xy: np.ndarray) -> str:
     radius = node_radius(frame.open_source, frame.threshold)
+    below = xy[1] + max(radius, THRESHOLD_RADIUS)
     return (
         f'<g data-agent="{OPEN_SOURCE}" data-kind="open_source" data-action="race"'
         f' data-capability="{frame.open_source:.4f}"><title>open-source pool: never pauses,'
         f" no safety, capability {frame.open_source:.3f}</title>"
-        f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{radius:.1f}" fill="{POOL_COLOUR}"'
-        f' fill-opacity="0.85" stroke="#000"/>'
-        f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="{THRESHOLD_RADIUS}" fill="none"'
-        f' stroke="#fff" stroke-width="1" stroke-dasharray="3 2.5"/>'
-        f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 12:.1f}"'
-        f' text-anchor="middle" font-size="13.5" font-weight="600">open source</text>'
-        f'<text x="{xy[0]:.1f}" y="{xy[1] + max(radius, THRESHOLD_RADIUS) + 27:.1f}"'
+        + _circle(xy, radius, f'fill="{POOL_COLOUR}" fill-opacity="0.85" stroke="#000"')
+        + _circle(xy, THRESHOLD_RADIUS, f'fill="none" stroke="#fff" {RING}')
+        + f'<text x="{xy[0]:.1f}" y="{below + 12:.1f}" text-anchor="middle" font-size="13.5"'
+        f' font-weight="600">open source</text><text x="{xy[0]:.1f}" y="{below + 27:.1f}"'
         f' text-anchor="middle" font-size="13.5" fill="#666">{number(frame.open_source)}</text></g>'
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pausegame.sim.parameters import PARAMETERS
-from pausegame.viz.session import History
+from pausegame.viz.session import History, RunView
 from pausegame.viz.svg import esc
 
 
@@ -25,19 +25,33 @@ class PinnedRun:
     summary: dict
     finished: bool
 
-
-def _outcome(run: PinnedRun) -> str:
-    words = run.summary["outcome"].replace("_", " ")
-    return words if run.finished else f"{words} so far (month {run.summary['steps_run']})"
-
-
-def _coalition(run: PinnedRun) -> str:
-    members = run.summary["final_coalition"]
-    return ", ".join(members) if members else "nobody pauses"
+    @classmethod
+    def of(cls, view: RunView, summary: dict) -> PinnedRun:
+        """`view` frozen for comparison, with the run's summary taken at the same moment."""
+        scenario = view.scenario
+        return cls(scenario.name, view.seed, scenario.params, view.history, summary, view.finished)
 
 
 def _month(value: int | None) -> str:
     return "never" if value is None else f"month {value}"
+
+
+def _facts(run: PinnedRun) -> list[tuple[str, str]]:
+    """(row label, value) of every row of a run's column in the comparison table."""
+    s = run.summary
+    outcome = s["outcome"].replace("_", " ")
+    shares = s["hazard_share_by_source"]
+    top = max(shares, key=shares.get) if shares else ""
+    return [
+        ("scenario, seed", f"{run.scenario}, seed {run.seed}"),
+        ("outcome", outcome if run.finished else f"{outcome} so far (month {s['steps_run']})"),
+        ("final coalition", ", ".join(s["final_coalition"]) or "nobody pauses"),
+        ("cumulative catastrophe probability", f"{s['cumulative_catastrophe_probability']:.1%}"),
+        ("threshold first crossed", _month(s["first_threshold_step"])),
+        ("catastrophe", _month(s["catastrophe_step"])),
+        ("detections / false alarms", f"{s['detections']} / {s['false_alarms']}"),
+        ("largest hazard source", f"{top} ({shares[top]:.0%})" if top else "-"),
+    ]
 
 
 def parameter_differences(a: Any, b: Any) -> list[tuple[str, str, str]]:
@@ -49,52 +63,20 @@ def parameter_differences(a: Any, b: Any) -> list[tuple[str, str, str]]:
     ]
 
 
+def _rows(rows: list[tuple[str, str, str]]) -> str:
+    return "".join(
+        f"<tr><th>{esc(h)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>" for h, x, y in rows
+    )
+
+
 def compare_html(a: PinnedRun, b: PinnedRun) -> str:
     """A side-by-side table of runs A and B: setup, outcome, coalition, risk, hazard source."""
-
-    def top_source(run: PinnedRun) -> str:
-        shares = run.summary["hazard_share_by_source"]
-        name = max(shares, key=shares.get) if shares else ""
-        return f"{name} ({shares[name]:.0%})" if name else "-"
-
-    rows = [
-        ("scenario, seed", f"{a.scenario}, seed {a.seed}", f"{b.scenario}, seed {b.seed}"),
-        ("outcome", _outcome(a), _outcome(b)),
-        ("final coalition", _coalition(a), _coalition(b)),
-        (
-            "cumulative catastrophe probability",
-            f"{a.summary['cumulative_catastrophe_probability']:.1%}",
-            f"{b.summary['cumulative_catastrophe_probability']:.1%}",
-        ),
-        (
-            "threshold first crossed",
-            _month(a.summary["first_threshold_step"]),
-            _month(b.summary["first_threshold_step"]),
-        ),
-        (
-            "catastrophe",
-            _month(a.summary["catastrophe_step"]),
-            _month(b.summary["catastrophe_step"]),
-        ),
-        (
-            "detections / false alarms",
-            f"{a.summary['detections']} / {a.summary['false_alarms']}",
-            f"{b.summary['detections']} / {b.summary['false_alarms']}",
-        ),
-        ("largest hazard source", top_source(a), top_source(b)),
-    ]
-    differences = parameter_differences(a.params, b.params)
-    body = "".join(
-        f"<tr><th>{esc(label)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>" for label, x, y in rows
-    )
+    facts = [(label, x, y) for (label, x), (_, y) in zip(_facts(a), _facts(b), strict=True)]
     changed = (
-        "".join(
-            f"<tr><th>{esc(name)}</th><td>{esc(x)}</td><td>{esc(y)}</td></tr>"
-            for name, x, y in differences
-        )
+        _rows(parameter_differences(a.params, b.params))
         or '<tr><td colspan="3">same parameters (different seed or scenario only)</td></tr>'
     )
     return (
         '<table class="pg-table pg-compare"><tr><th></th><th>A (pinned)</th><th>B (current)</th>'
-        f'</tr>{body}<tr><th colspan="3">parameters that differ</th></tr>{changed}</table>'
+        f'</tr>{_rows(facts)}<tr><th colspan="3">parameters that differ</th></tr>{changed}</table>'
     )

@@ -107,7 +107,6 @@ def ParameterSlider(
         lambda: slider_scale(parameter, scenario_value), [parameter.name, scenario_value]
     )
     changed = value != scenario_value
-    pending = value != in_force
     marks = " *" if changed else ""
     label = f"{parameter.name} = {value_text(parameter, value)} {parameter.unit}{marks}"
     with (
@@ -119,7 +118,7 @@ def ParameterSlider(
             style={
                 "font-size": "12px",
                 "font-weight": "600" if changed else "400",
-                "color": "#b35900" if pending else "inherit",
+                "color": "#b35900" if value != in_force else "inherit",
             },
         )
 
@@ -135,20 +134,32 @@ def ParameterSlider(
                 NumberField(parameter.name, parameter, value, on_value)
 
 
-def stop_slider(
-    scale: SliderScale, value: float, on_value: Callable[[float], None], css: str, prefix: str = ""
+def index_slider(
+    index: int, count: int, on_index: Callable[[int], None], css: str, **more: object
 ) -> None:
-    """A slider over `scale`'s stops (every key press and drag lands on a stop)."""
+    """A slider over positions 0 to `count - 1` (every key press and drag lands on one)."""
     rv.Slider(
-        v_model=scale.index(value),
-        on_v_model=lambda index: on_value(scale.value(index)),
+        v_model=index,
+        on_v_model=on_index,
         min=0,
-        max=len(scale.values) - 1,
+        max=count - 1,
         step=1,
         dense=True,
         hide_details=True,
-        class_=f"pg-{prefix}slider-{css}",
+        class_=css,
+        **more,
     )
+
+
+def stop_slider(
+    scale: SliderScale, value: float, on_value: Callable[[float], None], css: str, prefix: str = ""
+) -> None:
+    """A slider over `scale`'s stops."""
+
+    def on_index(index: int) -> None:
+        on_value(scale.value(index))
+
+    index_slider(scale.index(value), len(scale.values), on_index, f"pg-{prefix}slider-{css}")
 
 
 @solara.component
@@ -187,41 +198,44 @@ def NumberField(
 
 
 @solara.component
+def LazyPanels(css: str, panels: list[tuple[str, str]], fill: Callable[[int], None]) -> None:
+    """Expandable panels, a (title, class) each; `fill(index)` builds only the open ones.
+
+    Every widget on the page costs time at each animated step, and closed panels would add
+    over a hundred.
+    """
+    open_panels, set_open_panels = solara.use_state([])
+    with rv.ExpansionPanels(
+        multiple=True, accordion=True, class_=css, v_model=open_panels, on_v_model=set_open_panels
+    ):
+        for number, (title, panel_css) in enumerate(panels):
+            with rv.ExpansionPanel(class_=panel_css):
+                rv.ExpansionPanelHeader(children=[title])  # text, never HTML
+                with rv.ExpansionPanelContent():
+                    if number in (open_panels or []):
+                        fill(number)
+
+
+@solara.component
 def ParameterGroups(
     values: dict[str, float],
     scenario_values: dict[str, float],
     in_force: dict[str, float],
     on_value: Callable[[str, float], None],
 ) -> None:
-    """Expandable groups of sliders, one per parameter group, in declaration order.
+    """Expandable groups of sliders, one per parameter group, in declaration order."""
+    groups = [[p for p in PARAMETERS if p.group == group] for group in GROUPS]
+    panels = []
+    for group, members in zip(GROUPS, groups, strict=True):
+        changed = sum(values[p.name] != scenario_values[p.name] for p in members)
+        title = f"{group} ({len(members)})" + (f", {changed} changed" if changed else "")
+        panels.append((title, f"pg-group pg-group-{group.split()[0].lower()}"))
 
-    Only the open groups build their sliders: every widget on the page costs time at each
-    animated step, and closed groups would add over a hundred.
-    """
-    open_groups, set_open_groups = solara.use_state([])
-    with rv.ExpansionPanels(
-        multiple=True,
-        accordion=True,
-        class_="pg-groups",
-        v_model=open_groups,
-        on_v_model=set_open_groups,
-    ):
-        for number, group in enumerate(GROUPS):
-            members = [p for p in PARAMETERS if p.group == group]
-            changed = sum(values[p.name] != scenario_values[p.name] for p in members)
-            title = f"{group} ({len(members)})" + (f", {changed} changed" if changed else "")
-            with rv.ExpansionPanel(class_=f"pg-group pg-group-{group.split()[0].lower()}"):
-                rv.ExpansionPanelHeader(children=[title])
-                with rv.ExpansionPanelContent():
-                    if number in (open_groups or []):
-                        for p in members:
-                            ParameterSlider(
-                                p,
-                                values[p.name],
-                                scenario_values[p.name],
-                                in_force[p.name],
-                                on_value,
-                            )
+    def fill(number: int) -> None:
+        for p in groups[number]:
+            ParameterSlider(p, values[p.name], scenario_values[p.name], in_force[p.name], on_value)
+
+    LazyPanels("pg-groups", panels, fill)
 
 
 @solara.component
@@ -252,9 +266,8 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
         set_error("")  # the message was about the last name tried, not this one
 
     def choose(name: object) -> None:
-        if name == current:
-            return
-        attempt(lambda: guard.open_offered(name, folder))
+        if name != current:
+            attempt(lambda: guard.open_offered(name, folder))
 
     def upload(file: dict) -> None:
         handle = file.get("file_obj")

@@ -18,8 +18,7 @@ def decision_bars_svg(explanation: dict, width: int = 460) -> str:
     """An SVG of the terms of `explanation` (the dict `explain_decider` returns)."""
     first, second = explanation["options"]
     rows = [*explanation["terms"], {"term": "total", **explanation["total"]}]
-    scale = max((abs(row[option]) for row in rows for option in (first, second)), default=0.0)
-    scale = scale or 1.0
+    scale = max((abs(row[option]) for row in rows for option in (first, second)), default=0) or 1.0
     plot = width - LABEL - 70
     zero = LABEL + plot / 2
     parts = []

@@ -1,7 +1,7 @@
 """Charts over time as ECharts options, drawn in the page by Solara's `FigureEcharts`.
 
-`line_option` takes the same arguments as `svg.line_chart`, so `charts` builds either from
-one description: ECharts in the page (tooltips, legend toggles, offline from the installed
+`line_option` draws the same `svg.LineChart` as `svg.line_chart`, so `charts` describes each
+chart once: ECharts in the page (tooltips, legend toggles, offline from the installed
 `solara-assets`), SVG where a static picture is wanted. Series names come from user files
 and ECharts renders them as text.
 """
@@ -9,7 +9,6 @@ and ECharts renders them as text.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ import solara
 import traitlets
 from solara.components.echarts import EchartsWidget
 
-from pausegame.viz.svg import Guide, Series
+from pausegame.viz.svg import LineChart
 
 FONT = {"fontSize": 12}
 _UPDATE = "this.chart.setOption(this.option, true);\n    },"
@@ -46,9 +45,12 @@ class GuardedEcharts(EchartsWidget):
 
 
 @solara.component
-def Figure(option: dict, attributes: dict) -> None:
-    """One responsive ECharts figure."""
-    GuardedEcharts.element(option=option, attributes=attributes, responsive=True)
+def ChartGrid(options: dict, css_class: str) -> None:
+    """Responsive ECharts figures in a grid, one per option by name (tooltips on hover)."""
+    with solara.Div(classes=["pg-charts", css_class]):
+        for name, option in options.items():
+            attributes = {"style": "height: 250px", "class": f"pg-echart pg-echart-{name}"}
+            GuardedEcharts.element(option=option, attributes=attributes, responsive=True)
 
 
 def _values(y: np.ndarray) -> list[float | None]:
@@ -56,27 +58,11 @@ def _values(y: np.ndarray) -> list[float | None]:
     return [None if not math.isfinite(v) else round(float(v), 6) for v in np.asarray(y, float)]
 
 
-def line_option(
-    title: str,
-    x: np.ndarray,
-    series: Sequence[Series],
-    *,
-    x_max: float,
-    y_label: str = "",
-    guides: Sequence[Guide] = (),
-    log: bool = False,
-    floor: float | None = None,
-    ceiling: float | None = None,
-    stacked: bool = False,
-    integer: bool = False,
-    name: str = "",
-    width: int = 460,
-    height: int = 210,
-) -> dict:
-    """An ECharts option for a line chart of `series` over months `x`."""
-    months = [int(v) for v in np.asarray(x)]
+def line_option(chart: LineChart) -> dict:
+    """`chart` as an ECharts option (its width and height are the page's to choose)."""
+    months = [int(v) for v in np.asarray(chart.x)]
     lines = []
-    for s in series:
+    for s in chart.series:
         line: dict = {
             "name": s.label,
             "type": "line",
@@ -92,41 +78,41 @@ def line_option(
         }
         if s.steps:
             line["step"] = "end"
-        if stacked:
+        if chart.stacked:
             line.update(stack="total", areaStyle={"color": s.color, "opacity": 0.75})
         lines.append(line)
-    if guides and lines:
+    if chart.guides and lines:
         lines[0]["markLine"] = {
             "silent": False,
             "symbol": "none",
             "label": {"formatter": "{b}", "position": "insideEndTop", **FONT},
             "data": [
                 {"name": g.label, "yAxis": g.y, "lineStyle": {"color": g.color, "type": "dotted"}}
-                for g in guides
+                for g in chart.guides
             ],
         }
     y_axis: dict = {
-        "type": "log" if log else "value",
-        "name": y_label,
+        "type": "log" if chart.log else "value",
+        "name": chart.y_label,
         "nameTextStyle": FONT,
         "axisLabel": FONT,
-        "scale": floor is None,
+        "scale": chart.floor is None,
     }
-    if floor is not None:
-        y_axis["min"] = floor
-    if ceiling is not None:
-        y_axis["max"] = ceiling
-    if integer:
+    if chart.floor is not None:
+        y_axis["min"] = chart.floor
+    if chart.ceiling is not None:
+        y_axis["max"] = chart.ceiling
+    if chart.integer:
         y_axis["minInterval"] = 1
     return {
-        "title": {"text": title, "textStyle": {"fontSize": 13}, "left": 4},
+        "title": {"text": chart.title, "textStyle": {"fontSize": 13}, "left": 4},
         "tooltip": {"trigger": "axis", "textStyle": FONT},
         "legend": {"type": "scroll", "top": 22, "textStyle": FONT},
         "grid": {"left": 56, "right": 18, "top": 62, "bottom": 34},
         "xAxis": {
             "type": "value",
             "min": int(months[0]) if months else 0,
-            "max": max(float(x_max), 1.0),
+            "max": max(float(chart.x_max), 1.0),
             "name": "month",
             "nameLocation": "middle",
             "nameGap": 22,
@@ -135,6 +121,6 @@ def line_option(
         },
         "yAxis": y_axis,
         "series": lines,
-        "pgName": name,  # ignored by ECharts; lets tests find a chart
+        "pgName": chart.name,  # ignored by ECharts; lets tests find a chart
         "pgPoints": len(months),
     }

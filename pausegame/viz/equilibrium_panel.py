@@ -56,12 +56,11 @@ def lab_game_report(position: Position) -> LabGameReport | None:
     tol = treaty.tolerance(game.payoffs)
     current = tuple(int(a) for a in where.pausing)
     gains = games.deviation_gains(game.payoffs)[(slice(None), *current)]
-    binding = bool(kernel.treaty_binding(where.members, params))
     return LabGameReport(
         step=where.step,
         lab_names=structure.lab_names,
         members=tuple(n for n, m in zip(structure.state_names, where.members, strict=True) if m),
-        binding=binding,
+        binding=bool(kernel.treaty_binding(where.members, params)),
         horizon=int(params.lookahead),
         discount=float(params.discount),
         equilibria=tuple(games.pure_equilibria(game.payoffs, tol)),

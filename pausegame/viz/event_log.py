@@ -9,33 +9,23 @@ from pausegame.sim.engine import Event
 from pausegame.sim.parameters import PARAMETERS
 from pausegame.viz.svg import esc
 
-KIND_COLOURS = {
-    "pause": "#2e86ab",
-    "join": "#2e86ab",
-    "race": "#e4572e",
-    "leave": "#e4572e",
-    "violation detected": "#b07d00",
-    "false alarm": "#9c27b0",
-    "threshold crossed": "#d62728",
-    "sputnik moment": "#6a4c93",
-    "catastrophe": "#9d0208",
-}
-SENTENCES = {
-    "pause": "{agent} pauses",
-    "race": "{agent} races again",
-    "join": "{agent} joins the treaty",
-    "leave": "{agent} leaves the treaty",
-    "violation detected": "{agent} caught racing against the treaty",
-    "false alarm": "false alarm: {agent} wrongly found in violation",
-    "threshold crossed": "{agent} crosses the self-improvement threshold",
-    "sputnik moment": "Sputnik moment: the crossing is seen",
-    "catastrophe": "CATASTROPHE (largest hazard: {agent})",
+EVENTS = {  # kind: (the event in words, its colour in the log)
+    "pause": ("{agent} pauses", "#2e86ab"),
+    "race": ("{agent} races again", "#e4572e"),
+    "join": ("{agent} joins the treaty", "#2e86ab"),
+    "leave": ("{agent} leaves the treaty", "#e4572e"),
+    "violation detected": ("{agent} caught racing against the treaty", "#b07d00"),
+    "false alarm": ("false alarm: {agent} wrongly found in violation", "#9c27b0"),
+    "threshold crossed": ("{agent} crosses the self-improvement threshold", "#d62728"),
+    "sputnik moment": ("Sputnik moment: the crossing is seen", "#6a4c93"),
+    "catastrophe": ("CATASTROPHE (largest hazard: {agent})", "#9d0208"),
 }
 
 
 def sentence(event: Event) -> str:
     """One event in words, e.g. 'US joins the treaty (trigger punishment)'."""
-    text = SENTENCES.get(event.kind, "{agent}: " + event.kind).format(agent=event.agent)
+    words, _ = EVENTS.get(event.kind, ("{agent}: " + event.kind, ""))
+    text = words.format(agent=event.agent)
     return f"{text} ({event.detail})" if event.detail else text
 
 
@@ -45,7 +35,7 @@ def event_log_html(events: Sequence[Event], limit: int = 400) -> str:
         return '<div class="pg-events" data-count="0"><i>Nothing has happened yet.</i></div>'
     rows = []
     for event in reversed(events[-limit:]):
-        colour = KIND_COLOURS.get(event.kind, "#333")
+        colour = EVENTS.get(event.kind, ("", "#333"))[1]
         rows.append(
             f'<tr><td style="color:#666;text-align:right;padding-right:8px">{event.step}</td>'
             f'<td style="color:{colour}">{esc(sentence(event))}</td></tr>'

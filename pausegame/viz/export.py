@@ -93,12 +93,8 @@ def records_zip(result: RunResult, fmt: str) -> bytes:
 
 def figure_bytes(result: RunResult, threshold: float, fmt: str) -> bytes:
     """The run's three-panel figure (as `pausegame run --plot` draws it) as PNG or SVG."""
-    import matplotlib.pyplot as plt
+    from pausegame.viz.plots import plot_run
 
-    from pausegame.viz.plots import run_figure
-
-    figure = run_figure(result, threshold)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=110)
-    plt.close(figure)
+    plot_run(result, threshold, buffer, fmt)
     return buffer.getvalue()

@@ -30,19 +30,17 @@ def ExportPanel(run: LiveRun, month: int) -> None:
     def figure(fmt: str):
         return lambda: export.figure_bytes(run.result(), run.scenario.params.rsi_threshold, fmt)
 
+    downloads = [  # (contents, file name, label)
+        (summary, f"{stem}-seed{seed}-month{month}.json", "Run (.json)"),
+        (records("csv"), f"{stem}-records-csv.zip", "Records (CSV)"),
+        (records("parquet"), f"{stem}-records-parquet.zip", "Records (Parquet)"),
+        (figure("png"), f"{stem}.png", "Plot (PNG)"),
+        (figure("svg"), f"{stem}.svg", "Plot (SVG)"),
+    ]
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}, classes=["pg-export"]):
         solara.FileDownload(toml, filename=name, label="Scenario (.toml)", mime_type="text/plain")
-        solara.FileDownload(
-            summary, filename=f"{stem}-seed{seed}-month{month}.json", label="Run (.json)"
-        )
-        solara.FileDownload(
-            records("csv"), filename=f"{stem}-records-csv.zip", label="Records (CSV)"
-        )
-        solara.FileDownload(
-            records("parquet"), filename=f"{stem}-records-parquet.zip", label="Records (Parquet)"
-        )
-        solara.FileDownload(figure("png"), filename=f"{stem}.png", label="Plot (PNG)")
-        solara.FileDownload(figure("svg"), filename=f"{stem}.svg", label="Plot (SVG)")
+        for contents, filename, label in downloads:
+            solara.FileDownload(contents, filename=filename, label=label)
     solara.Text(
         f"Reproduce this run: pausegame run --scenario {name} --seed {seed} --steps {month} --json",
         classes=["pg-reproduce"],

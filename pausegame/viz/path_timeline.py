@@ -19,10 +19,13 @@ LABEL_WIDTH = 150
 ROW_HEIGHT = 18
 
 
-def _cell(x: float, y: float, width: float, fill: str, title: str) -> str:
+def _bar(x: float, row: int, width: float, share: float, fill: str, title: str) -> str:
+    """A bar of `row` rising from its bottom, a `share` of the row's height (1: a full cell)."""
+    height = (ROW_HEIGHT - 4) * share
     return (
-        f'<rect x="{x:.1f}" y="{y}" width="{max(width, 0.5):.1f}" height="{ROW_HEIGHT - 4}" '
-        f'fill="{fill}"><title>{esc(title)}</title></rect>'
+        f'<rect x="{x:.1f}" y="{(row + 1) * ROW_HEIGHT - 2 - height:.1f}" '
+        f'width="{max(width, 0.5):.1f}" height="{height:.1f}" fill="{fill}">'
+        f"<title>{esc(title)}</title></rect>"
     )
 
 
@@ -52,41 +55,16 @@ def path_timeline_svg(
     sputnik = None
     for previous, month in zip([None, *months[:-1]], months, strict=True):
         x = LABEL_WIDTH + (month["step"] - first) * column
-        step = f"month {month['step']}"
-        stable = month["global_pause_stable"]
-        at_eq = month["at_lab_equilibrium"]
-        parts.append(
-            _cell(
-                x,
-                2,
-                column,
-                YES if stable else NO,
-                f"{step}: global pause stable {'yes' if stable else 'no'}",
-            )
-        )
-        parts.append(
-            _cell(
-                x,
-                ROW_HEIGHT + 2,
-                column,
-                YES if at_eq else NO,
-                f"{step}: at a lab equilibrium {'yes' if at_eq else 'no'}",
-            )
-        )
-        count = len(month["stable_treaties"])
-        bar = (ROW_HEIGHT - 4) * count / most
-        parts.append(
-            f'<rect x="{x:.1f}" y="{2 * ROW_HEIGHT + ROW_HEIGHT - 2 - bar:.1f}" '
-            f'width="{max(column, 0.5):.1f}" height="{bar:.1f}" fill="#7a7a7a">'
-            f"<title>{esc(f'{step}: {count} stable treaties')}</title></rect>"
-        )
-        regret = month["current_regret"]
-        bar = (ROW_HEIGHT - 4) * regret / worst
-        parts.append(
-            f'<rect x="{x:.1f}" y="{3 * ROW_HEIGHT + ROW_HEIGHT - 2 - bar:.1f}" '
-            f'width="{max(column, 0.5):.1f}" height="{bar:.1f}" fill="#d9822b">'
-            f"<title>{esc(f'{step}: regret {number(regret)} $B')}</title></rect>"
-        )
+        stable, at_eq = month["global_pause_stable"], month["at_lab_equilibrium"]
+        count, regret = len(month["stable_treaties"]), month["current_regret"]
+        cells = [
+            (1, YES if stable else NO, f"global pause stable {'yes' if stable else 'no'}"),
+            (1, YES if at_eq else NO, f"at a lab equilibrium {'yes' if at_eq else 'no'}"),
+            (count / most, "#7a7a7a", f"{count} stable treaties"),
+            (regret / worst, "#d9822b", f"regret {number(regret)} $B"),
+        ]
+        for row, (share, fill, title) in enumerate(cells):
+            parts.append(_bar(x, row, column, share, fill, f"month {month['step']}: {title}"))
         if previous is not None and month["loss_multiplier"] > previous["loss_multiplier"]:
             sputnik = x
     bottom = ROW_HEIGHT * len(ROWS)

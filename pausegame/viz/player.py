@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import solara
+
 from pausegame.viz.session import LiveRun
 
 GATE = threading.Lock()  # one piece of background work at a time, server-wide
@@ -94,8 +96,18 @@ def run_to_end(
     done()
 
 
-def in_background(work: Callable[[], None], name: str) -> threading.Thread:
-    """Start `work` on a daemon thread (a closed tab never keeps the server alive)."""
-    thread = threading.Thread(target=work, name=name, daemon=True)
-    thread.start()
-    return thread
+def use_thread(work: Callable[[threading.Event], None] | None, name: str, on: list) -> None:
+    """Run `work(stop)` on a daemon thread whenever `on` changes (None: nothing to run).
+
+    `stop` is set when `on` changes again or the page goes; a closed tab never keeps the
+    server alive.
+    """
+
+    def start() -> Callable[[], None] | None:
+        if work is None:
+            return None
+        stop = threading.Event()
+        threading.Thread(target=lambda: work(stop), name=name, daemon=True).start()
+        return stop.set
+
+    solara.use_effect(start, on)

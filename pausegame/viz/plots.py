@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import matplotlib
 import matplotlib.ticker
@@ -47,8 +48,10 @@ def run_figure(result: RunResult, threshold: float) -> plt.Figure:
     return figure
 
 
-def plot_run(result: RunResult, threshold: float, path: Path) -> None:
-    """Save `run_figure` to `path`."""
+def plot_run(
+    result: RunResult, threshold: float, path: Path | BinaryIO, fmt: str | None = None
+) -> None:
+    """Save `run_figure` to `path` (a file or a buffer), as `fmt` or as its suffix says."""
     figure = run_figure(result, threshold)
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, format=fmt, dpi=110)
     plt.close(figure)

@@ -22,6 +22,7 @@ from pausegame.viz.guard import SCENARIO_DIR_ENV
 APP_MODULE = "pausegame.viz.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+FLAGS = ("--production", "--no-open", "--no-check-version", "--log-level", "warning")
 
 # Solara settings read from the environment (pydantic settings with these prefixes), and a
 # warning filter: Solara warns about cookies on every plain-http address but "localhost".
@@ -55,20 +56,7 @@ def solara_executable() -> str:
 
 def command(host: str, port: int) -> list[str]:
     """The `solara run` command line: production mode, no browser, no version check."""
-    return [
-        solara_executable(),
-        "run",
-        APP_MODULE,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--production",
-        "--no-open",
-        "--no-check-version",
-        "--log-level",
-        "warning",
-    ]
+    return [solara_executable(), "run", APP_MODULE, "--host", host, "--port", str(port), *FLAGS]
 
 
 # A closed tab's session is kept this long for a reconnect, then released (Solara keeps it

@@ -112,7 +112,6 @@ def history(model: PauseModel, scenario: Scenario) -> History:
     rows, n_labs, n_states = int(model.steps) + 1, model.structure.n_labs, model.structure.n_states
     steps = {name: column[:rows, 0] for name, column in recorder.steps.items()}
     agents = {name: column[:rows, 0] for name, column in recorder.agents.items()}
-    hazard = agents["hazard"]
     return History(
         lab_names=model.structure.lab_names,
         state_names=model.structure.state_names,
@@ -127,7 +126,7 @@ def history(model: PauseModel, scenario: Scenario) -> History:
         cumulative_probability=steps["cumulative_catastrophe_probability"].copy(),
         lab_payoff=agents["total_payoff"][:, :n_labs].copy(),
         state_payoff=agents["total_payoff"][:, n_labs : n_labs + n_states].copy(),
-        hazard=np.concatenate([hazard[:, :n_labs], hazard[:, -1:]], axis=1),
+        hazard=np.concatenate([agents["hazard"][:, :n_labs], agents["hazard"][:, -1:]], axis=1),
     )
 
 

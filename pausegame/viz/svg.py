@@ -128,6 +128,30 @@ class PlotArea:
         return self.top + (1.0 - np.clip(share, -0.02, 1.02)) * self.height
 
 
+@dataclass(frozen=True)
+class LineChart:
+    """One line chart of `series` over months `x`, drawn as SVG (`line_chart`) or ECharts.
+
+    The time axis runs to `x_max` from the first step, so the frame stays put as a run grows;
+    `integer` puts y ticks on whole numbers only; `name` lets tests find the chart.
+    """
+
+    title: str
+    x: np.ndarray
+    series: Sequence[Series]
+    x_max: float
+    y_label: str = ""
+    guides: Sequence[Guide] = ()
+    log: bool = False
+    floor: float | None = None
+    ceiling: float | None = None
+    stacked: bool = False
+    integer: bool = False
+    name: str = ""
+    width: int = 460
+    height: int = 210
+
+
 def _points(xs: np.ndarray, ys: np.ndarray) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
 
@@ -136,9 +160,7 @@ def _step_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertices of a step-after line through (x, y)."""
     if len(x) < 2:
         return x, y
-    xs = np.repeat(x, 2)[1:]
-    ys = np.repeat(y, 2)[:-1]
-    return xs, ys
+    return np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1]
 
 
 def value_range(
@@ -166,58 +188,39 @@ def value_range(
     return low, max(high, low + 1e-9)
 
 
-def line_chart(
-    title: str,
-    x: np.ndarray,
-    series: Sequence[Series],
-    *,
-    x_max: float,
-    y_label: str = "",
-    guides: Sequence[Guide] = (),
-    log: bool = False,
-    floor: float | None = None,
-    ceiling: float | None = None,
-    stacked: bool = False,
-    integer: bool = False,
-    name: str = "",
-    width: int = 460,
-    height: int = 210,
-) -> str:
-    """An SVG line chart of `series` over `x` (months); `stacked` fills areas on one another.
-
-    `integer` puts y ticks on whole numbers only.
-    The time axis runs to `x_max` from the first step, so the frame stays put as a run grows.
-    """
-    x = np.asarray(x, dtype=float)
-    shown = list(series)
-    if stacked:
+def line_chart(chart: LineChart) -> str:
+    """`chart` as SVG text; a stacked chart fills areas on one another."""
+    x, width, height = np.asarray(chart.x, dtype=float), chart.width, chart.height
+    shown = list(chart.series)
+    if chart.stacked:
         tops = np.cumsum([s.y for s in shown], axis=0) if shown else np.zeros((0, len(x)))
-        shown = [Series(s.label, tops[i], s.color, s.dash, s.width) for i, s in enumerate(series)]
+        shown = [Series(s.label, tops[i], s.color, s.dash, s.width) for i, s in enumerate(shown)]
     legend, legend_height = _legend(
-        shown + [Series(g.label, np.zeros(0), g.color, "4 3") for g in guides], width
+        shown + [Series(g.label, np.zeros(0), g.color, "4 3") for g in chart.guides], width
     )
-    low, high = value_range(shown, guides, log, floor, ceiling)
+    low, high = value_range(shown, chart.guides, chart.log, chart.floor, chart.ceiling)
     area = PlotArea(
         left=52,
         top=24,
         width=width - 64,
         height=height - 58,
-        x_max=x_max,
+        x_max=chart.x_max,
         y_low=low,
         y_high=high,
-        log=log,
-        integer=integer,
+        log=chart.log,
+        integer=chart.integer,
     )
+    title = esc(chart.title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend_height}"'
-        f' width="100%" style="max-width:{width}px;{FONT}" data-chart="{esc(name)}"'
-        f' data-points="{len(x)}" role="img" aria-label="{esc(title)}">',
-        f'<text x="{area.left}" y="15" font-size="13" font-weight="600">{esc(title)}</text>',
-        _axes(area, y_label),
+        f' width="100%" style="max-width:{width}px;{FONT}" data-chart="{esc(chart.name)}"'
+        f' data-points="{len(x)}" role="img" aria-label="{title}">',
+        f'<text x="{area.left}" y="15" font-size="13" font-weight="600">{title}</text>',
+        _axes(area, chart.y_label),
     ]
-    if stacked:
+    if chart.stacked:
         parts.append(_areas(area, x, shown))
-    for guide in guides:
+    for guide in chart.guides:
         y = float(area.y(guide.y))
         parts.append(
             f'<line x1="{area.left}" x2="{area.left + area.width}" y1="{y:.1f}" y2="{y:.1f}"'

@@ -20,10 +20,9 @@ from pausegame.sim.parameters import PARAMETERS
 from pausegame.sim.scenario import Scenario
 from pausegame.viz import charts, coalition_view, echarts, guard
 from pausegame.viz.actor_panel import actor_value
-from pausegame.viz.compare_panel import PinnedRun
 from pausegame.viz.equilibrium_panel import LabGameReport, lab_game_html
 from pausegame.viz.event_log import event_log_html, parameters_text
-from pausegame.viz.session import LiveRun, RunView
+from pausegame.viz.session import RunView
 from pausegame.viz.svg import esc
 
 
@@ -98,21 +97,17 @@ def overrides_of(values: dict[str, float], scenario: Scenario) -> dict[str, floa
     return {name: v for name, v in values.items() if v != getattr(scenario.params, name)}
 
 
-def actors_waiting(scenario: Scenario, changes: dict) -> dict:
-    """The per-actor changes the running model does not have yet."""
-    waiting = {}
-    for key, value in changes.items():
+def waiting_for_reset(view: RunView, values: dict[str, float], seed: int, actors: dict) -> str:
+    """The slider, per-actor and seed changes the running model does not have yet, in words."""
+    in_force = slider_values(view.scenario.params)
+    changes = [f"{n} {in_force[n]:g} -> {v:g}" for n, v in values.items() if v != in_force[n]]
+    for key, value in actors.items():
         try:
-            if actor_value(scenario, key) != value:
-                waiting[key] = value
+            waiting = actor_value(view.scenario, key) != value
         except (StopIteration, ValueError, AttributeError):
-            waiting[key] = value
-    return waiting
-
-
-def pin(run: LiveRun) -> PinnedRun:
-    """Freeze the current run for comparison: its history and summary at one moment."""
-    view, summary = run.view_with_summary()
-    return PinnedRun(
-        view.scenario.name, view.seed, view.scenario.params, view.history, summary, view.finished
-    )
+            waiting = True
+        if waiting:
+            changes.append(f"{key} -> {value}")
+    if seed != view.seed:
+        changes.append(f"seed {view.seed} -> {seed}")
+    return "Waiting for Reset: " + ", ".join(changes) if changes else ""

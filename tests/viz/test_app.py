@@ -274,3 +274,17 @@ def test_without_a_scenario_folder_there_is_no_path_box(monkeypatch):
     found = render()
     assert not found.find(v.TextField, label="or a file name in the scenario folder").widgets
     assert [w for w in found.find(v.TextField).widgets if "path" in str(w.label)] == []
+
+
+def test_an_opened_actor_panel_builds_its_fields_and_its_rule_waits_for_reset():
+    found = render()
+    lab = load_scenario("article").labs[0].name
+    assert not found.find(v.Slider, class_=f"pg-actor-slider-lab-{lab}-safety").widgets
+    panels = found.find(v.ExpansionPanels, class_="pg-actors").widget
+    panels.v_model = [0]
+    assert found.find(v.Slider, class_=f"pg-actor-slider-lab-{lab}-safety").widget
+    found.find(v.Select, class_=f"pg-actor-rule-lab-{lab}").widget.v_model = "fixed"
+    pending = found.find(v.Html, class_="pg-pending").widget.children[0]
+    assert f"lab.{lab}.rule -> fixed" in pending
+    headers = [h.children[0] for h in found.find(v.ExpansionPanelHeader).widgets]
+    assert f"Lab {lab} (1 changed)" in headers

@@ -9,7 +9,16 @@ import numpy as np
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pausegame.viz.svg import Guide, PlotArea, Series, line_chart, log_ticks, nice_ticks, number
+from pausegame.viz.svg import (
+    Guide,
+    LineChart,
+    PlotArea,
+    Series,
+    line_chart,
+    log_ticks,
+    nice_ticks,
+    number,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -63,15 +72,17 @@ def test_number_labels_are_compact():
 def test_a_chart_is_well_formed_svg_with_one_line_per_series_and_escaped_text():
     x = np.arange(5)
     chart = line_chart(
-        "Risk & <reward>",
-        x,
-        [
-            Series("a<b", np.array([0, 1, 2, 3, 4.0]), "#123456"),
-            Series("c", np.array([4, 3, 2, 1, 0.0]), "#654321", steps=True),
-        ],
-        x_max=10,
-        guides=[Guide(2.5, "threshold")],
-        name="demo",
+        LineChart(
+            "Risk & <reward>",
+            x,
+            [
+                Series("a<b", np.array([0, 1, 2, 3, 4.0]), "#123456"),
+                Series("c", np.array([4, 3, 2, 1, 0.0]), "#654321", steps=True),
+            ],
+            x_max=10,
+            guides=[Guide(2.5, "threshold")],
+            name="demo",
+        )
     )
     root = ET.fromstring(chart)
     assert root.get("data-chart") == "demo"
@@ -88,12 +99,14 @@ def test_a_chart_is_well_formed_svg_with_one_line_per_series_and_escaped_text():
 def test_stacked_areas_sum_the_series():
     x = np.arange(3)
     chart = line_chart(
-        "stack",
-        x,
-        [Series("a", np.ones(3), "#111"), Series("b", np.full(3, 2.0), "#222")],
-        x_max=2,
-        floor=0.0,
-        stacked=True,
+        LineChart(
+            "stack",
+            x,
+            [Series("a", np.ones(3), "#111"), Series("b", np.full(3, 2.0), "#222")],
+            x_max=2,
+            floor=0.0,
+            stacked=True,
+        )
     )
     root = ET.fromstring(chart)
     assert len(root.findall(f".//{SVG}polygon")) == 2
@@ -107,8 +120,7 @@ def test_stacked_areas_sum_the_series():
 
 
 def test_missing_values_are_left_out_of_a_line():
-    chart = line_chart(
-        "gaps", np.arange(4), [Series("a", np.array([1.0, np.nan, 2.0, np.nan]), "#111")], x_max=4
-    )
+    gaps = Series("a", np.array([1.0, np.nan, 2.0, np.nan]), "#111")
+    chart = line_chart(LineChart("gaps", np.arange(4), [gaps], x_max=4))
     points = ET.fromstring(chart).find(f".//{SVG}polyline").get("points").split()
     assert len(points) == 2

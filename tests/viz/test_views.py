@@ -23,7 +23,7 @@ from pausegame.viz.coalition_view import (
     node_radius,
 )
 from pausegame.viz.compare_panel import PinnedRun, compare_html, parameter_differences
-from pausegame.viz.event_log import SENTENCES, event_log_html, parameters_text, sentence
+from pausegame.viz.event_log import EVENTS, event_log_html, parameters_text, sentence
 from pausegame.viz.session import LiveRun
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -191,7 +191,7 @@ def test_comparison_charts_align_runs_of_different_lengths(played):
 
 
 def test_every_event_kind_reads_as_a_sentence():
-    for kind in SENTENCES:
+    for kind in EVENTS:
         text = sentence(Event(3, kind, "Meta", "fine 3 $B"))
         assert "{" not in text and text.endswith("(fine 3 $B)")
     assert sentence(Event(1, "join", "US")) == "US joins the treaty"
