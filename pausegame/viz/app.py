@@ -404,11 +404,11 @@ def Page() -> None:
                 else:
                     current = compare_html(pinned, PinnedRun.of(view, summary))
                     solara.HTML(unsafe_innerHTML=current, classes=["pg-compare"])
-                    a, b, line = pinned.history, view.history, echarts.line_option
+                    a, b = pinned.history, view.history
                     echarts.ChartGrid(
                         {
-                            "compare-coalition": charts.compare_coalition_chart(a, b, line),
-                            "compare-catastrophe": charts.compare_catastrophe_chart(a, b, line),
+                            "compare-coalition": charts.compare_coalition_chart(a, b),
+                            "compare-catastrophe": charts.compare_catastrophe_chart(a, b),
                         },
                         "pg-compare-charts",
                     )

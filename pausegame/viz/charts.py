@@ -1,8 +1,7 @@
 """Charts over time of one run (and of two runs side by side).
 
-Each function reads a `History` snapshot, describes one `LineChart` and returns it drawn by
-`render`: SVG text (`svg.line_chart`, the default) or an ECharts option for the page
-(`echarts.line_option`). None computes a payoff: the values are what the model recorded.
+Each function reads a `History` snapshot, describes one `LineChart` and returns it as the
+page's ECharts option. None computes a payoff: the values are what the model recorded.
 """
 
 from __future__ import annotations
@@ -13,19 +12,19 @@ from typing import Any
 import numpy as np
 
 from pausegame.sim.engine import OPEN_SOURCE
+from pausegame.viz.echarts import Guide, LineChart, Series, line_option
 from pausegame.viz.session import History
-from pausegame.viz.svg import Guide, LineChart, Series, colour, line_chart
+from pausegame.viz.svg import colour
 
-Chart = Any  # an SVG string (svg.line_chart) or an ECharts option (echarts.line_option)
-Render = Callable[[LineChart], Chart]
+Chart = dict  # an ECharts option
 RACE_COLOUR = "#e4572e"
 PAUSE_COLOUR = "#2e86ab"
 POOL_COLOUR = "#444444"
 
 
-def _over_time(h: History, render: Render, title: str, series: list[Series], **how: Any) -> Chart:
+def _over_time(h: History, title: str, series: list[Series], **how: Any) -> Chart:
     """A chart of `h`'s months, its time axis running to the scenario's last month."""
-    return render(LineChart(title, h.step, series, h.horizon, **how))
+    return line_option(LineChart(title, h.step, series, h.horizon, **how))
 
 
 def _each(names: tuple[str, ...], values: np.ndarray, first: int = 0, dash: str = "") -> list:
@@ -33,7 +32,7 @@ def _each(names: tuple[str, ...], values: np.ndarray, first: int = 0, dash: str 
     return [Series(n, values[:, i], colour(first + i), dash) for i, n in enumerate(names)]
 
 
-def coalition_chart(h: History, render: Render = line_chart) -> Chart:
+def coalition_chart(h: History) -> Chart:
     """How many labs pause and how many states are in the treaty, month by month."""
     labs = Series("labs pausing", h.labs_pausing.astype(float), PAUSE_COLOUR, steps=True, width=2.2)
     states = Series(
@@ -41,7 +40,6 @@ def coalition_chart(h: History, render: Render = line_chart) -> Chart:
     )
     return _over_time(
         h,
-        render,
         "Pause coalition",
         [labs, states],
         y_label="members",
@@ -52,14 +50,13 @@ def coalition_chart(h: History, render: Render = line_chart) -> Chart:
     )
 
 
-def capability_chart(h: History, render: Render = line_chart) -> Chart:
+def capability_chart(h: History) -> Chart:
     """Each lab's capability and the open-source pool's, against the self-improvement threshold."""
     series = _each(h.lab_names, h.capability)
     series.append(Series(OPEN_SOURCE, h.open_source, POOL_COLOUR, dash="6 3", width=2.4))
     positive = h.capability[h.capability > 0]
     return _over_time(
         h,
-        render,
         "Capability",
         series,
         y_label="capability (log)",
@@ -70,12 +67,11 @@ def capability_chart(h: History, render: Render = line_chart) -> Chart:
     )
 
 
-def catastrophe_step_chart(h: History, render: Render = line_chart) -> Chart:
+def catastrophe_step_chart(h: History) -> Chart:
     """The catastrophe probability of each month."""
     series = [Series("per month", h.catastrophe_probability, RACE_COLOUR, width=2.0)]
     return _over_time(
         h,
-        render,
         "Catastrophe probability per month",
         series,
         y_label="probability",
@@ -84,11 +80,10 @@ def catastrophe_step_chart(h: History, render: Render = line_chart) -> Chart:
     )
 
 
-def catastrophe_cumulative_chart(h: History, render: Render = line_chart) -> Chart:
+def catastrophe_cumulative_chart(h: History) -> Chart:
     """The probability that a catastrophe has happened by each month (in expectation)."""
     return _over_time(
         h,
-        render,
         "Cumulative catastrophe probability",
         [Series("cumulative", h.cumulative_probability, "#9d0208", width=2.2)],
         y_label="probability",
@@ -98,29 +93,24 @@ def catastrophe_cumulative_chart(h: History, render: Render = line_chart) -> Cha
     )
 
 
-def lab_payoff_chart(h: History, render: Render = line_chart) -> Chart:
+def lab_payoff_chart(h: History) -> Chart:
     """Each lab's cumulative payoff ($B) as the model paid it."""
     series = _each(h.lab_names, h.lab_payoff)
-    return _over_time(
-        h, render, "Lab payoffs (cumulative)", series, y_label="$B", name="lab-payoffs"
-    )
+    return _over_time(h, "Lab payoffs (cumulative)", series, y_label="$B", name="lab-payoffs")
 
 
-def state_payoff_chart(h: History, render: Render = line_chart) -> Chart:
+def state_payoff_chart(h: History) -> Chart:
     """Each state's cumulative payoff ($B) as the model paid it."""
     series = _each(h.state_names, h.state_payoff, len(h.lab_names), "5 2")
-    return _over_time(
-        h, render, "State payoffs (cumulative)", series, y_label="$B", name="state-payoffs"
-    )
+    return _over_time(h, "State payoffs (cumulative)", series, y_label="$B", name="state-payoffs")
 
 
-def hazard_chart(h: History, render: Render = line_chart) -> Chart:
+def hazard_chart(h: History) -> Chart:
     """Per-month hazard stacked by source: each lab and the open-source pool on top."""
     series = _each(h.lab_names, h.hazard)
     series.append(Series(OPEN_SOURCE, h.hazard[:, -1], POOL_COLOUR))
     return _over_time(
         h,
-        render,
         "Hazard by source (stacked)",
         series,
         y_label="hazard per month",
@@ -130,26 +120,25 @@ def hazard_chart(h: History, render: Render = line_chart) -> Chart:
     )
 
 
-def run_charts(h: History, render: Render = line_chart) -> dict[str, Chart]:
+def run_charts(h: History) -> dict[str, Chart]:
     """Every chart of one run, by name, in page order."""
     return {
-        "coalition": coalition_chart(h, render),
-        "capability": capability_chart(h, render),
-        "catastrophe-step": catastrophe_step_chart(h, render),
-        "catastrophe-total": catastrophe_cumulative_chart(h, render),
-        "hazard": hazard_chart(h, render),
-        "lab-payoffs": lab_payoff_chart(h, render),
-        "state-payoffs": state_payoff_chart(h, render),
+        "coalition": coalition_chart(h),
+        "capability": capability_chart(h),
+        "catastrophe-step": catastrophe_step_chart(h),
+        "catastrophe-total": catastrophe_cumulative_chart(h),
+        "hazard": hazard_chart(h),
+        "lab-payoffs": lab_payoff_chart(h),
+        "state-payoffs": state_payoff_chart(h),
     }
 
 
-def compare_coalition_chart(a: History, b: History, render: Render = line_chart) -> Chart:
+def compare_coalition_chart(a: History, b: History) -> Chart:
     """Coalition sizes of the pinned run A (dashed) and the current run B (solid)."""
     ceiling = max(len(a.lab_names), len(a.state_names), len(b.lab_names), len(b.state_names))
     return _a_and_b(
         a,
         b,
-        render,
         "Coalition: A dashed, B solid",
         lambda h: np.stack([h.labs_pausing, h.states_in_treaty], 1),
         [("labs pausing", PAUSE_COLOUR), ("states in treaty", "#6a4c93")],
@@ -162,13 +151,12 @@ def compare_coalition_chart(a: History, b: History, render: Render = line_chart)
     )
 
 
-def compare_catastrophe_chart(a: History, b: History, render: Render = line_chart) -> Chart:
+def compare_catastrophe_chart(a: History, b: History) -> Chart:
     """Cumulative catastrophe probability of run A (dashed) and run B (solid)."""
     top = max(float(a.cumulative_probability.max()), float(b.cumulative_probability.max()))
     return _a_and_b(
         a,
         b,
-        render,
         "Cumulative catastrophe probability: A vs B",
         lambda h: h.cumulative_probability[:, None],
         [("", "#9d0208")],
@@ -182,7 +170,6 @@ def compare_catastrophe_chart(a: History, b: History, render: Render = line_char
 def _a_and_b(
     a: History,
     b: History,
-    render: Render,
     title: str,
     columns: Callable[[History], np.ndarray],
     lines: list[tuple[str, str]],
@@ -207,4 +194,4 @@ def _a_and_b(
         for j, (label, color) in enumerate(lines)
     ]
     x_max = max(a.horizon, b.horizon)
-    return render(LineChart(title, np.arange(length, dtype=float), series, x_max, **how))
+    return line_option(LineChart(title, np.arange(length, dtype=float), series, x_max, **how))

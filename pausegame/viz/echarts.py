@@ -1,22 +1,21 @@
 """Charts over time as ECharts options, drawn in the page by Solara's `FigureEcharts`.
 
-`line_option` draws the same `svg.LineChart` as `svg.line_chart`, so `charts` describes each
-chart once: ECharts in the page (tooltips, legend toggles, offline from the installed
-`solara-assets`), SVG where a static picture is wanted. Series names come from user files
-and ECharts renders them as text.
+`charts` describes each chart once as a `LineChart`; `line_option` draws it for the page
+(tooltips, legend toggles, offline from the installed `solara-assets`). Series names come
+from user files and ECharts renders them as text.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import solara
 import traitlets
 from solara.components.echarts import EchartsWidget
-
-from pausegame.viz.svg import LineChart
 
 FONT = {"fontSize": 12}
 _UPDATE = "this.chart.setOption(this.option, true);\n    },"
@@ -53,9 +52,55 @@ def ChartGrid(options: dict, css_class: str) -> None:
             GuardedEcharts.element(option=option, attributes=attributes, responsive=True)
 
 
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart; `steps` draws a step function (for counts that jump)."""
+
+    label: str
+    y: np.ndarray
+    color: str
+    dash: str = ""
+    width: float = 1.6
+    steps: bool = False
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A labelled horizontal reference line, e.g. the self-improvement threshold."""
+
+    y: float
+    label: str
+    color: str = "#d62728"
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """One line chart of `series` over months `x`, drawn by `line_option`.
+
+    The time axis runs to `x_max` from the first step, so the frame stays put as a run grows;
+    `integer` puts y ticks on whole numbers only; `name` lets tests find the chart.
+    """
+
+    title: str
+    x: np.ndarray
+    series: Sequence[Series]
+    x_max: float
+    y_label: str = ""
+    guides: Sequence[Guide] = ()
+    log: bool = False
+    floor: float | None = None
+    ceiling: float | None = None
+    stacked: bool = False
+    integer: bool = False
+    name: str = ""
+    width: int = 460
+    height: int = 210
+
+
 def _values(y: np.ndarray) -> list[float | None]:
-    """Plain floats for JSON; NaN (months a run has not reached) as gaps."""
-    return [None if not math.isfinite(v) else round(float(v), 6) for v in np.asarray(y, float)]
+    """Plain floats of 6 significant digits for JSON (small hazards keep theirs); NaN and
+    infinities (months a run has not reached) as gaps."""
+    return [float(f"{v:.6g}") if math.isfinite(v) else None for v in np.asarray(y, float)]
 
 
 def line_option(chart: LineChart) -> dict:

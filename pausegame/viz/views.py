@@ -18,7 +18,7 @@ import solara.lab
 
 from pausegame.sim.parameters import PARAMETERS
 from pausegame.sim.scenario import Scenario
-from pausegame.viz import charts, coalition_view, echarts, guard
+from pausegame.viz import charts, coalition_view, guard
 from pausegame.viz.actor_panel import actor_value
 from pausegame.viz.equilibrium_panel import LabGameReport, lab_game_html
 from pausegame.viz.event_log import event_log_html, parameters_text
@@ -47,7 +47,7 @@ def draw(view: RunView, where: coalition_view.Layout, report: LabGameReport | No
     """Build every per-step view of `view` (the redraw an animated step costs)."""
     return Drawn(
         coalition=coalition_view.coalition_svg(view.frame, where),
-        charts=charts.run_charts(view.history, echarts.line_option),
+        charts=charts.run_charts(view.history),
         lab_game=lab_game_html(report),
         events=event_log_html(view.events),
         parameters=esc(parameters_text(view.scenario.params)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -158,33 +159,37 @@ def test_every_chart_draws_the_whole_history(played):
     view = views[-1]
     drawn = charts.run_charts(view.history)
     assert len(drawn) == 7
-    for name, svg in drawn.items():
-        root = ET.fromstring(svg)
-        assert root.get("data-chart") == name
-        assert root.get("data-points") == str(len(view.history.step))
-        assert root.findall(f".//{SVG}polyline")
+    for name, option in drawn.items():
+        json.dumps(option)  # what the page is sent must be plain JSON
+        assert option["pgName"] == name
+        assert option["pgPoints"] == len(view.history.step)
+        for line in option["series"]:
+            assert [month for month, _ in line["data"]] == view.history.step.tolist()
 
 
 def test_chart_lines_follow_the_recorded_values(played):
     _, views = played
     history = views[-1].history
-    root = ET.fromstring(charts.coalition_chart(history))
-    labs_line = root.findall(f".//{SVG}polyline")[0]
-    # a step line has two vertices per month after the first; every other one is the month's
-    ys = np.array([float(p.split(",")[1]) for p in labs_line.get("points").split()][::2])
-    counts = history.labs_pausing
-    assert len(ys) == len(counts)
-    # more labs pausing is drawn higher up (smaller screen y), and equal counts level
-    np.testing.assert_array_equal(np.sign(np.diff(counts)), -np.sign(np.round(np.diff(ys), 6)))
+    labs, states = charts.coalition_chart(history)["series"]
+    assert labs["step"] == "end"  # counts jump from month to month
+    assert [v for _, v in labs["data"]] == history.labs_pausing.tolist()
+    assert [v for _, v in states["data"]] == history.states_in_treaty.tolist()
+    stacked = charts.hazard_chart(history)["series"]
+    assert {line["stack"] for line in stacked} == {"total"}
+    pool = [v for _, v in stacked[-1]["data"]]
+    np.testing.assert_allclose(pool, history.hazard[:, -1], rtol=5e-6, atol=0)  # 6 digits
 
 
-def test_comparison_charts_align_runs_of_different_lengths(played):
+def test_a_month_a_run_has_not_reached_is_a_gap_not_a_number(played):
     _, views = played
     short, long = views[5].history, views[-1].history
-    root = ET.fromstring(charts.compare_catastrophe_chart(short, long))
-    a_line, b_line = root.findall(f".//{SVG}polyline")
-    assert len(a_line.get("points").split()) == len(short.step)
-    assert len(b_line.get("points").split()) == len(long.step)
+    option = charts.compare_catastrophe_chart(short, long)
+    a_line, b_line = option["series"]
+    assert [m for m, _ in a_line["data"]] == list(range(len(long.step)))
+    assert all(v is None for _, v in a_line["data"][len(short.step) :])
+    assert all(v is not None for _, v in b_line["data"])
+    assert a_line["lineStyle"]["type"] == "dashed" and b_line["lineStyle"]["type"] == "solid"
+    json.dumps(option, allow_nan=False)  # NaN would break the page's JSON
 
 
 # ----- event log and parameters ------------------------------------------------------------
