@@ -15,13 +15,12 @@ from collections.abc import Callable
 import solara
 import solara.lab
 
-from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import Scenario, load_scenario
 from pausegame.viz import charts, coalition_view, echarts, guard, player
 from pausegame.viz.actor_panel import ActorPanels, actor_value, with_actor_changes
 from pausegame.viz.compare_panel import PinnedRun, compare_html
-from pausegame.viz.controls import ParameterGroups, ScenarioPicker, index_slider
+from pausegame.viz.controls import NumberField, ParameterGroups, ScenarioPicker, index_slider
 from pausegame.viz.decision_bars import decision_bars_svg
 from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report, treaty_html
 from pausegame.viz.export_panel import ExportPanel
@@ -75,7 +74,6 @@ def Page() -> None:
     base, set_base = solara.use_state(run.scenario)
     values, set_values = solara.use_state(slider_values(run.scenario.params))
     seed, set_seed = solara.use_state(0)
-    seed_error, set_seed_error = solara.use_state("")
     error, set_error = solara.use_state("")
     live, set_live = solara.use_state(False)
     playing, set_playing = solara.use_state(False)
@@ -175,13 +173,9 @@ def Page() -> None:
             run.apply_live(with_sliders(now["values"]))
             redraw()
 
-    def on_seed(value: int | None) -> None:
-        try:
-            latest.current["seed"] = SEED.coerce(value, "seed ")
-            set_seed(latest.current["seed"])
-            set_seed_error("")
-        except InputError as problem:
-            set_seed_error(str(problem))
+    def on_seed(_: str, value: int) -> None:
+        latest.current["seed"] = value
+        set_seed(value)
 
     def restore() -> None:
         latest.current["values"] = slider_values(latest.current["base"].params)
@@ -267,15 +261,10 @@ def Page() -> None:
         with solara.Column(gap="8px", classes=["pg-side"]):
             solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
             ScenarioPicker(base.name, on_scenario)
-            solara.InputInt(
-                "Seed (applies on Reset)",
-                value=seed,
-                on_value=on_seed,
-                continuous_update=True,
-                classes=["pg-seed"],
-            )
-            if seed_error:
-                solara.Error(seed_error)
+            NumberField(
+                "seed", SEED, seed, on_seed, where="seed ", css="seed", width="none",
+                label="Seed (applies on Reset)", whole=True,
+            )  # fmt: skip
             solara.Switch(
                 label="Apply parameter changes live",
                 value=live,

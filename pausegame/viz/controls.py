@@ -171,10 +171,13 @@ def NumberField(
     where: str = "",
     css: str = "",
     width: str = "90px",
+    label: str = "",
+    whole: bool = False,
 ) -> None:
     """A number field that sets `key` to any value in `parameter`'s range (checked as typed).
 
-    `where` prefixes the field's name in errors; `css` names its class (default `key`).
+    `where` prefixes the field's name in errors; `css` names its class (default `key`);
+    a `whole` field takes integers exactly (no float on the way) and checks each key press.
     """
     error, set_error = solara.use_state("")
 
@@ -185,16 +188,18 @@ def NumberField(
         except InputError as problem:
             set_error(str(problem))
 
-    solara.InputFloat(
-        "",
-        value=value,
-        on_value=typed,
-        continuous_update=False,
-        classes=[f"pg-{css or 'number-' + key}"],
-        style={"max-width": width},
-    )
-    if error:
-        solara.Error(error)
+    with solara.Column(gap="0px"):  # one parent whether or not there is an error, so the
+        # field is kept as it is (with what was typed) when the message appears
+        (solara.InputInt if whole else solara.InputFloat)(
+            label,
+            value=value,
+            on_value=typed,
+            continuous_update=whole,
+            classes=[f"pg-{css or 'number-' + key}"],
+            style={"max-width": width},
+        )
+        if error:
+            solara.Error(error)
 
 
 @solara.component

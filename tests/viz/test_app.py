@@ -212,6 +212,8 @@ def test_a_new_seed_waits_for_reset_and_a_bad_one_is_refused():
     seed = found.find(v.TextField, class_="pg-seed").widget
     seed.v_model = "-3"
     assert found.find(v.Alert).widgets  # an error message, the seed unchanged
+    assert found.find(v.TextField, class_="pg-seed").widget is seed  # and what was typed stays
+    assert seed.v_model == "-3"
     seed.v_model = "5"
     assert "seed 0 -> 5" in found.find(v.Html, class_="pg-pending").widget.children[0]
     button(found, "pg-reset").click()
