@@ -76,10 +76,15 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def _stop(process: subprocess.Popen, status: int) -> int:
+    stop_process(process)
+    return status
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Ask `process` to end; kill it if it has not within `grace` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    return status

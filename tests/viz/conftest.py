@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pausegame.commands.ui import stop_process
 from pausegame.viz import server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,12 +91,7 @@ def serve(artifacts: Path, name: str, *args: str, env: dict[str, str] | None = N
             time.sleep(0.2)
         yield address, process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, grace=20)
 
 
 @pytest.fixture(scope="session")
