@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -28,8 +29,11 @@ def power(base: Any, exponent: Any) -> Array:
     exponent = np.asarray(exponent, dtype=np.float64)
     shape = base.shape
     if exponent.shape != shape:
-        shape = np.broadcast_shapes(shape, exponent.shape)
-        base, exponent = np.broadcast_to(base, shape), np.broadcast_to(exponent, shape)
+        if exponent.ndim == 0:  # the usual case, a shared exponent: filled, not broadcast
+            exponent = np.full(shape, exponent)
+        else:
+            shape = np.broadcast_shapes(shape, exponent.shape)
+            base, exponent = np.broadcast_to(base, shape), np.broadcast_to(exponent, shape)
     # Same-shape contiguous operands: no 0-d or scalar-exponent shortcut (square, sqrt)
     # is taken for some batches and not others.
     flat_base = np.ascontiguousarray(base).reshape(-1)
@@ -53,7 +57,17 @@ def market_growth(step: Array, cagr: Any) -> Array:
     Fines and perceived catastrophe losses are stated at 2024 values and scale with it, as
     turnover-based fines do, so deterrence does not erode as revenue grows 42% a year.
     """
+    if np.ndim(step) == 0 and np.ndim(cagr) == 0:  # every run of a batch is at one step
+        return _growth_at(float(step), float(cagr))
     return power(1.0 + np.asarray(cagr), np.asarray(step) / 12.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _growth_at(step: float, cagr: float) -> np.ndarray:
+    """`market_growth` of one step, computed once: a lookahead asks for each month many times."""
+    growth = power(1.0 + np.asarray(cagr), np.asarray(step) / 12.0)
+    growth.flags.writeable = False
+    return growth
 
 
 def monthly_odds(annual: Any) -> Array:
