@@ -56,10 +56,14 @@ class WorldState:
     loss_multiplier: Array  # (...,) 1 before the Sputnik moment, zeta after
 
     def broadcast(self, shape: tuple[int, ...]) -> WorldState:
-        """The same state repeated over new leading batch axes `shape`."""
+        """The same state repeated over new leading batch axes `shape`.
+
+        A single step stays single: every row is at that month, and month-only amounts
+        (the market's growth) are then computed once instead of once per row.
+        """
         return WorldState(
             np.broadcast_to(self.capability, (*shape, *self.capability.shape[-1:])),
             np.broadcast_to(self.open_source, shape),
-            np.broadcast_to(self.step, shape),
+            self.step if np.ndim(self.step) == 0 else np.broadcast_to(self.step, shape),
             np.broadcast_to(self.loss_multiplier, shape),
         )
