@@ -9,10 +9,20 @@ from pausegame.sim.scenario import builtin_names, load_scenario
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    params = subparsers.add_parser("params", help="list every parameter with range and source")
+    params = subparsers.add_parser(
+        "params",
+        help="list every parameter with range and source",
+        description="Every model parameter: its default, allowed range, unit, group, meaning "
+        "and source (the article, or assumed). Any of them can be set with --set NAME=VALUE.",
+    )
     params.add_argument("--markdown", action="store_true", help="print a Markdown table")
     params.set_defaults(func=print_params)
-    scenarios = subparsers.add_parser("scenarios", help="list the built-in scenarios")
+    scenarios = subparsers.add_parser(
+        "scenarios",
+        help="list the built-in scenarios",
+        description="The scenarios shipped with pausegame, with their actors, run length and "
+        "description; pass a name to --scenario, or a TOML file of your own.",
+    )
     scenarios.set_defaults(func=print_scenarios)
 
 

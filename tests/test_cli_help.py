@@ -1,0 +1,18 @@
+"""Every command says what it does: its help line and description come from its module."""
+
+from __future__ import annotations
+
+import argparse
+
+from pausegame.cli import build_parser
+
+
+def test_every_command_has_a_help_line_and_a_description():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in commands._choices_actions}
+    assert len(commands.choices) >= 13  # run, params, scenarios, equilibria, ..., ui
+    for name, sub in commands.choices.items():
+        assert helps[name] and not helps[name].endswith("."), name
+        assert sub.description and "\n" not in sub.description, name
+        assert sub.format_help().count("%") == sub.description.count("%"), name  # no "%%"
