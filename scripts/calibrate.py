@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         for target in TARGETS:
             share = result.share(target)
             gaps = result.sensitivity(target) if 0 < share < 1 else []
-            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in gaps) or "(holds in every draw)"
+            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in gaps) or (
+                "(holds in every draw)" if share == 1 else "(holds in no draw)"
+            )
             print(f"| {target} | {result.share(target):.0%} | {top} |", file=out)
 
     def partial(result: Robustness) -> None:

@@ -47,3 +47,14 @@ def test_readme_sweep_spec_is_valid():
     assert spec, "README lost its sweep spec example"
     parsed = parse_sweep_spec(spec.group(1))
     assert parsed.run_count == 5 * 5 * 20 * 8
+
+
+def test_the_sample_run_summary_is_what_the_default_run_prints(capsys):
+    from pausegame.cli import main
+
+    block = re.search(r"A run's summary starts like this.*?\n```\n(.*?)\n```", README, re.S)
+    assert block, "README lost its sample run summary"
+    assert main(["run"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    sample = block.group(1).splitlines()
+    assert printed[: len(sample)] == sample

@@ -23,9 +23,10 @@ import pandas as pd
 
 from pausegame.errors import InputError
 from pausegame.experiments.report import load_sweep
+from pausegame.experiments.robustness import DRAWS
 from pausegame.sim.engine import OUTCOMES
+from pausegame.userfiles import is_file, parse_toml
 
-ROBUSTNESS_DRAWS = "draws.parquet"
 PEEL_ALPHA = 0.05
 PASTE_ALPHA = 0.05
 MASS_MIN = 0.05
@@ -50,8 +51,8 @@ def load_cases(
     folder = Path(folder)
     if above is not None and below is not None:
         raise InputError("--above and --below: give one threshold, not both")
-    if (folder / ROBUSTNESS_DRAWS).is_file():
-        draws = pd.read_parquet(folder / ROBUSTNESS_DRAWS)
+    if is_file(folder / DRAWS):
+        draws = pd.read_parquet(folder / DRAWS)
         draws = draws[draws["draw"] > 0]  # draw 0 is the defaults, not a draw
         x = draws.filter(like="factor.").rename(columns=lambda c: c.removeprefix("factor."))
         return Cases(
@@ -73,9 +74,9 @@ def load_cases(
 
 
 def _lab_count(manifest: dict[str, Any]) -> int:
-    import tomllib
-
-    return len(tomllib.loads(manifest.get("scenario_toml", "")).get("labs", []))
+    return len(
+        parse_toml(manifest.get("scenario_toml", ""), "the sweep's scenario").get("labs", [])
+    )
 
 
 def _indicator(

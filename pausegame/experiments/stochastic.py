@@ -33,7 +33,7 @@ import scipy.sparse as sparse
 import scipy.sparse.linalg as sparse_linalg
 
 from pausegame.errors import InputError
-from pausegame.sim import kernel
+from pausegame.sim.engine.rules import choice_probability  # the agents' own logit rule
 
 RULES = ("logit", "imitation")
 #: Profiles in a chain at most: 2^16 rows of n + 1 entries solve in about a second.
@@ -52,13 +52,6 @@ def bits(n: int) -> np.ndarray:
 def flip_masks(n: int) -> np.ndarray:
     """(n,) the index offset XOR-ed in when decider i switches."""
     return 1 << np.arange(n - 1, -1, -1)
-
-
-def choice_probability(beta: float, advantage: np.ndarray) -> np.ndarray:
-    """Logit (Fermi) probability of taking an option `advantage` better; the agents' rule."""
-    advantage = np.asarray(advantage, dtype=np.float64)
-    with np.errstate(over="ignore"):
-        return np.where(advantage != 0, kernel.sigmoid(beta * advantage), 0.5)
 
 
 def logit_switch(gains: np.ndarray, beta: float) -> np.ndarray:

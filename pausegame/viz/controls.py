@@ -2,8 +2,8 @@
 
 Every slider comes from one parameter declaration: its label and unit, its range, and a
 tooltip with its meaning and source. Parameters whose range spans several orders of magnitude
-get logarithmically spaced stops, so the default (e.g. a $150B loss in a range up to $1M B)
-is as easy to reach as its neighbours.
+get logarithmically spaced stops, so the default (e.g. a loss of 8 years of turnover, in a
+range up to a million) is as easy to reach as its neighbours.
 """
 
 from __future__ import annotations
