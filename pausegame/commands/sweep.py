@@ -7,7 +7,6 @@ folder in batches. Running it again resumes where it stopped.
 from __future__ import annotations
 
 import argparse
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,15 +54,10 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 @contextmanager
 def resumable(job: str, folder: Path, total: int | None = None) -> Iterator[None]:
     """Run a resumable job (a sweep, a study): a fault or Ctrl-C ends in one line saying what
-    happened, what is safe and how to go on. A polite `kill` stops it as Ctrl-C does."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    happened, what is safe and how to go on. (`cli.main` turns a polite `kill` into Ctrl-C.)"""
     try:
         yield
     except KeyboardInterrupt:
@@ -74,8 +68,6 @@ def resumable(job: str, folder: Path, total: int | None = None) -> Iterator[None
         raise Fault(_stopped(job, "out of memory", folder, total)) from None
     except Fault as fault:
         raise Fault(_stopped(job, str(fault), folder, total), fault.status) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _stopped(job: str, what: str, folder: Path, total: int | None) -> str:
