@@ -375,25 +375,36 @@ def state_payoff(
     return t.state_subtotal - state_loss(t, catastrophe, structure, loss_multiplier)
 
 
+def expected_charges(
+    t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
+) -> tuple[dict[str, Array], Array]:
+    """Expected-value mode's charges: each lab's fines at their odds and loss x H, and each
+    state's loss x H."""
+    charges = lab_charges(
+        t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm
+    )
+    return charges, state_loss(t, t.catastrophe, structure, loss_multiplier)
+
+
+def _named_terms(
+    t: Transition, charges: dict[str, Array], loss: Array
+) -> tuple[dict[str, Array], dict[str, Array]]:
+    return {**t.lab_base, **charges}, {**t.state_base, "catastrophe_loss": loss}
+
+
 def expected_terms(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[dict[str, Array], dict[str, Array]]:
     """Every named term (costs positive) in expected-value mode: fines at their odds, loss x H."""
-    charges = lab_charges(
-        t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm
-    )
-    loss = state_loss(t, t.catastrophe, structure, loss_multiplier)
-    return {**t.lab_base, **charges}, {**t.state_base, "catastrophe_loss": loss}
+    return _named_terms(t, *expected_charges(t, structure, p, loss_multiplier))
 
 
 def expected_payoffs(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[Array, Array]:
     """Expected-value mode's payoffs: the sums of `expected_terms`."""
-    charges = lab_charges(
-        t, t.detection, t.catastrophe, structure, p, loss_multiplier, t.false_alarm
-    )
-    return lab_payoff(t, charges), state_payoff(t, t.catastrophe, structure, loss_multiplier)
+    charges, loss = expected_charges(t, structure, p, loss_multiplier)
+    return lab_payoff(t, charges), t.state_subtotal - loss
 
 
 @dataclass(frozen=True)
@@ -442,13 +453,14 @@ def lookahead(
     for _ in range(int(horizon)):
         t = transition(current, pausing, member, structure, p, terms=held)
         # The loss multiplier in force is the one before this step's crossing is seen.
-        lab_u, state_u = expected_payoffs(t, structure, p, current.loss_multiplier)
+        charges, loss = expected_charges(t, structure, p, current.loss_multiplier)
+        lab_u, state_u = lab_payoff(t, charges), t.state_subtotal - loss
         weighted = per_batch(weight * survival)
         lab_total += weighted * lab_u
         state_total += weighted * state_u
         revenue_total += weighted * t.revenue
         if explain:  # the same terms, kept apart (their sum is lab_u, state_u: tested)
-            lab_terms_t, state_terms_t = expected_terms(t, structure, p, current.loss_multiplier)
+            lab_terms_t, state_terms_t = _named_terms(t, charges, loss)
             lab_sums.add(weighted, lab_terms_t)
             state_sums.add(weighted, state_terms_t)
         survival = survival * (1.0 - t.catastrophe)
