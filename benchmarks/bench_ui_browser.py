@@ -27,6 +27,7 @@ import psutil
 from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.timing import describe
+from pausegame.commands.ui import stop_process
 from pausegame.sim.scenario import load_scenario
 from pausegame.viz import server
 from pausegame.viz.app import SPEEDS
@@ -184,8 +185,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             browser.close()
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_process(process, grace=30)
 
 
 if __name__ == "__main__":

@@ -93,8 +93,6 @@ class LineChart:
     stacked: bool = False
     integer: bool = False
     name: str = ""
-    width: int = 460
-    height: int = 210
 
 
 def _values(y: np.ndarray) -> list[float | None]:
@@ -104,7 +102,7 @@ def _values(y: np.ndarray) -> list[float | None]:
 
 
 def line_option(chart: LineChart) -> dict:
-    """`chart` as an ECharts option (its width and height are the page's to choose)."""
+    """`chart` as an ECharts option (its size is the page's to choose)."""
     months = [int(v) for v in np.asarray(chart.x)]
     lines = []
     for s in chart.series:

@@ -117,9 +117,10 @@ def test_messages_name_the_field_never_the_value(text):
 def test_out_of_range_messages_keep_the_allowed_range():
     with pytest.raises(InputError) as problem:
         guard.open_upload("m.toml", 30, lambda: b"[params]\nverification = 7\n")
-    unit = next(p.unit for p in PARAMETERS if p.name == "verification")
+    declared = next(p for p in PARAMETERS if p.name == "verification")
     assert guard.public_message(problem.value) == (
-        f"m.toml: params.verification is out of range: allowed [0, 1] {unit}"
+        "m.toml: params.verification is out of range: "
+        f"allowed {declared.range_text} {declared.unit}"
     )
 
 
