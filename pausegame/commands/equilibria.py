@@ -327,7 +327,7 @@ def _span(low: float, high: float, spec: str) -> str:
     return f"{low:{spec}}" if f"{low:{spec}}" == f"{high:{spec}}" else f"{low:{spec}}-{high:{spec}}"
 
 
-def _month_key(month: dict, labs: Sequence[str]) -> tuple:
+def _month_key(month: dict) -> tuple:
     """What a stretch of months has in common: its stable treaties and lab equilibria."""
     return (
         tuple(treaty_text(t) for t in month["stable_treaties"]),
@@ -358,7 +358,7 @@ def format_path(report: dict) -> str:
         lines.append(f"(the run ended in a catastrophe in month {report['catastrophe_step']})")
     stretches: list[list[dict]] = []
     for month in months:
-        if stretches and _month_key(stretches[-1][-1], labs) == _month_key(month, labs):
+        if stretches and _month_key(stretches[-1][-1]) == _month_key(month):
             stretches[-1].append(month)
         else:
             stretches.append([month])

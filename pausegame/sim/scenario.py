@@ -86,7 +86,8 @@ RIVALRY_RANGE = Parameter("rivalry", 0.0, 0.0, 10.0, "", "rivalry weight", "", "
 BUILTIN_DIR = "scenarios"
 MAX_LABS = 64  # the kernel and every view are sized for tens of actors, not thousands
 MAX_STATES = 32
-MAX_NAME = 80  # characters in an actor's or scenario's name
+MAX_NAME = 80  # characters in an actor's name
+MAX_SCENARIO_NAME = 255  # a scenario's name defaults to its file's, which may be this long
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
 def _build(data: dict[str, Any], origin: str) -> Scenario:
     where = f"{origin}: "
     _no_unknown(data, {"name", "description", "steps", "rules", "params", "labs", "states"}, where)
-    name = _text(data.get("name", Path(origin).stem), f"{where}name", 255)
+    name = _text(data.get("name", Path(origin).stem), f"{where}name", MAX_SCENARIO_NAME)
     description = (
         _text(data["description"], f"{where}description", None) if "description" in data else ""
     )
