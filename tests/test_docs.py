@@ -58,3 +58,14 @@ def test_the_sample_run_summary_is_what_the_default_run_prints(capsys):
     printed = capsys.readouterr().out.splitlines()
     sample = block.group(1).splitlines()
     assert printed[: len(sample)] == sample
+
+
+def test_the_sample_path_is_what_equilibria_path_prints(capsys):
+    from pausegame.cli import main
+
+    block = re.search(r"scenario's expected path\):\n\n```\n(.*?)\n\.\.\.\n```", README, re.S)
+    assert block, "README lost its sample of the expected path"
+    assert main(["equilibria", "--path", "--steps", "20", "--quiet"]) == 0  # the sample's months
+    printed = capsys.readouterr().out.splitlines()
+    sample = block.group(1).splitlines()
+    assert printed[2 : 2 + len(sample)] == sample

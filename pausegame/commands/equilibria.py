@@ -56,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-mixed", action="store_true", help="skip the search for mixed equilibria"
     )
     options.add_option(parser, "--json")
+    options.add_option(parser, "--quiet", "no progress on stderr for --path")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -103,7 +104,16 @@ def _path(args: argparse.Namespace, scenario: object) -> int:
         raise InputError("--at-step and --path: give one month or the whole path")
     seed = None if args.seed is None else options.SEED.coerce(args.seed, "--")
     steps = None if args.steps is None else STEPS.coerce(args.steps, "--")
-    months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics")
+    from pausegame.experiments.progress import Progress
+
+    shown = Progress(0, label="equilibria --path", unit="months", enabled=not args.quiet)
+
+    def progress(done: int, total: int) -> None:
+        shown.total = total
+        shown.advance(done - shown.done)
+
+    months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics", progress)
+    shown.close()
     report = path.path_report(scenario, months, seed)
     print(json.dumps(_clean(report), indent=2) if args.json else format_path(report))
     return 0

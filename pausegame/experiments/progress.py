@@ -18,7 +18,7 @@ def format_duration(seconds: float) -> str:
 
 
 class Progress:
-    """Counts finished runs and reports runs done, rate and time left.
+    """Counts finished runs (or other `unit`s) and reports how many are done, rate, time left.
 
     On a terminal the bar is redrawn in place at most `redraw` seconds apart; on a pipe or
     log file a plain line is written every `interval` seconds and at the end.
@@ -33,8 +33,9 @@ class Progress:
         interval: float = 10.0,
         redraw: float = 0.2,
         enabled: bool = True,
+        unit: str = "runs",
     ) -> None:
-        self.total, self.done, self.label = total, done, label
+        self.total, self.done, self.label, self.unit = total, done, label, unit
         self.stream = sys.stderr if stream is None else stream
         self.terminal = bool(getattr(self.stream, "isatty", lambda: False)())
         self.interval = redraw if self.terminal else interval
@@ -57,7 +58,7 @@ class Progress:
         left = remaining / rate if rate > 0 else (0.0 if remaining == 0 else None)
         eta = format_duration(left) if left is not None else "?"
         text = (
-            f"{self.done}/{self.total} runs ({share:.0%}), {rate:.2f} runs/s, "
+            f"{self.done}/{self.total} {self.unit} ({share:.0%}), {rate:.2f} {self.unit}/s, "
             f"elapsed {format_duration(time.monotonic() - self.started)}, ETA {eta}"
         )
         if self.terminal:

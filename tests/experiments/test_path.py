@@ -126,8 +126,13 @@ def test_the_command_prints_the_path_and_its_months_match_at_step(tmp_path, caps
         (t["members"], t["pausing_labs"]) for t in month["stable_treaties"]
     ]
     assert cli.main(["equilibria", "--scenario", str(file), "--path", "--steps", "3"]) == 0
-    text = capsys.readouterr().out
-    assert "expected path" in text and "stable treaties:" in text
+    shown = capsys.readouterr()
+    assert "expected path" in shown.out and "stable treaties:" in shown.out
+    assert shown.err.splitlines()[-1].startswith("equilibria --path: 4/4 months (100%)")
+    assert (
+        cli.main(["equilibria", "--scenario", str(file), "--path", "--steps", "3", "--quiet"]) == 0
+    )
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(
