@@ -139,22 +139,23 @@ def month_chain(switch: np.ndarray, revision_rate: float, mutation: float) -> np
 
 
 def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
-    """pi with pi T = pi and sum 1, from one sparse LU solve (the chain must be irreducible).
+    """pi with pi T = pi and sum 1, from sparse LU solves (the chain must be irreducible).
 
-    The balance equations pi (T - I) = 0 have rank size - 1: fixing the last profile's
-    weight at 1 leaves a sparse nonsingular system for the others (a row of ones for the
-    normalisation would make the factorisation dense), and the result is normalised.
+    The balance equations pi (T - I) = 0 have rank size - 1: fixing one profile's weight at
+    1 leaves a sparse nonsingular system for the others (a row of ones for the
+    normalisation would make the factorisation dense), and the result is normalised. A
+    profile the chain rarely visits makes that system ill-conditioned (its weight fixed at
+    1, the others come out near 1e17, and their sum loses every digit), so the solve is
+    repeated with the weight of the most visited profile of the first solve fixed instead.
     """
     size = transitions.shape[0]
     if size == 1:
         return np.ones(1)
     system = (sparse.csr_matrix(transitions).T - sparse.identity(size, format="csr")).tocsc()
-    reduced = system[:-1, :-1]
-    right = -system[:-1, -1].toarray().ravel()
-    # Minimum-degree ordering on A^T + A keeps the hypercube's fill-in small (COLAMD: 9x slower).
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", sparse_linalg.MatrixRankWarning)  # reported below
-        pi = np.append(sparse_linalg.spsolve(reduced, right, permc_spec="MMD_AT_PLUS_A"), 1.0)
+    pi = _pinned_solve(system, size - 1)
+    if np.isfinite(pi).all():
+        most = int(np.argmax(np.abs(pi)))
+        pi = pi if most == size - 1 else _pinned_solve(system, most)
     if not np.isfinite(pi).all() or pi.sum() <= 0:
         raise InputError(
             "the revision chain is not irreducible (some profiles are never left): "
@@ -162,6 +163,18 @@ def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
         )
     pi = np.clip(pi, 0.0, None)
     return pi / pi.sum()
+
+
+def _pinned_solve(system: sparse.csc_matrix, pinned: int) -> np.ndarray:
+    """The balance equations solved with profile `pinned`'s weight fixed at 1."""
+    keep = np.flatnonzero(np.arange(system.shape[0]) != pinned)
+    reduced = system[keep][:, keep]
+    right = -system[keep][:, [pinned]].toarray().ravel()
+    # Minimum-degree ordering on A^T + A keeps the hypercube's fill-in small (COLAMD: 9x slower).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sparse_linalg.MatrixRankWarning)  # reported above
+        solved = sparse_linalg.spsolve(reduced.tocsc(), right, permc_spec="MMD_AT_PLUS_A")
+    return np.insert(np.asarray(solved, dtype=np.float64), pinned, 1.0)
 
 
 # ----- games as chains --------------------------------------------------------------------

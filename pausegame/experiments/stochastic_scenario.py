@@ -109,6 +109,7 @@ class TwoLevel:
 
     structure: Structure
     joint: np.ndarray  # (2^S, 2^L)
+    switch: np.ndarray  # (2^S 2^L, S + L) the chain's switch probabilities (two_level_switch)
 
     @property
     def treaties(self) -> np.ndarray:
@@ -126,7 +127,7 @@ def two_level_stationary(
     switch = two_level_switch(structure, all_games, rule, beta)
     chain = stochastic.revision_chain(switch, mutation)
     pi = stochastic.stationary_distribution(chain)
-    return TwoLevel(structure, pi.reshape(len(all_games), 2**structure.n_labs))
+    return TwoLevel(structure, pi.reshape(len(all_games), 2**structure.n_labs), switch)
 
 
 # ----- the agents' runs ---------------------------------------------------------------------
@@ -252,8 +253,10 @@ def stationary_report(
     all_games = lab_games(structure, params, where.state, sets)
     beta = float(params.logit_beta)
     in_force = set_index(where.members)
-    labs = stochastic.stationary_of_game(
-        all_games[in_force].payoffs, structure.lab_names, beta, mutation, rule
+    lab_switch = stochastic.switch_probabilities(all_games[in_force].payoffs, rule, beta)
+    labs = stochastic.Stationary(
+        structure.lab_names,
+        stochastic.stationary_distribution(stochastic.revision_chain(lab_switch, mutation)),
     )
     labs_joint = np.zeros((len(sets), 2**structure.n_labs))
     labs_joint[in_force] = labs.distribution
@@ -261,14 +264,14 @@ def stationary_report(
     rate = float(params.revision_rate)
     month_checks = {
         "lab_game": month_check(
-            stochastic.switch_probabilities(all_games[in_force].payoffs, rule, beta),
+            lab_switch,
             labs.distribution,
             rate,
             mutation,
             structure.n_labs,
         ),
         "two_level": month_check(
-            two_level_switch(structure, all_games, rule, beta),
+            two_level.switch,
             two_level.joint.ravel(),
             rate,
             mutation,

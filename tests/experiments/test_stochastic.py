@@ -247,3 +247,21 @@ def test_the_classic_game_examples_run_and_print_their_thresholds(capsys):
     runpy.run_path(str(examples / "ai_race.py"), run_name="__main__")
     text = capsys.readouterr().out
     assert f"{1 - 1 / (3 * 1.5):.4f}" in text and f"{1 - 1 / 2:.4f}" in text
+
+
+def test_a_chain_that_rarely_visits_its_last_profile_is_solved_exactly():
+    # A birth-death chain drifting hard towards profile 0: pi[k] is proportional to r**k, so
+    # the last profile weighs about 1e-60 and pinning its weight at 1 loses every digit.
+    size, up, down = 40, 0.001, 0.03
+    transitions = np.zeros((size, size))
+    for k in range(size):
+        if k + 1 < size:
+            transitions[k, k + 1] = up
+        if k > 0:
+            transitions[k, k - 1] = down
+        transitions[k, k] = 1.0 - transitions[k].sum()
+    ratio = up / down
+    exact = ratio ** np.arange(size)
+    exact /= exact.sum()
+    pi = stochastic.stationary_distribution(sparse.csr_matrix(transitions))
+    np.testing.assert_allclose(pi, exact, rtol=1e-9, atol=1e-300)
