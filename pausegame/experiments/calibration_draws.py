@@ -10,8 +10,9 @@ the targets they meet: the reproducible part of choosing the defaults.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
@@ -135,24 +136,30 @@ def evaluate(
     chunk: int = 10,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    pool: Executor | None = None,
 ) -> list[Measures]:
     """`measure_points` over many points, a chunk of points at a time, in `workers`
-    processes (each point's numbers depend only on the point and the seeds)."""
+    processes, or in `pool` when given (each point's numbers depend only on the point and
+    the seeds)."""
     parts = [points[start : start + chunk] for start in range(0, len(points), chunk)]
     task = partial(_measure_part, article, strong, seeds=seeds, lever_seeds=lever_seeds)
     out: list[Measures] = []
-    if workers <= 1:
-        results = map(task, parts)
-    else:
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
-        results = pool.map(task, parts)
-    for measured in results:
-        out += measured
-        if progress is not None:
-            progress(len(out), len(points))
-    if workers > 1:
-        pool.shutdown()
+    with nullcontext(pool) if pool is not None else processes(workers) as running:
+        for measured in map(task, parts) if running is None else running.map(task, parts):
+            out += measured
+            if progress is not None:
+                progress(len(out), len(points))
     return out
+
+
+@contextmanager
+def processes(workers: int) -> Iterator[Executor | None]:
+    """A pool of `workers` fresh processes, shut down on leaving (None: work in this one)."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        yield pool
 
 
 def _measure_part(article, strong, part, seeds, lever_seeds) -> list[Measures]:
@@ -180,14 +187,15 @@ def robustness(
     # Slices of points, so that `partial` can report the draws done so far (each draw's
     # numbers depend only on the draw and the seeds, so slicing changes nothing).
     slice_size = max(1, 10 * workers)
-    for start in range(0, len(points), slice_size):
-        part = points[start : start + slice_size]
-        measured = evaluate(article, strong, part, seeds, lever_seeds, workers=workers)
-        results += [verdicts(m) for m in measured]
-        if progress is not None:
-            progress(len(results), len(points))
-        if partial is not None:
-            partial(_robustness(names, factors[: len(results)], results))
+    with processes(workers) as pool:  # one pool for every slice
+        for start in range(0, len(points), slice_size):
+            part = points[start : start + slice_size]
+            measured = evaluate(article, strong, part, seeds, lever_seeds, pool=pool)
+            results += [verdicts(m) for m in measured]
+            if progress is not None:
+                progress(len(results), len(points))
+            if partial is not None:
+                partial(_robustness(names, factors[: len(results)], results))
     return _robustness(names, factors, results)
 
 
