@@ -53,8 +53,7 @@ def main(args: argparse.Namespace) -> int:
     result = discover.find_box(cases, args.min_coverage, args.box)
     tree = discover.fit_tree(cases, args.depth)
     out = args.out if args.out is not None else args.folder / DEFAULT_OUT
-    out.mkdir(parents=True, exist_ok=True)
-    from pausegame.experiments import discover_plots
+    from pausegame.experiments import discover_plots as plots
     from pausegame.experiments.sweep_plots import save
 
     stem = slug(args.metric)
@@ -78,21 +77,22 @@ def main(args: argparse.Namespace) -> int:
     print(f"\nCART (depth {tree.model.get_depth()}, accuracy {tree.accuracy:.0%}):")
     print(tree.rules.rstrip())
     payload = {"metric": args.metric, "cases": len(cases.y), "of_interest": int(cases.y.sum())}
-    (out / f"prim-{stem}.json").write_text(
-        json.dumps({**payload, **result.as_dict()}, indent=2, default=float) + "\n", "utf-8"
-    )
-    result.limits.to_csv(out / f"prim-box-{stem}.csv")
-    result.trajectory.to_csv(out / f"prim-trajectory-{stem}.csv", index=False)
-    (out / f"cart-{stem}.txt").write_text(tree.rules, encoding="utf-8")
-    written = [
-        out / f"prim-{stem}.json",
-        out / f"prim-box-{stem}.csv",
-        out / f"prim-trajectory-{stem}.csv",
-        save(discover_plots.tradeoff_plot(result), out / f"prim-tradeoff-{stem}.png"),
-        save(discover_plots.box_plot(result), out / f"prim-box-{stem}.png"),
-        out / f"cart-{stem}.txt",
-        save(discover_plots.tree_plot(tree, list(cases.x.columns)), out / f"cart-{stem}.png"),
+    summary = json.dumps({**payload, **result.as_dict()}, indent=2, default=float) + "\n"
+    names = list(cases.x.columns)
+    writes = [
+        (out / f"prim-{stem}.json", lambda p: p.write_text(summary, "utf-8")),
+        (out / f"prim-box-{stem}.csv", result.limits.to_csv),
+        (out / f"prim-trajectory-{stem}.csv", lambda p: result.trajectory.to_csv(p, index=False)),
+        (
+            out / f"prim-tradeoff-{stem}.png",
+            lambda p: save(plots.tradeoff_plot(result), p),
+        ),
+        (out / f"prim-box-{stem}.png", lambda p: save(plots.box_plot(result), p)),
+        (out / f"cart-{stem}.txt", lambda p: p.write_text(tree.rules, encoding="utf-8")),
+        (out / f"cart-{stem}.png", lambda p: save(plots.tree_plot(tree, names), p)),
     ]
+    options.replace_all_atomically(writes)  # a failure leaves none of them, not some
+    written = [path for path, _ in writes]
     print("\nwritten:")
     for path in written:
         print(f"  {path}")

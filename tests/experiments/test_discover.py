@@ -107,6 +107,18 @@ def test_the_command_writes_boxes_trajectory_tree_and_plots(verification_sweep, 
         assert (out / f"{name}-global_pause.png").stat().st_size > 5_000
 
 
+def test_a_write_that_fails_part_way_leaves_no_file(verification_sweep, tmp_path, monkeypatch):
+    from pausegame.experiments import discover_plots
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(discover_plots, "box_plot", full_disk)  # the fifth of seven files
+    out = tmp_path / "discovered"
+    assert main(["discover", str(verification_sweep), "--out", str(out)]) == 1
+    assert not out.exists() or not list(out.iterdir())
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
