@@ -91,9 +91,9 @@ def population_chain(
 
 def stationary(fit_a: np.ndarray, fit_b: np.ndarray, beta: float, mutation: float) -> np.ndarray:
     """The exact stationary distribution over k (detailed balance of a birth-death chain)."""
-    plus, minus = transition_rates(fit_a, fit_b, beta, mutation)
     if mutation <= 0:
         return stochastic.stationary_distribution(population_chain(fit_a, fit_b, beta, mutation))
+    plus, minus = transition_rates(fit_a, fit_b, beta, mutation)
     # p[k+1]/p[k] = T+[k]/T-[k+1], summed in logs so that strong selection cannot overflow.
     log_ratio = np.log(plus[:-1]) - np.log(minus[1:])
     log_p = np.concatenate([[0.0], np.cumsum(log_ratio)])
@@ -210,8 +210,9 @@ def finite_population_threshold(
     f_lo = balance(lo)
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        if (balance(mid) > 0) == (f_lo > 0):
-            lo, f_lo = mid, balance(mid)
+        f_mid = balance(mid)
+        if (f_mid > 0) == (f_lo > 0):
+            lo, f_lo = mid, f_mid
         else:
             hi = mid
         if hi - lo < 1e-15:
