@@ -187,8 +187,11 @@ def treaty_game(
     start = tuple(int(a) for a in np.asarray(pausing, dtype=bool))
     by_rule = {rule: [select(g, rule, start) for g in all_games] for rule in EQUILIBRIUM_SELECTIONS}
     stable_by_rule = {}
+    analysed = {}  # rule: (payoffs, internal, external)
     for rule, chosen in by_rule.items():
-        internal, external = _stability(_selected_payoffs(all_games, chosen), sets)
+        payoffs = _selected_payoffs(all_games, chosen)
+        analysed[rule] = (payoffs, *_stability(payoffs, sets))
+        internal, external = analysed[rule][1:]
         stable_by_rule[rule] = [int(s) for s in np.flatnonzero(internal & external)]
     matters = [
         s
@@ -202,8 +205,7 @@ def treaty_game(
         stable_by_rule[selection] = [int(s) for s in np.flatnonzero(internal & external)]
     else:
         chosen = by_rule[selection]
-        payoffs = _selected_payoffs(all_games, chosen)
-        internal, external = _stability(payoffs, sets)
+        payoffs, internal, external = analysed[selection]
     treaties = []
     for s, (g, choice) in enumerate(zip(all_games, chosen, strict=True)):
         at = (slice(None), *choice.profile)
