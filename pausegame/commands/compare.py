@@ -70,6 +70,21 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+#: The rows of the runs' table after the outcome shares: label, key in each scenario's runs,
+#: how a value is shown; the row without a key is whether the global pause is stable at the start.
+RUN_ROWS = (
+    ("at a start-stable treaty", "share_at_start_stable_treaty", _percent),
+    ("at a stable treaty (end)", "share_at_stable_treaty", _percent),
+    ("at a lab equilibrium (end)", "share_at_lab_equilibrium", _percent),
+    ("global pause stable (start)", None, None),
+    ("global pause stable (end)", "share_global_pause_stable_at_end", _percent),
+    ("mean regret, $B", "mean_regret", _number),
+    ("mean states' welfare, $B", "mean_state_welfare", _number),
+    ("mean labs' welfare, $B", "mean_lab_welfare", _number),
+    ("mean P(catastrophe)", "mean_cumulative_catastrophe_probability", _percent),
+)
+
+
 def format_comparison(result: dict) -> str:
     """Each scenario's equilibrium set, then one table of run outcomes, a column per scenario."""
     from pausegame.sim.engine import OUTCOMES
@@ -101,37 +116,15 @@ def format_comparison(result: dict) -> str:
         "stable treaty listed above with its labs' play; '(end)' = judged in the game "
         "seen from the run's final state.",
     ]
-    rows: list[tuple[str, list[str]]] = []
     runs = [entry["runs"] for entry in result["scenarios"]]
-    for outcome in OUTCOMES:
-        rows.append(
-            (
-                f"ends in {outcome.replace('_', ' ')}",
-                [_percent(r["outcome_shares"][outcome]) for r in runs],
-            )
-        )
+    start = ["yes" if e["equilibria"]["global_pause_stable"] else "no" for e in result["scenarios"]]
+    rows = [
+        (f"ends in {o.replace('_', ' ')}", [_percent(r["outcome_shares"][o]) for r in runs])
+        for o in OUTCOMES
+    ]
     rows += [
-        ("at a start-stable treaty", [_percent(r["share_at_start_stable_treaty"]) for r in runs]),
-        ("at a stable treaty (end)", [_percent(r["share_at_stable_treaty"]) for r in runs]),
-        ("at a lab equilibrium (end)", [_percent(r["share_at_lab_equilibrium"]) for r in runs]),
-        (
-            "global pause stable (start)",
-            [
-                "yes" if e["equilibria"]["global_pause_stable"] else "no"
-                for e in result["scenarios"]
-            ],
-        ),
-        (
-            "global pause stable (end)",
-            [_percent(r["share_global_pause_stable_at_end"]) for r in runs],
-        ),
-        ("mean regret, $B", [_number(r["mean_regret"]) for r in runs]),
-        ("mean states' welfare, $B", [_number(r["mean_state_welfare"]) for r in runs]),
-        ("mean labs' welfare, $B", [_number(r["mean_lab_welfare"]) for r in runs]),
-        (
-            "mean P(catastrophe)",
-            [_percent(r["mean_cumulative_catastrophe_probability"]) for r in runs],
-        ),
+        (label, start if key is None else [shown(r[key]) for r in runs])
+        for label, key, shown in RUN_ROWS
     ]
     width = max(len(name) for name, _ in rows)
     header = " " * width + "".join(f"{f'[{n}]':>10}" for n in range(1, len(runs) + 1))

@@ -213,14 +213,12 @@ def format_coalition_game(result: dict) -> str:
         f"Symmetric participation game of {result.get('n', '?')} players",
         f"Stable coalition sizes (k >= 1): {sizes('stable_coalition_sizes')}",
     ]
-    if "internally_stable" in result:
-        lines.append(
-            f"  internally stable (no member gains by leaving): {sizes('internally_stable')}"
-        )
-    if "externally_stable" in result:
-        lines.append(
-            f"  externally stable (no outsider gains by joining): {sizes('externally_stable')}"
-        )
+    for side, who in (
+        ("internally", "no member gains by leaving"),
+        ("externally", "no outsider gains by joining"),
+    ):
+        if f"{side}_stable" in result:
+            lines.append(f"  {side} stable ({who}): {sizes(f'{side}_stable')}")
     return "\n".join(lines)
 
 

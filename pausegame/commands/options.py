@@ -9,9 +9,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pausegame.commands.provenance import read_scenario
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
-from pausegame.sim.scenario import Scenario, load_scenario, parse_assignment
+from pausegame.sim.scenario import Scenario, parse_assignment
 from pausegame.userfiles import is_dir
 
 #: How the labs' play of each treaty's game is chosen; equal to `lab_game.SELECTIONS` (a test
@@ -145,9 +146,15 @@ AT_STEP = whole_number("at-step", "months")
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The scenario named by `--scenario` with the `--set` overrides applied, validated."""
-    scenario = load_scenario(args.scenario)
-    overrides = dict(parse_assignment(text) for text in args.overrides)
-    return scenario.with_overrides(overrides) if overrides else scenario
+    return scenario_source(args)[0]
+
+
+def scenario_source(args: argparse.Namespace) -> tuple[Scenario, str, dict[str, str]]:
+    """`scenario_from_args`, with what a run's provenance records: the text the scenario was
+    parsed from (read once) and the `--set` overrides as typed."""
+    scenario, text = read_scenario(args.scenario)
+    overrides = dict(parse_assignment(item) for item in args.overrides)
+    return (scenario.with_overrides(overrides) if overrides else scenario), text, overrides
 
 
 def check_folder(folder: Path, option: str) -> None:

@@ -12,14 +12,20 @@ from typing import TYPE_CHECKING
 
 from pausegame.commands import options
 from pausegame.commands.options import replace_all_atomically
-from pausegame.commands.provenance import provenance, provenance_line, scenario_bytes
+from pausegame.commands.provenance import provenance, provenance_line
 from pausegame.errors import InputError
-from pausegame.sim.scenario import parse_assignment
 
 if TYPE_CHECKING:
     from pausegame.experiments.runs import RunResult
 
 TABLE_SUFFIXES = (".parquet", ".csv")
+#: How the summary words each event of the pause history.
+VERBS = {
+    "pause": "pauses",
+    "race": "races again",
+    "join": "joins the treaty",
+    "leave": "leaves the treaty",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    scenario = options.scenario_from_args(args)
+    scenario, text, overrides = options.scenario_source(args)
     steps = scenario.steps if args.steps is None else options.STEPS.coerce(args.steps, "--")
     seed = options.SEED.coerce(args.seed, "--")
     options.check_output(args.out, TABLE_SUFFIXES, "--out")
@@ -50,10 +56,7 @@ def main(args: argparse.Namespace) -> int:
     from pausegame.experiments.runs import run
 
     result = run(scenario, seed, steps, explain=args.explain)
-    overrides = dict(parse_assignment(text) for text in args.overrides)
-    origin = provenance(
-        scenario, args.scenario, scenario_bytes(args.scenario), overrides, seed, steps
-    )
+    origin = provenance(scenario, args.scenario, text.encode(), overrides, seed, steps)
     if args.out is not None:
         write_records(result, args.out, origin)
     if args.plot is not None:
@@ -130,37 +133,27 @@ def format_summary(summary: dict) -> str:
     )
     if summary["catastrophe_step"] is not None:
         lines.append(f"Catastrophe in month {summary['catastrophe_step']}")
-    lines.append(
-        f"Cumulative catastrophe probability: {summary['cumulative_catastrophe_probability']:.1%}"
-    )
-    lines.append(
-        f"Violations detected: {summary['detections']}, false alarms: {summary['false_alarms']}"
-    )
-    lines.append("\nWho paused when:")
+    lines += [
+        f"Cumulative catastrophe probability: {summary['cumulative_catastrophe_probability']:.1%}",
+        f"Violations detected: {summary['detections']}, false alarms: {summary['false_alarms']}",
+        "\nWho paused when:",
+    ]
     history = summary["pause_history"]
     if not history:
         lines.append("  nobody changed course")
-    for entry in history[:40]:
-        lines.append(f"  month {entry['step']:>4}: {entry['agent']} {_verb(entry['event'])}")
+    lines += [f"  month {e['step']:>4}: {e['agent']} {VERBS[e['event']]}" for e in history[:40]]
     if len(history) > 40:
         lines.append(f"  ... and {len(history) - 40} more changes (see --out events)")
     lines.append("\nHazard by source (share of summed per-step hazard):")
     for name, share in sorted(summary["hazard_share_by_source"].items(), key=lambda kv: -kv[1]):
         lines.append(f"  {name:<16} {share:6.1%}")
-    lines.append("\nAgents at the end:")
-    lines.append(f"  {'name':<16} {'kind':<6} {'action':<6} {'capability':>10} {'payoff $B':>11}")
-    for agent in summary["agents"]:
-        lines.append(
-            f"  {agent['name']:<16} {agent['kind']:<6} {agent['action']:<6} "
-            f"{agent['capability']:>10.3f} {agent['total_payoff']:>11.1f}"
-        )
+    lines += [
+        "\nAgents at the end:",
+        f"  {'name':<16} {'kind':<6} {'action':<6} {'capability':>10} {'payoff $B':>11}",
+    ]
+    lines += [
+        f"  {agent['name']:<16} {agent['kind']:<6} {agent['action']:<6} "
+        f"{agent['capability']:>10.3f} {agent['total_payoff']:>11.1f}"
+        for agent in summary["agents"]
+    ]
     return "\n".join(lines)
-
-
-def _verb(event: str) -> str:
-    return {
-        "pause": "pauses",
-        "race": "races again",
-        "join": "joins the treaty",
-        "leave": "leaves the treaty",
-    }[event]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -239,22 +240,15 @@ def compare(
     if seeds < 1:
         raise InputError(f"--seeds {seeds}: expected at least 1")
     scenarios = [(spec, scenario_from_spec(spec)) for spec in specs]  # all checked before running
-    results = []
-    for spec, scenario in scenarios:
-        report = None
-        if progress is not None:
-
-            def report(done: int, total: int, spec: str = spec) -> None:
-                progress(spec, done, total)
-
-        results.append(
-            compare_scenario(
-                spec,
-                scenario,
-                range(seeds),
-                scenario.steps if steps is None else steps,
-                selection,
-                report,
-            )
+    results = [
+        compare_scenario(
+            spec,
+            scenario,
+            range(seeds),
+            scenario.steps if steps is None else steps,
+            selection,
+            None if progress is None else partial(progress, spec),
         )
+        for spec, scenario in scenarios
+    ]
     return {"seeds": seeds, "selection": selection, "scenarios": results}

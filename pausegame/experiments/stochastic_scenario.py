@@ -263,20 +263,11 @@ def stationary_report(
     two_level = two_level_stationary(structure, all_games, rule, beta, mutation)
     rate = float(params.revision_rate)
     month_checks = {
-        "lab_game": month_check(
-            lab_switch,
-            labs.distribution,
-            rate,
-            mutation,
-            structure.n_labs,
-        ),
-        "two_level": month_check(
-            two_level.switch,
-            two_level.joint.ravel(),
-            rate,
-            mutation,
-            structure.n_labs,
-        ),
+        part: month_check(switch, one_at_a_time, rate, mutation, structure.n_labs)
+        for part, switch, one_at_a_time in (
+            ("lab_game", lab_switch, labs.distribution),
+            ("two_level", two_level.switch, two_level.joint.ravel()),
+        )
     }
     steps = scenario.steps
     first = max(1, steps - window + 1)
@@ -299,7 +290,7 @@ def stationary_report(
         "rule": rule,
         "beta": beta,
         "mutation": mutation,
-        "revision_rate": float(params.revision_rate),
+        "revision_rate": rate,
         "lab_game": {
             "members": named(structure.state_names, where.members),
             **_summary(structure, labs_joint, count),

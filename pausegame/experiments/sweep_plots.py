@@ -52,11 +52,8 @@ def phase_diagram(table: pd.DataFrame, x: str, y: str, metric: str, note: str = 
     axes.set_xlabel(x)
     axes.set_ylabel(y)
     counts = runs.to_numpy(dtype=float)
-    per_cell = (
-        f"{int(np.nanmin(counts))}"
-        if np.nanmin(counts) == np.nanmax(counts)
-        else (f"{int(np.nanmin(counts))}-{int(np.nanmax(counts))}")
-    )
+    fewest, most = int(np.nanmin(counts)), int(np.nanmax(counts))
+    per_cell = f"{fewest}" if fewest == most else f"{fewest}-{most}"
     note = f"; {note}" if note else ""
     axes.set_title(f"{metric_label(metric)}\n({per_cell} runs per cell{note})", fontsize=10)
     bar = figure.colorbar(image, ax=axes)
