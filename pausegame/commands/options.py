@@ -9,10 +9,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pausegame.commands.provenance import read_scenario
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
-from pausegame.sim.scenario import Scenario, parse_assignment
+from pausegame.sim.scenario import Scenario, parse_assignment, read_scenario
 from pausegame.userfiles import is_dir
 
 #: How the labs' play of each treaty's game is chosen; equal to `lab_game.SELECTIONS` (a test

@@ -7,31 +7,10 @@ the `--set` overrides as typed, the seed, the steps and the pausegame version.
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 from pathlib import Path
 
 import pausegame
-from pausegame.sim.parameters import ParameterError
-from pausegame.sim.scenario import (
-    BUILTIN_DIR,
-    Scenario,
-    builtin_names,
-    load_scenario,
-    parse_scenario,
-)
-from pausegame.userfiles import MAX_TOML_BYTES, is_file, read_text
-
-
-def read_scenario(source: str) -> tuple[Scenario, str]:
-    """The scenario `--scenario` names and the text it was parsed from, read once so that its
-    hash is of the very text that ran: a built-in's resource or the user's file."""
-    if source in builtin_names():
-        text = (resources.files("pausegame") / BUILTIN_DIR / f"{source}.toml").read_text("utf-8")
-        return parse_scenario(text, origin=source), text
-    if not is_file(source):
-        load_scenario(source)  # neither a built-in nor a file: raises its one-line message
-    text = read_text(source, "scenario", MAX_TOML_BYTES, ParameterError)
-    return parse_scenario(text, origin=Path(source).name), text
+from pausegame.sim.scenario import Scenario, builtin_names
 
 
 def provenance(

@@ -15,7 +15,6 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,11 @@ import numpy as np
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter, ParameterError, lookup
 from pausegame.sim.scenario import (
-    BUILTIN_DIR,
     LAB_FIELDS,
     STATE_FIELDS,
     Scenario,
     builtin_names,
+    builtin_text,
     load_scenario,
     parse_scenario,
 )
@@ -252,7 +251,7 @@ def _spec_table(text: str, origin: str, fields: tuple[str, ...]) -> tuple[str, d
 def _read_scenario(name: str, folder: Path, where: str) -> tuple[str, Scenario]:
     """The scenario's TOML text and its validated form; errors name the spec's field."""
     if name in builtin_names():
-        text = (resources.files("pausegame") / BUILTIN_DIR / f"{name}.toml").read_text("utf-8")
+        text = builtin_text(name)
         origin = name
     else:
         path = Path(name) if Path(name).is_absolute() else folder / name

@@ -232,18 +232,29 @@ def builtin_names() -> list[str]:
     )
 
 
+def builtin_text(name: str) -> str:
+    """The TOML text of the scenario shipped under `name`."""
+    return (resources.files("pausegame") / BUILTIN_DIR / f"{name}.toml").read_text("utf-8")
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A built-in scenario by name, or the user's TOML file by path; validated."""
+    return read_scenario(name_or_path)[0]
+
+
+def read_scenario(name_or_path: str | Path) -> tuple[Scenario, str]:
+    """`load_scenario`, with the text the scenario was parsed from (read once, so that a
+    run's provenance hashes the very text that ran)."""
     text_path = str(name_or_path)
     if text_path in builtin_names():
-        resource = resources.files("pausegame") / BUILTIN_DIR / f"{text_path}.toml"
-        return parse_scenario(resource.read_text(encoding="utf-8"), origin=text_path)
+        text = builtin_text(text_path)
+        return parse_scenario(text, origin=text_path), text
     if not is_file(text_path):
         raise ParameterError(
             f"scenario {text_path!r}: no such built-in ({', '.join(builtin_names())}) or file"
         )
     text = read_text(text_path, "scenario", MAX_TOML_BYTES, ParameterError)
-    return parse_scenario(text, origin=Path(text_path).name)
+    return parse_scenario(text, origin=Path(text_path).name), text
 
 
 def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
