@@ -45,25 +45,15 @@ class Actor(mesa.Agent):
     def _state(self) -> RunState:
         return self.model.run_state
 
-    @property
-    def pausing(self) -> bool:
-        return False
+    # An actor that never pauses and is never caught; labs and states read these from the engine.
+    pausing = False
+    violator = False
+    detected = False
+    false_alarm = False
 
     @property
     def action(self) -> str:
         return "pause" if self.pausing else "race"
-
-    @property
-    def violator(self) -> bool:
-        return False
-
-    @property
-    def detected(self) -> bool:
-        return False
-
-    @property
-    def false_alarm(self) -> bool:
-        return False
 
 
 class DecisionMaker(Actor):

@@ -69,32 +69,33 @@ def main(args: argparse.Namespace) -> int:
 
         payoffs, players, actions = games.load_game(args.game)
         result = games.solve(payoffs, players, actions, mixed=not args.no_mixed)
-        print(json.dumps(_clean(result), indent=2) if args.json else format_game(result))
-        return 0
-    if args.coalition_game is not None:
-        result = _coalition_result(args.coalition_game)
-        print(json.dumps(_clean(result), indent=2) if args.json else format_coalition_game(result))
-        return 0
-    from pausegame.experiments import treaty
+        text = format_game
+    elif args.coalition_game is not None:
+        result, text = _coalition_result(args.coalition_game), format_coalition_game
+    elif args.path or args.steps is not None:
+        result, text = _path(args, options.scenario_from_args(args)), format_path
+    else:
+        from pausegame.experiments import treaty
 
-    scenario = options.scenario_from_args(args)
-    if args.path or args.steps is not None:
-        return _path(args, scenario)
-    at_step = None if args.at_step is None else options.AT_STEP.coerce(args.at_step, "--")
-    seed = options.SEED.coerce("0" if args.seed is None else args.seed, "--")
-    analysis, where = treaty.analyse_scenario(scenario, args.selection or "dynamics", at_step, seed)
-    report = {
-        "scenario": scenario.name,
-        "at_step": where.step,
-        "seed": where.seed,
-        "catastrophe_step": where.catastrophe_step,
-        **treaty.treaty_report(analysis, mixed=not args.no_mixed),
-    }
-    print(json.dumps(_clean(report), indent=2) if args.json else format_scenario(report))
+        scenario = options.scenario_from_args(args)
+        at_step = None if args.at_step is None else options.AT_STEP.coerce(args.at_step, "--")
+        seed = options.SEED.coerce("0" if args.seed is None else args.seed, "--")
+        analysis, where = treaty.analyse_scenario(
+            scenario, args.selection or "dynamics", at_step, seed
+        )
+        result = {
+            "scenario": scenario.name,
+            "at_step": where.step,
+            "seed": where.seed,
+            "catastrophe_step": where.catastrophe_step,
+            **treaty.treaty_report(analysis, mixed=not args.no_mixed),
+        }
+        text = format_scenario
+    print(json.dumps(_clean(result), indent=2) if args.json else text(result))
     return 0
 
 
-def _path(args: argparse.Namespace, scenario: object) -> int:
+def _path(args: argparse.Namespace, scenario: object) -> dict:
     """`--path`: the two-level game at every month of the expected path or of run --seed."""
     from pausegame.experiments import path
 
@@ -114,9 +115,7 @@ def _path(args: argparse.Namespace, scenario: object) -> int:
 
     months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics", progress)
     shown.close()
-    report = path.path_report(scenario, months, seed)
-    print(json.dumps(_clean(report), indent=2) if args.json else format_path(report))
-    return 0
+    return path.path_report(scenario, months, seed)
 
 
 def _no_scenario_options(args: argparse.Namespace) -> None:

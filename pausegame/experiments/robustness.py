@@ -30,12 +30,12 @@ from pausegame.experiments.sensitivity_space import (
     batch_shared,
     declaration,
     design_spec,
-    plain_sweep,
     snap,
     uncertain_parameters,
 )
 from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
+from pausegame.experiments.sweep_spec import plain_sweep
 from pausegame.experiments.sweep_store import SweepStore
 
 SETTINGS = "robustness.json"

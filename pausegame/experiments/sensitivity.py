@@ -110,30 +110,16 @@ def analyse(
     keys = ("mu", "mu_star", "sigma", "mu_star_conf")
     if design.method == "sobol":
         keys = ("S1", "S1_conf", "ST", "ST_conf")
+    shared = {"num_resamples": resamples, "conf_level": CONF_LEVEL, "seed": seed}  # both methods
     rows = []
     for metric in metrics or [c for c in outputs.columns if c in METRICS]:
         y = outputs[metric].to_numpy(dtype=float)
         if len(y) != len(design.x) or not np.isfinite(y).all() or np.ptp(y) == 0:
             result = {key: np.full(len(names), np.nan) for key in keys}
         elif design.method == "sobol":
-            result = sobol.analyze(
-                design.problem,
-                y,
-                calc_second_order=False,
-                num_resamples=resamples,
-                conf_level=CONF_LEVEL,
-                seed=seed,
-            )
+            result = sobol.analyze(design.problem, y, calc_second_order=False, **shared)
         else:
-            result = morris.analyze(
-                design.problem,
-                design.x,
-                y,
-                num_resamples=resamples,
-                conf_level=CONF_LEVEL,
-                num_levels=design.levels,
-                seed=seed,
-            )
+            result = morris.analyze(design.problem, design.x, y, num_levels=design.levels, **shared)
         for d, name in enumerate(names):
             rows.append(
                 {"metric": metric, "parameter": name, **{k: float(result[k][d]) for k in keys}}

@@ -16,13 +16,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pausegame.experiments.sweep_spec import SweepSpec, SweepSpecError, declaration, override_kind
-from pausegame.experiments.sweep_spec import _read_scenario as read_scenario
 from pausegame.sim.engine.inputs import SHARED_IN_A_BATCH
 from pausegame.sim.parameters import PARAMETERS
 from pausegame.sim.scenario import Scenario
@@ -139,27 +137,3 @@ def design_spec(
     """The sweep of `base` (scenario, steps, seeds, fixed) over the points of `design`."""
     values = {k: v for k, v in vars(base).items() if k in SweepSpec.__dataclass_fields__}
     return DesignSpec(**values, design=tuple(design), design_info=info)
-
-
-def plain_sweep(
-    scenario: str,
-    steps: int | None,
-    seeds: int,
-    origin: str = "<design>",
-    folder: Path | None = None,
-) -> SweepSpec:
-    """A sweep of `scenario` (a built-in or a path) with seeds 0..seeds-1 and no axes yet."""
-    text, base = read_scenario(scenario, folder or Path("."), f"{origin}: ")
-    return SweepSpec(
-        origin=origin,
-        scenario=scenario,
-        scenario_text=text,
-        base=base,
-        steps=base.steps if steps is None else steps,
-        seeds=tuple(range(seeds)),
-        seeds_as_written=seeds,
-        grid={},
-        sample=None,
-        fixed={},
-        traces=False,
-    )

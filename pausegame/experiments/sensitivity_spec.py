@@ -25,18 +25,16 @@ from pausegame.experiments.sensitivity_space import (
     batch_shared,
     declaration,
     design_spec,
-    plain_sweep,
     scaled,
     snap,
     uncertain_parameters,
 )
 from pausegame.experiments.sweep_spec import (
-    STEPS,
     SweepSpecError,
     _flat_table,
     _override,
-    _seeds,
     _spec_table,
+    spec_head,
 )
 from pausegame.sim.parameters import ParameterError
 from pausegame.userfiles import MAX_TOML_BYTES, read_text
@@ -145,12 +143,7 @@ def parse_sensitivity_spec(
 
 def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
     where, data, description = _spec_table(text, origin, FIELDS)
-    scenario = data.get("scenario", "article")
-    if not isinstance(scenario, str) or not scenario.strip():
-        raise SweepSpecError(f"{where}scenario: expected a built-in name or a path")
-    plain = plain_sweep(scenario, None, 1, origin, folder)
-    steps = STEPS.coerce(data.get("steps", plain.base.steps), where)
-    seeds, seeds_as_written = _seeds(data.get("seeds", DEFAULT_SEEDS), where)
+    plain = spec_head(data, where, origin, folder, DEFAULT_SEEDS)
     method = data.get("method", "sobol")
     if method not in METHODS:
         raise SweepSpecError(f"{where}method: expected one of {', '.join(METHODS)}, got {method!r}")
@@ -173,20 +166,13 @@ def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
         if f.name in fixed:
             raise SweepSpecError(f"{where}fixed.{f.name}: already a parameter of the study")
     rows = samples * (len(factors) + (2 if method == "sobol" else 1))
-    if rows * len(seeds) > MAX_RUNS:
+    if rows * len(plain.seeds) > MAX_RUNS:
         raise SweepSpecError(
-            f"{where}the study expands to {rows * len(seeds):,} runs; at most {MAX_RUNS:,}"
+            f"{where}the study expands to {rows * len(plain.seeds):,} runs; at most {MAX_RUNS:,}"
         )
     design = make_design(method, factors, samples, levels, seed)
     order = batch_order(list(design.points))
-    base = replace(
-        plain,
-        steps=steps,
-        seeds=seeds,
-        seeds_as_written=seeds_as_written,
-        fixed=fixed,
-        description=description,
-    )
+    base = replace(plain, fixed=fixed, description=description)
     info = {
         "kind": "sensitivity",
         "method": method,

@@ -193,14 +193,8 @@ def parse_sweep_spec(
 
 def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
     where, data, description = _spec_table(text, origin, SPEC_FIELDS)
-    scenario = data.get("scenario", "article")
-    if not isinstance(scenario, str) or not scenario.strip():
-        raise SweepSpecError(
-            f"{where}scenario: expected a built-in name or a path, got {scenario!r}"
-        )
-    scenario_text, base = _read_scenario(scenario, folder, where)
-    steps = STEPS.coerce(data.get("steps", base.steps), where)
-    seeds, seeds_as_written = _seeds(data.get("seeds"), where)
+    head = spec_head(data, where, origin, folder, None)
+    base = head.base
     grid = _grid(data.get("grid"), base, f"{where}grid")
     sample = _sample(data["sample"], base, f"{where}sample") if "sample" in data else None
     fixed = {
@@ -218,22 +212,56 @@ def _parse(text: str, origin: str, folder: Path, traces: bool) -> SweepSpec:
         raise SweepSpecError(
             f"{where}the grid and sample make {n_points:,} parameter points; at most {MAX_POINTS:,}"
         )
-    n_runs = n_points * len(seeds)
+    n_runs = n_points * len(head.seeds)
     if n_runs > MAX_RUNS:
         raise SweepSpecError(f"{where}the spec expands to {n_runs:,} runs; at most {MAX_RUNS:,}")
-    return SweepSpec(
-        origin=origin,
-        scenario=scenario,
-        scenario_text=scenario_text,
-        base=base,
-        steps=steps,
-        seeds=seeds,
-        seeds_as_written=seeds_as_written,
+    return replace(
+        head,
         grid=grid,
         sample=sample,
         fixed=fixed,
         traces=keep_traces or traces,
         description=description,
+    )
+
+
+def spec_head(
+    data: dict, where: str, origin: str, folder: Path, default_seeds: int | None
+) -> SweepSpec:
+    """A spec's scenario, steps and seeds, checked in that order (a sweep spec's and a
+    sensitivity spec's alike): the sweep they make, with no axes yet."""
+    scenario = data.get("scenario", "article")
+    if not isinstance(scenario, str) or not scenario.strip():
+        raise SweepSpecError(
+            f"{where}scenario: expected a built-in name or a path, got {scenario!r}"
+        )
+    plain = plain_sweep(scenario, None, 1, origin, folder)
+    steps = STEPS.coerce(data.get("steps", plain.base.steps), where)
+    seeds, seeds_as_written = _seeds(data.get("seeds", default_seeds), where)
+    return replace(plain, steps=steps, seeds=seeds, seeds_as_written=seeds_as_written)
+
+
+def plain_sweep(
+    scenario: str,
+    steps: int | None,
+    seeds: int,
+    origin: str = "<design>",
+    folder: Path | None = None,
+) -> SweepSpec:
+    """A sweep of `scenario` (a built-in or a path) with seeds 0..seeds-1 and no axes yet."""
+    text, base = _read_scenario(scenario, folder or Path("."), f"{origin}: ")
+    return SweepSpec(
+        origin=origin,
+        scenario=scenario,
+        scenario_text=text,
+        base=base,
+        steps=base.steps if steps is None else steps,
+        seeds=tuple(range(seeds)),
+        seeds_as_written=seeds,
+        grid={},
+        sample=None,
+        fixed={},
+        traces=False,
     )
 
 

@@ -186,13 +186,10 @@ def treaty_game(
     sets = member_sets(structure.n_states)
     start = tuple(int(a) for a in np.asarray(pausing, dtype=bool))
     by_rule = {rule: [select(g, rule, start) for g in all_games] for rule in EQUILIBRIUM_SELECTIONS}
-    stable_by_rule = {}
-    analysed = {}  # rule: (payoffs, internal, external)
+    analysed = {}  # rule: (chosen play, payoffs, internal, external stability)
     for rule, chosen in by_rule.items():
         payoffs = _selected_payoffs(all_games, chosen)
-        analysed[rule] = (payoffs, *_stability(payoffs, sets))
-        internal, external = analysed[rule][1:]
-        stable_by_rule[rule] = [int(s) for s in np.flatnonzero(internal & external)]
+        analysed[rule] = (chosen, payoffs, *_stability(payoffs, sets))
     matters = [
         s
         for s in range(len(sets))
@@ -201,11 +198,12 @@ def treaty_game(
 
     if selection == "anticipation":
         chosen, payoffs = _anticipation(structure, all_games, start)
-        internal, external = _stability(payoffs, sets)
-        stable_by_rule[selection] = [int(s) for s in np.flatnonzero(internal & external)]
-    else:
-        chosen = by_rule[selection]
-        payoffs, internal, external = analysed[selection]
+        analysed[selection] = (chosen, payoffs, *_stability(payoffs, sets))
+    chosen, payoffs, internal, external = analysed[selection]
+    stable_by_rule = {
+        rule: [int(s) for s in np.flatnonzero(inside & outside)]
+        for rule, (_, _, inside, outside) in analysed.items()
+    }
     treaties = []
     for s, (g, choice) in enumerate(zip(all_games, chosen, strict=True)):
         at = (slice(None), *choice.profile)

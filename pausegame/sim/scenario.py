@@ -302,7 +302,7 @@ def _build(data: dict[str, Any], origin: str) -> Scenario:
 
 
 def _state(raw: dict[str, Any], where: str) -> State:
-    _no_unknown(raw, {"name", "transparency", "rivalry", "member", "rule", "loss_weight"}, where)
+    _no_unknown(raw, {*STATE_FIELDS, "name", "rivalry", "member", "rule"}, where)
     name = _text(_required(raw, "name", where), f"{where}name")
     where = f"{where.rsplit('[', 1)[0]}.{name}."
     rivalry_raw = _table(raw.get("rivalry", {}), f"{where}rivalry")
@@ -320,18 +320,7 @@ def _state(raw: dict[str, Any], where: str) -> State:
 
 
 def _lab(raw: dict[str, Any], where: str, state_names: list[str]) -> Lab:
-    allowed = {
-        "name",
-        "state",
-        "capability",
-        "safety",
-        "pause_affinity",
-        "open_weights",
-        "action",
-        "rule",
-        "loss_weight",
-    }
-    _no_unknown(raw, allowed, where)
+    _no_unknown(raw, {*LAB_FIELDS, "name", "state", "open_weights", "action", "rule"}, where)
     name = _text(_required(raw, "name", where), f"{where}name")
     where = f"{where.rsplit('[', 1)[0]}.{name}."
     home = _text(_required(raw, "state", where), f"{where}state")

@@ -240,6 +240,8 @@ BAD = [
     ("[parameters]\nfine = { width = 2 }", "fine.width: unknown field"),
     ("parameters = ['fine']\n[fixed]\nfine = 2.0", "fixed.fine: already a parameter"),
     ("seeds = 0", "seeds: expected a positive count"),
+    # the sweep spec's check and message (spec_head), the value included
+    ("scenario = 3", "scenario: expected a built-in name or a path, got 3"),
     ("colour = 'red'", "colour: unknown field"),
     ("steps = [", "malformed TOML"),
 ]
