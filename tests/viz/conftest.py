@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pausegame.commands.ui import stop_process
 from pausegame.viz import server
@@ -27,6 +28,10 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVER_START_TIMEOUT = 120.0
+STEP_TIMEOUT = 30_000  # ms: a server round trip (a Step, a click) on a loaded CI machine
+# Every expectation waits that long: Playwright's 5 s default is shorter than a round trip
+# under load, and a longer wait costs nothing when the page is already right.
+expect.set_options(timeout=STEP_TIMEOUT)
 
 
 @pytest.fixture(scope="session")

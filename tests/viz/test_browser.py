@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.viz.conftest import STEP_TIMEOUT
+
 pytestmark = pytest.mark.browser
 
 LOAD_TIMEOUT = 90_000  # ms: a fresh kernel renders the page in a few seconds; CI may be slower
-STEP_TIMEOUT = 30_000
 VIEWPORT = {"width": 1500, "height": 1000}
 
 
