@@ -25,7 +25,7 @@ from pausegame.viz.decision_bars import decision_bars_svg
 from pausegame.viz.equilibrium_panel import lab_game_report, treaty_game_report, treaty_html
 from pausegame.viz.export_panel import ExportPanel
 from pausegame.viz.inspector import CoalitionPicture, actor_html
-from pausegame.viz.path_panel import path_timeline_html
+from pausegame.viz.path_panel import PathMemo, path_timeline_html
 from pausegame.viz.session import LiveRun
 from pausegame.viz.views import (
     BLANK,
@@ -85,6 +85,7 @@ def Page() -> None:
     actor_changes, set_actor_changes = solara.use_state({})  # lab.NAME.FIELD -> value
     treaties, set_treaties = solara.use_state((None, None, ""))  # (key, report, error)
     timeline, set_timeline = solara.use_state((None, None, ""))  # (key, svg, error)
+    path_memo = solara.use_memo(PathMemo, [])  # the months of this run analysed so far
 
     def redraw() -> None:
         set_version(lambda v: v + 1)
@@ -239,7 +240,7 @@ def Page() -> None:
     def analyse_path(stop: threading.Event) -> None:
         """The equilibrium path to this month, in gated pieces (`path_panel`)."""
         svg, problem = attempt(
-            lambda: path_timeline_html(view.scenario, view.seed, view.step, stop)
+            lambda: path_timeline_html(view.scenario, view.seed, view.step, stop, path_memo)
         )
         if not stop.is_set():
             set_timeline((treaty_key, svg, problem))

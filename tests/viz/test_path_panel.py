@@ -6,7 +6,7 @@ import threading
 
 from pausegame.experiments import path
 from pausegame.sim.scenario import load_scenario
-from pausegame.viz.path_panel import path_timeline_html
+from pausegame.viz.path_panel import PathMemo, path_timeline_html
 from pausegame.viz.path_timeline import path_timeline_svg
 
 
@@ -21,3 +21,28 @@ def test_a_stopped_analysis_gives_nothing():
     stop = threading.Event()
     stop.set()
     assert path_timeline_html(load_scenario("article"), 0, 3, stop) is None
+
+
+def test_a_later_stop_of_the_same_run_analyses_only_the_months_since(monkeypatch):
+    scenario = load_scenario("article")
+    analysed: list[int] = []
+    real = path.analyse_positions
+
+    def counting(structure, params, positions, *args, **kwargs):
+        analysed.extend(p.step for p in positions)
+        return real(structure, params, positions, *args, **kwargs)
+
+    monkeypatch.setattr(path, "analyse_positions", counting)
+    memo = PathMemo()
+    assert path_timeline_html(scenario, 2, 3, threading.Event(), memo) is not None
+    assert analysed == [0, 1, 2, 3]
+    later = path_timeline_html(scenario, 2, 7, threading.Event(), memo)
+    assert analysed[4:] == [4, 5, 6, 7]
+    assert later == path_timeline_html(scenario, 2, 7, threading.Event())  # as if analysed anew
+    del analysed[:]
+    earlier = path_timeline_html(scenario, 2, 5, threading.Event(), memo)  # stepped back
+    assert analysed == []
+    assert earlier == path_timeline_html(scenario, 2, 5, threading.Event())
+    del analysed[:]
+    path_timeline_html(scenario, 3, 2, threading.Event(), memo)  # another run: anew
+    assert analysed == [0, 1, 2]
