@@ -44,5 +44,11 @@ def test_a_later_stop_of_the_same_run_analyses_only_the_months_since(monkeypatch
     assert analysed == []
     assert earlier == path_timeline_html(scenario, 2, 5, threading.Event())
     del analysed[:]
-    path_timeline_html(scenario, 3, 2, threading.Event(), memo)  # another run: anew
+    path_timeline_html(load_scenario("article"), 2, 7, threading.Event(), memo)  # an equal copy
+    assert analysed == []
+    path_timeline_html(scenario, 3, 2, threading.Event(), memo)  # another seed: anew
     assert analysed == [0, 1, 2]
+    del analysed[:]
+    changed = scenario.with_overrides({"verification": 0.9})  # a live change: anew
+    path_timeline_html(changed, 3, 1, threading.Event(), memo)
+    assert analysed == [0, 1]
