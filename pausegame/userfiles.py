@@ -10,8 +10,11 @@ they return is bounded.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +149,35 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, OSError):
         return error.strerror or type(error).__name__
     return str(error)
+
+
+def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Write through `write(temporary)` beside `target`, then rename: never a partial file."""
+    replace_all_atomically([(target, write)])
+
+
+def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Write every file to a temporary beside its target, and rename them only once all are
+    written: a failure (a full disk) leaves none of them, not some.
+
+    The temporary names keep the suffix, so writers that pick a format from it still can.
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for target, write in writes:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix
+            )
+            os.close(handle)
+            written.append((Path(name), target))
+            write(Path(name))
+            # mkstemp makes the file private; give it the permissions a plain open() would.
+            os.chmod(name, 0o666 & ~mask)
+        for temporary, target in written:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)

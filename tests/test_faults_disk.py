@@ -90,7 +90,7 @@ def test_a_full_disk_mid_sweep_is_one_line_and_resume_completes_it(
 
 
 def test_a_full_disk_while_writing_run_records_leaves_no_file(tmp_path, capsys, monkeypatch):
-    from pausegame.commands import options
+    from pausegame import userfiles
     from pausegame.commands import run as run_command
 
     def disk_fills_at_the_second_file(writes):
@@ -98,7 +98,7 @@ def test_a_full_disk_while_writing_run_records_leaves_no_file(tmp_path, capsys, 
             Path(temporary).write_bytes(b"PAR1 half")
             raise OSError(errno.ENOSPC, "No space left on device", str(temporary))
 
-        options.replace_all_atomically(
+        userfiles.replace_all_atomically(
             [(t, fail if i == 1 else w) for i, (t, w) in enumerate(writes)]
         )
 
@@ -173,3 +173,37 @@ def test_a_full_disk_stops_a_study_in_one_line_that_says_how_to_resume(
     assert line.startswith(f"pausegame: error: {job} stopped: disk full")
     assert "run the same command again to resume" in line
     assert leftovers(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "written", "failing"),
+    [  # the failing Parquet table comes after a file written before it
+        (["sensitivity", "SPEC", "--workers", "1"], "_sensitivity/*", 1),  # after samples
+        (["robustness", "--draws", "2", "--seeds", "1", "--steps", "2"], "*.*", 0),  # after csv
+    ],
+)
+def test_a_full_disk_while_writing_a_studys_results_leaves_none_of_them(
+    tmp_path, capsys, monkeypatch, argv, written, failing
+):
+    spec = tmp_path / "study.toml"
+    spec.write_text(
+        "steps = 3\nseeds = 1\nmethod = 'morris'\nsamples = 2\nparameters = ['fine']\n",
+        encoding="utf-8",
+    )
+    real = pd.DataFrame.to_parquet
+
+    def to_parquet(frame, path, *args, **kwargs):
+        if to_parquet.calls == failing:
+            Path(path).write_bytes(b"PAR1 half a table")
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        to_parquet.calls += 1
+        return real(frame, path, *args, **kwargs)
+
+    to_parquet.calls = 0
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+    out = tmp_path / "out"
+    argv = [str(spec) if a == "SPEC" else a for a in argv]
+    assert main([*argv, "--out", str(out), "--quiet"]) == 1
+    assert one_line(capsys).startswith("pausegame: error: ")
+    leftover = [p.name for p in out.glob(written) if p.is_file() and p.suffix != ".json"]
+    assert leftover == []

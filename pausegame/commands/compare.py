@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pausegame.commands import options
 from pausegame.commands.text import listing, treaty_text
+from pausegame.userfiles import replace_atomically
 
 SEEDS = options.whole_number("seeds", "runs", low=1)
 
@@ -52,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
     )
     progress.close()
     if args.plot is not None:
-        options.replace_atomically(args.plot, lambda temporary: plot_comparison(result, temporary))
+        replace_atomically(args.plot, lambda temporary: plot_comparison(result, temporary))
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -14,6 +14,7 @@ import json
 from pausegame.commands import options
 from pausegame.commands.text import slug
 from pausegame.errors import InputError
+from pausegame.userfiles import replace_all_atomically
 
 DEFAULT_OUT = "_discover"  # inside the folder; the leading `_` keeps Parquet readers away
 
@@ -91,7 +92,7 @@ def main(args: argparse.Namespace) -> int:
         (out / f"cart-{stem}.txt", lambda p: p.write_text(tree.rules, encoding="utf-8")),
         (out / f"cart-{stem}.png", lambda p: save(plots.tree_plot(tree, names), p)),
     ]
-    options.replace_all_atomically(writes)  # a failure leaves none of them, not some
+    replace_all_atomically(writes)  # a failure leaves none of them, not some
     written = [path for path, _ in writes]
     print("\nwritten:")
     for path in written:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -194,35 +193,3 @@ def check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> N
         raise InputError(f"{option} {path}: is a folder; give a file name")
     if len(path.name) > 255:  # the longest file name most file systems allow
         raise InputError(f"{option}: the file name is {len(path.name)} characters, at most 255")
-
-
-def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
-    """Write through `write(temporary)` beside `target`, then rename: never a partial file."""
-    replace_all_atomically([(target, write)])
-
-
-def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) -> None:
-    """Write every file to a temporary beside its target, and rename them only once all are
-    written: a failure (a full disk) leaves none of them, not some.
-
-    The temporary names keep the suffix, so writers that pick a format from it still can.
-    """
-    mask = os.umask(0)
-    os.umask(mask)
-    written: list[tuple[Path, Path]] = []
-    try:
-        for target, write in writes:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix
-            )
-            os.close(handle)
-            written.append((Path(name), target))
-            write(Path(name))
-            # mkstemp makes the file private; give it the permissions a plain open() would.
-            os.chmod(name, 0o666 & ~mask)
-        for temporary, target in written:
-            os.replace(temporary, target)
-    finally:
-        for temporary, _ in written:
-            temporary.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from pausegame.commands import options
 from pausegame.commands.text import slug
 from pausegame.errors import InputError
+from pausegame.userfiles import replace_all_atomically
 
 DEFAULT_OUT = "_report"  # inside the sweep folder; the leading `_` keeps Parquet readers away
 
@@ -100,7 +101,7 @@ def main(args: argparse.Namespace) -> int:
         writes.append(
             (out / f"lines-{metric}-{slug(x)}.png", lambda p: sweep_plots.save(figure, p))
         )
-    options.replace_all_atomically(writes)
+    replace_all_atomically(writes)
     print("\nwritten:")
     for path, _ in writes:
         print(f"  {path}")

@@ -13,6 +13,7 @@ import argparse
 from pausegame.commands import options
 from pausegame.commands.sweep import resumable
 from pausegame.errors import InputError
+from pausegame.userfiles import replace_atomically
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,7 +76,8 @@ def main(args: argparse.Namespace) -> int:
         f"{study.draws} draws x {study.seeds} seeds; {len(study.parameters)} assumed parameters"
         f" each x [1/{study.factor:g}, {study.factor:g}] (log-uniform)"
     )
-    plot = save(claims_plot(table, title), args.out / "robustness.png")
+    plot = args.out / "robustness.png"
+    replace_atomically(plot, lambda path: save(claims_plot(table, title), path))
     print(f"\nwritten: {args.out / robustness.TABLE}, {args.out / robustness.DRAWS}, {plot}")
     return 0
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pausegame.commands import options
-from pausegame.commands.options import replace_all_atomically
 from pausegame.commands.provenance import provenance, provenance_line
 from pausegame.errors import InputError
+from pausegame.userfiles import replace_all_atomically, replace_atomically
 
 if TYPE_CHECKING:
     from pausegame.experiments.runs import RunResult
@@ -63,9 +63,7 @@ def main(args: argparse.Namespace) -> int:
         from pausegame.viz.plots import plot_run
 
         threshold = scenario.params.rsi_threshold
-        options.replace_atomically(
-            args.plot, lambda temporary: plot_run(result, threshold, temporary)
-        )
+        replace_atomically(args.plot, lambda temporary: plot_run(result, threshold, temporary))
     if args.json:
         print(json.dumps({**result.summary, "provenance": origin}, indent=2))
     else:

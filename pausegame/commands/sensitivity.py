@@ -12,6 +12,7 @@ import argparse
 
 from pausegame.commands import options
 from pausegame.commands.sweep import resumable
+from pausegame.userfiles import replace_atomically
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,6 +49,7 @@ def main(args: argparse.Namespace) -> int:
         figure, name = sensitivity_plots.sobol_plot(result.indices, title), "sobol.png"
     else:
         figure, name = sensitivity_plots.morris_plot(result.indices, title), "morris.png"
-    plot = sweep_plots.save(figure, result.folder / name)
+    plot = result.folder / name
+    replace_atomically(plot, lambda path: sweep_plots.save(figure, path))
     print(f"\nwritten: {result.folder}/{{samples,outputs,indices}}.parquet, indices.csv, {plot}")
     return 0

@@ -37,6 +37,7 @@ from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
 from pausegame.experiments.sweep_spec import plain_sweep
 from pausegame.experiments.sweep_store import SweepStore
+from pausegame.userfiles import replace_all_atomically
 
 SETTINGS = "robustness.json"
 TABLE = "robustness.csv"
@@ -156,8 +157,12 @@ def run_study(
         run_sweep(spec, out / variant, workers=workers, scheduler=scheduler, progress=progress)
         runs[variant] = pd.read_parquet(out / variant)
     table, draws = evaluate(study, runs, factors)
-    table.to_csv(out / TABLE, index=False)
-    draws.to_parquet(out / DRAWS, index=False)
+    replace_all_atomically(  # a failure (a full disk) leaves neither, not one
+        [
+            (out / TABLE, lambda path: table.to_csv(path, index=False)),
+            (out / DRAWS, lambda path: draws.to_parquet(path, index=False)),
+        ]
+    )
     return table, draws
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from pausegame.experiments.report import aligned
 from pausegame.experiments.sensitivity_spec import Design, SensitivitySpec
 from pausegame.experiments.sweep import SweepResult, run_sweep
+from pausegame.userfiles import replace_all_atomically
 
 RESULTS = "_sensitivity"  # inside the study's folder; `_` keeps Parquet readers of DIR away
 CONF_LEVEL = 0.95
@@ -162,10 +163,15 @@ def run_sensitivity(spec: SensitivitySpec, out: Path, **options: Any) -> Sensiti
     noise = seed_noise(outputs)
     folder = Path(out) / RESULTS
     folder.mkdir(exist_ok=True)
-    samples_frame(spec).to_parquet(folder / "samples.parquet", index=False)
-    outputs.to_parquet(folder / "outputs.parquet", index=False)
-    indices.to_parquet(folder / "indices.parquet", index=False)
-    indices.to_csv(folder / "indices.csv", index=False)
+    samples = samples_frame(spec)
+    replace_all_atomically(  # a failure (a full disk) leaves none of them, not some
+        [
+            (folder / "samples.parquet", lambda path: samples.to_parquet(path, index=False)),
+            (folder / "outputs.parquet", lambda path: outputs.to_parquet(path, index=False)),
+            (folder / "indices.parquet", lambda path: indices.to_parquet(path, index=False)),
+            (folder / "indices.csv", lambda path: indices.to_csv(path, index=False)),
+        ]
+    )
     return SensitivityResult(sweep, outputs, indices, noise, folder)
 
 
