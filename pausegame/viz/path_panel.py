@@ -10,7 +10,6 @@ months stepped since the last (at month 120, about 8 s of kernel work becomes no
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 
 from pausegame.experiments import path
 from pausegame.sim.scenario import Scenario
@@ -20,23 +19,13 @@ from pausegame.viz.path_timeline import path_timeline_svg
 MONTHS_PER_PIECE = 2  # about 0.15 s of kernel work per piece on 2 cores
 
 
-@dataclass
 class PathMemo:
     """The months of one run (scenario and seed) analysed so far: every month's analysis
-    depends only on the run, so a later stop of the same run reuses them."""
+    depends only on the run, so a later stop of the same run reuses them. One attribute,
+    replaced whole, so a thread never reads one run's months under another's key."""
 
-    run: tuple[Scenario, int] | None = None
-    months: list[path.PathMonth] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def known(self, run: tuple[Scenario, int]) -> list[path.PathMonth]:
-        with self.lock:
-            return list(self.months) if self.run == run else []
-
-    def keep(self, run: tuple[Scenario, int], months: list[path.PathMonth]) -> None:
-        with self.lock:
-            if self.run != run or len(months) > len(self.months):
-                self.run, self.months = run, list(months)
+    def __init__(self) -> None:
+        self.kept: tuple[tuple[Scenario, int] | None, list[path.PathMonth]] = (None, [])
 
 
 def path_timeline_html(
@@ -53,13 +42,15 @@ def path_timeline_html(
     with player.GATE:
         positions = path.run_positions(scenario, seed, step)
     structure, params = scenario.structure(), scenario.params
-    months = memo.known(run)[: len(positions)]
+    kept_run, kept = memo.kept
+    months = kept[: len(positions)] if kept_run == run else []
     for start in range(len(months), len(positions), MONTHS_PER_PIECE):
         if stop.is_set():
             return None
         with player.GATE:
             piece = positions[start : start + MONTHS_PER_PIECE]
             months += path.analyse_positions(structure, params, piece)
-        memo.keep(run, months)  # kept even if the run moves before the last piece
+        if len(months) > len(kept) or kept_run != run:  # kept even if the run moves on
+            memo.kept = (run, list(months))
     records = path.path_report(scenario, months, seed)["months"]
     return path_timeline_svg(records, width=width, current_step=step)
