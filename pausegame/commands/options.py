@@ -89,7 +89,8 @@ def add_command(
     """Add the subcommand named after `main`'s module, which runs `main(args)`; its help and
     description are that module's docstring ("`pausegame NAME`: help." and a paragraph)."""
     module = main.__module__
-    summary, _, description = (sys.modules[module].__doc__ or "").partition("\n\n")
+    docstring = sys.modules[module].__doc__ or _source_docstring(sys.modules[module].__file__)
+    summary, _, description = docstring.partition("\n\n")
     parser = subparsers.add_parser(
         module.rpartition(".")[2],
         help=summary.partition("`: ")[2].rstrip(".") or None,
@@ -97,6 +98,16 @@ def add_command(
     )
     parser.set_defaults(func=main)
     return parser
+
+
+def _source_docstring(path: str | None) -> str:
+    """A module's docstring read from its source: `python -OO` strips `__doc__`."""
+    import ast
+
+    try:
+        return ast.get_docstring(ast.parse(Path(path or "").read_text("utf-8"))) or ""
+    except (OSError, SyntaxError, ValueError):
+        return ""
 
 
 def add_option(
