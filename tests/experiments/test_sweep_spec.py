@@ -127,29 +127,45 @@ def test_scenario_path_is_relative_to_the_spec(tmp_path):
 @pytest.mark.parametrize(
     ("text", "field"),
     [
-        ("seeds = 2\n[grid]\nverificaton = [0.1]\n", "grid.verificaton"),  # unknown parameter
-        ("seeds = 2\n[grid]\nverification = [0.5, 1.5]\n", "grid.verification=1.5"),  # out of range
-        ("seeds = 2\n[grid]\n", "grid"),  # empty grid
-        ("seeds = 2\n[grid]\nverification = []\n", "grid.verification"),  # empty values
-        ("seeds = 0\n", "seeds"),  # zero seeds
-        ("seeds = -3\n", "seeds"),  # negative seeds
-        ("seeds = []\n", "seeds"),  # empty seed list
-        ("seeds = 2\n[grid\n", "malformed TOML"),  # bad toml
-        ("seeds = 2\ncolour = 'red'\n", "colour: unknown field"),  # unknown key
-        ("seeds = 1\n[fixed]\nlab.Nobody.safety = 0.5\n", "lab.Nobody.safety"),  # unknown lab
-        ("seeds = 1\n[fixed]\nlab.Meta.height = 2\n", "lab.Meta.height"),  # unknown lab field
-        ("seeds = 1\n[grid]\nfine = [1, 2]\n[fixed]\nfine = 3\n", "fixed.fine"),  # set twice
-        ("steps = 10\n", "seeds"),  # missing seeds
-        (
+        pytest.param(
+            "seeds = 2\n[grid]\nverificaton = [0.1]\n", "grid.verificaton", id="unknown-parameter"
+        ),
+        pytest.param(
+            "seeds = 2\n[grid]\nverification = [0.5, 1.5]\n",
+            "grid.verification=1.5",
+            id="out-of-range",
+        ),
+        pytest.param("seeds = 2\n[grid]\n", "grid", id="empty-grid"),
+        pytest.param(
+            "seeds = 2\n[grid]\nverification = []\n", "grid.verification", id="empty-values"
+        ),
+        pytest.param("seeds = 0\n", "seeds", id="zero-seeds"),
+        pytest.param("seeds = -3\n", "seeds", id="negative-seeds"),
+        pytest.param("seeds = []\n", "seeds", id="empty-seed-list"),
+        pytest.param("seeds = 2\n[grid\n", "malformed TOML", id="bad-toml"),
+        pytest.param("seeds = 2\ncolour = 'red'\n", "colour: unknown field", id="unknown-key"),
+        pytest.param(
+            "seeds = 1\n[fixed]\nlab.Nobody.safety = 0.5\n", "lab.Nobody.safety", id="unknown-lab"
+        ),
+        pytest.param(
+            "seeds = 1\n[fixed]\nlab.Meta.height = 2\n", "lab.Meta.height", id="unknown-lab-field"
+        ),
+        pytest.param(
+            "seeds = 1\n[grid]\nfine = [1, 2]\n[fixed]\nfine = 3\n", "fixed.fine", id="set-twice"
+        ),
+        pytest.param("steps = 10\n", "seeds", id="missing-seeds"),
+        pytest.param(
             "seeds = 1\n[sample]\ncount = 3\nranges = { fine = [5, 1] }\n",
             "sample.ranges.fine",
-        ),  # bad sample range
-        (
+            id="bad-sample-range",
+        ),
+        pytest.param(
             "seeds = 1\n[sample]\nmethod = 'sobol'\ncount = 3\nranges = { fine = [1, 5] }\n",
             "sample.method",
-        ),  # bad sample method
-        ("seeds = 1\nsteps = 0\n", "steps"),  # zero steps
-        ("seeds = 1\nscenario = 'nowhere.toml'\n", "scenario"),  # no scenario
+            id="bad-sample-method",
+        ),
+        pytest.param("seeds = 1\nsteps = 0\n", "steps", id="zero-steps"),
+        pytest.param("seeds = 1\nscenario = 'nowhere.toml'\n", "scenario", id="no-scenario"),
     ],
 )
 def test_bad_spec_is_one_line_exit_2_and_creates_nothing(text, field, tmp_path, capsys):
