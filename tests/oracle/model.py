@@ -254,7 +254,7 @@ class PauseModel(mesa.Model):
             lab.false_alarm, lab.hazard = bool(false_alarm[i]), float(t.hazard[i])
             lab.last_payoff = float(lab_pay[i])
             lab.total_payoff += lab.last_payoff
-            fine = f"fine {self.params.fine * 12.0 * float(t.revenue[i]):.1f} $B"
+            fine = f"fine {self.params.fine * (12.0 * float(t.revenue[i])):.1f} $B"  # as charged
             if lab.detected:
                 self.events.append(Event(step, "violation detected", lab.name, fine))
                 self._trigger(step, self.structure.lab_state[i])

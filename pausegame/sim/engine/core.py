@@ -95,7 +95,7 @@ class Engine:
         state.home_hazard = np.where(structure.home, t.hazard[:, None, :-1], 0.0).sum(-1)
         state.violator = required & ~state.pausing
         state.detected, state.false_alarm = detected, false_alarm
-        self._settle(step, t, lab_pay, state_pay)
+        self._settle(step, charges["fines"], lab_pay, state_pay)
         self._note_crossings(step, previous_multiplier)
         for r in np.flatnonzero(catastrophe).tolist():
             worst = [*structure.lab_names, OPEN_SOURCE][int(np.argmax(t.hazard[r]))]
@@ -122,9 +122,10 @@ class Engine:
         return kernel.observation_factor(z, exact, runs.inputs.params)
 
     def _settle(
-        self, step: int, t: kernel.Transition, lab_pay: np.ndarray, state_pay: np.ndarray
+        self, step: int, fines: np.ndarray, lab_pay: np.ndarray, state_pay: np.ndarray
     ) -> None:
-        """Payoffs, fines and trigger punishments, then the learning rules' update."""
+        """Payoffs, fines (logged as charged) and trigger punishments, then the learning
+        rules' update."""
         runs, state = self.runs, self.runs.state
         state.lab_payoff = lab_pay
         state.lab_total = state.lab_total + lab_pay
@@ -137,8 +138,8 @@ class Engine:
                 ("false alarm", state.false_alarm),
             ):
                 for r in np.flatnonzero(fined[:, lab]).tolist():
-                    fine = runs.value("fine", r) * 12.0 * float(t.revenue[r, lab])
-                    runs.log(r, Event(step, kind, runs.names[lab], f"fine {fine:.1f} $B"))
+                    fine = f"fine {fines[r, lab]:.1f} $B"
+                    runs.log(r, Event(step, kind, runs.names[lab], fine))
                     self._trigger(step, r, int(home[lab]))
         state.state_payoff = state_pay
         state.state_total = state.state_total + state_pay
