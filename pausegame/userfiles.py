@@ -9,6 +9,7 @@ they return is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -157,10 +158,11 @@ def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
 
 
 def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) -> None:
-    """Write every file to a temporary beside its target, and rename them only once all are
-    written: a failure (a full disk) leaves none of them, not some.
+    """Write every file to a temporary beside its target, flush it to disk, and rename them
+    only once all are written: a failure (a full disk) leaves none of them, not some.
 
-    The temporary names keep the suffix, so writers that pick a format from it still can.
+    A temporary is named `.NAME.RANDOM.tmp.SUFFIX` (`is_temporary`): the suffix is kept, so
+    writers that pick a format from it still can.
     """
     mask = os.umask(0)
     os.umask(mask)
@@ -169,15 +171,35 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
         for target, write in writes:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix
+                dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
             )
             os.close(handle)
             written.append((Path(name), target))
             write(Path(name))
             # mkstemp makes the file private; give it the permissions a plain open() would.
             os.chmod(name, 0o666 & ~mask)
+            with open(name, "rb") as flushed:
+                os.fsync(flushed.fileno())
         for temporary, target in written:
             os.replace(temporary, target)
+        for folder in {target.parent for _, target in written}:
+            _sync_folder(folder)
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is a temporary of `replace_all_atomically` (a kill can leave one)."""
+    earlier = name.endswith(".tmp")  # `.NAME.PID.tmp`, as sweeps of earlier versions wrote
+    return earlier or (name.startswith(".") and "tmp" in name.split(".")[-2:])
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames into `folder` durable, where the system supports it."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)

@@ -11,6 +11,7 @@ import pytest
 
 from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_spec import parse_sweep_spec
+from pausegame.userfiles import is_temporary
 
 
 def grid_spec(
@@ -53,7 +54,7 @@ def rows(folder: Path) -> pd.DataFrame:
 def leftovers(folder: Path) -> list[str]:
     """Temporary files and the lock: none may survive a sweep, however it ended."""
     return sorted(
-        p.name for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name == "_sweep.lock"
+        p.name for p in folder.rglob("*") if is_temporary(p.name) or p.name == "_sweep.lock"
     )
 
 

@@ -71,7 +71,7 @@ def test_a_full_disk_mid_sweep_is_one_line_and_resume_completes_it(
     out = tmp_path / "out"
     disk = FullDisk(allowed, code)
     monkeypatch.setattr(
-        sweep_store, "_replace_atomically", disk.wrap(sweep_store._replace_atomically)
+        sweep_store, "replace_atomically", disk.wrap(sweep_store.replace_atomically)
     )
     argv = ["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--batch-size", "2"]
     assert main([*argv, "--quiet"]) == 1
@@ -166,7 +166,7 @@ def test_a_full_disk_stops_a_study_in_one_line_that_says_how_to_resume(
     argv = [str(spec) if a == "SPEC" else a for a in argv]
     job = job or argv[0]
     monkeypatch.setattr(
-        sweep_store, "_replace_atomically", FullDisk(1).wrap(sweep_store._replace_atomically)
+        sweep_store, "replace_atomically", FullDisk(1).wrap(sweep_store.replace_atomically)
     )
     assert main([*argv, "--out", str(tmp_path / "out"), "--quiet"]) == 1
     line = one_line(capsys)

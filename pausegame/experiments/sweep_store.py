@@ -29,7 +29,14 @@ from pausegame import __version__
 from pausegame.errors import InputError
 from pausegame.experiments.sweep_engine import NULLABLE_COLUMNS, RunOutput, model_fingerprint
 from pausegame.experiments.sweep_spec import SweepSpec
-from pausegame.userfiles import MAX_JSON_BYTES, is_file, parse_json, read_text
+from pausegame.userfiles import (
+    MAX_JSON_BYTES,
+    is_file,
+    is_temporary,
+    parse_json,
+    read_text,
+    replace_atomically,
+)
 
 MANIFEST = "_manifest.json"
 TRACES = "_traces"
@@ -109,7 +116,7 @@ class SweepStore:
         manifest = read_manifest(self.folder)
         if manifest is None:
             if self.folder.is_dir() and any(
-                p.name != LOCK and not p.name.endswith(".tmp") for p in self.folder.iterdir()
+                p.name != LOCK and not is_temporary(p.name) for p in self.folder.iterdir()
             ):
                 raise SweepFolderError(
                     f"--out {self.folder}: the folder is not empty and holds no sweep "
@@ -237,7 +244,7 @@ class SweepStore:
 
     def _write_manifest(self) -> None:
         text = json.dumps(self.manifest, indent=2) + "\n"
-        _replace_atomically(self.folder / MANIFEST, lambda path: path.write_text(text, "utf-8"))
+        replace_atomically(self.folder / MANIFEST, lambda path: path.write_text(text, "utf-8"))
 
     def _take_lock(self) -> None:
         """Hold an exclusive lock on the folder so two sweeps never write into it at once.
@@ -285,28 +292,9 @@ class SweepStore:
                 continue
             for path in folder.iterdir():
                 uncommitted = folder.name == TRACES and path.name not in committed
-                if path.name.endswith(".tmp") or (uncommitted and PART.match(path.name)):
+                if is_temporary(path.name) or (uncommitted and PART.match(path.name)):
                     path.unlink()
 
 
 def _write_atomically(table: pa.Table, target: Path) -> None:
-    _replace_atomically(target, lambda path: pq.write_table(table, path))
-
-
-def _replace_atomically(target: Path, write: Any) -> None:
-    """Write through `write(temporary)`, flush it to disk, then rename it onto `target`."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write(temporary)
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-    with contextlib.suppress(OSError):  # make the rename itself durable where supported
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+    replace_atomically(target, lambda path: pq.write_table(table, path))

@@ -12,6 +12,7 @@ from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import execute_chunk
 from pausegame.experiments.sweep_spec import parse_sweep_spec
 from pausegame.experiments.sweep_store import MANIFEST, TRACES
+from tests.sweeps import leftovers
 
 SPEC = """
 steps = 10
@@ -70,7 +71,7 @@ def test_reference_has_one_row_per_run_with_every_documented_column(reference):
     assert traces.groupby("run_id").size().tolist() == rows["steps_run"].tolist()
     # Batches of three runs: several committed parts, no temporary files left.
     assert len(list(reference.glob("part-*.parquet"))) == 3
-    assert not list(reference.rglob("*.tmp"))
+    assert leftovers(reference) == []
     assert (reference / MANIFEST).is_file()
 
 

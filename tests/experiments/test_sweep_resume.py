@@ -18,7 +18,7 @@ from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
 from pausegame.experiments.sweep_spec import parse_sweep_spec
 from pausegame.experiments.sweep_store import MANIFEST, TRACES, SweepStore, read_manifest
-from tests.sweeps import grid_spec, rows, sweep_fixtures
+from tests.sweeps import grid_spec, leftovers, rows, sweep_fixtures
 
 SPEC = grid_spec(steps=10, seeds=4, verification=[0.2, 0.6], leak_pause=[0.0, 0.2], traces=True)
 ROOT = Path(__file__).parents[2]
@@ -161,11 +161,12 @@ def test_resume_reruns_exactly_the_uncommitted_runs_and_clears_leftovers(referen
     parts = sorted(out.glob("part-*.parquet"))
     lost = set(pd.read_parquet(parts[1])["run_id"])
     parts[1].unlink()  # as if the sweep had died before committing this batch
-    (out / ".part-000099.parquet.1.tmp").write_bytes(b"half a file")
+    (out / ".part-000099.parquet.1.tmp").write_bytes(b"half a file")  # an earlier version's
+    (out / ".part-000099.parquet.k3x9q2.tmp.parquet").write_bytes(b"half a file")  # this one's
     (out / TRACES / "part-000099.parquet").write_bytes(b"traces never committed")
     result = run_sweep(spec, out, workers=1, progress=False)
     assert result.ran == len(lost) and result.skipped == spec.run_count - len(lost)
-    assert not list(out.rglob("*.tmp")) and not (out / TRACES / "part-000099.parquet").exists()
+    assert leftovers(out) == [] and not (out / TRACES / "part-000099.parquet").exists()
     pd.testing.assert_frame_equal(rows(out), rows(reference))
     pd.testing.assert_frame_equal(traces(out), traces(reference))
 
