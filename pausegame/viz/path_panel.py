@@ -20,12 +20,13 @@ MONTHS_PER_PIECE = 2  # about 0.15 s of kernel work per piece on 2 cores
 
 
 class PathMemo:
-    """The months of one run (scenario and seed) analysed so far: every month's analysis
-    depends only on the run, so a later stop of the same run reuses them. One attribute,
-    replaced whole, so a thread never reads one run's months under another's key."""
+    """The months of one run (scenario and seed) analysed so far, as the timeline's records
+    (a few kB, not the games: about 84 MiB by month 120): every month's analysis depends
+    only on the run, so a later stop of the same run reuses them. One attribute, replaced
+    whole, so a thread never reads one run's months under another's key."""
 
     def __init__(self) -> None:
-        self.kept: tuple[tuple[Scenario, int] | None, list[path.PathMonth]] = (None, [])
+        self.kept: tuple[tuple[Scenario, int] | None, list[dict]] = (None, [])
 
 
 def path_timeline_html(
@@ -43,14 +44,13 @@ def path_timeline_html(
         positions = path.run_positions(scenario, seed, step)
     structure, params = scenario.structure(), scenario.params
     kept_run, kept = memo.kept
-    months = kept[: len(positions)] if kept_run == run else []
-    for start in range(len(months), len(positions), MONTHS_PER_PIECE):
+    records = kept[: len(positions)] if kept_run == run else []
+    for start in range(len(records), len(positions), MONTHS_PER_PIECE):
         if stop.is_set():
             return None
         with player.GATE:
             piece = positions[start : start + MONTHS_PER_PIECE]
-            months += path.analyse_positions(structure, params, piece)
-        if len(months) > len(kept) or kept_run != run:  # kept even if the run moves on
-            memo.kept = (run, list(months))
-    records = path.path_report(scenario, months, seed)["months"]
+            records += map(path.month_record, path.analyse_positions(structure, params, piece))
+        if len(records) > len(kept) or kept_run != run:  # kept even if the run moves on
+            memo.kept = (run, list(records))
     return path_timeline_svg(records, width=width, current_step=step)
