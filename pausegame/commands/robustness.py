@@ -83,6 +83,4 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _names(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [name.strip() for name in text.split(",") if name.strip()]
+    return None if text is None else [name.strip() for name in text.split(",") if name.strip()]

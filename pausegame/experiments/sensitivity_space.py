@@ -48,17 +48,13 @@ class Factor:
 
     def bounds(self) -> list[float]:
         """The range in sampling space (natural log of the values on a log scale)."""
-        if self.log:
-            return [math.log(self.low), math.log(self.high)]
-        return [self.low, self.high]
+        return [math.log(self.low), math.log(self.high)] if self.log else [self.low, self.high]
 
     def values(self, sampled: np.ndarray) -> list[float | int]:
         """Parameter values from points in sampling space, rounded for whole-number ones."""
         raw = np.exp(sampled) if self.log else np.asarray(sampled, dtype=float)
         raw = np.clip(raw, self.low, self.high)
-        if self.integer:
-            return [round(float(v)) for v in raw]
-        return [float(v) for v in raw]
+        return [round(float(v)) for v in raw] if self.integer else [float(v) for v in raw]
 
     def describe(self) -> dict[str, Any]:
         return {"low": self.low, "high": self.high, "scale": "log" if self.log else "linear"}

@@ -190,14 +190,14 @@ def _factors(value: Any, plain: Any, factor: float, where: str) -> tuple[Factor,
     base = plain.base
     if value is None:
         return tuple(around(base, name, factor) for name in uncertain_parameters(base))
-    if isinstance(value, list):
-        if not value or not all(isinstance(v, str) for v in value):
-            raise SweepSpecError(f"{where}: expected parameter names or a table of ranges")
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         table: dict[str, Any] = {name: {} for name in value}
         if len(table) != len(value):
             raise SweepSpecError(f"{where}: a parameter is listed twice")
+    elif isinstance(value, dict):
+        table = _ranges(value, where)
     else:
-        table = _ranges(value, where) if isinstance(value, dict) else _bad(where)
+        raise SweepSpecError(f"{where}: expected parameter names or a table of ranges")
     if not table:
         raise SweepSpecError(f"{where}: empty; name at least one parameter")
     factors = []
@@ -266,10 +266,6 @@ def _check_name(base: Any, name: str, prefix: str) -> None:
     except (ParameterError, KeyError, StopIteration, AttributeError):
         _override(base, name, 0, prefix)  # raises the one line naming what is wrong
         raise SweepSpecError(f"{prefix}{name}: not a settable parameter") from None
-
-
-def _bad(where: str) -> dict:
-    raise SweepSpecError(f"{where}: expected parameter names or a table of ranges")
 
 
 def _whole(value: Any, where: str, least: int) -> int:

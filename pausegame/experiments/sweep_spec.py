@@ -298,9 +298,7 @@ def _read_scenario(name: str, folder: Path, where: str) -> tuple[str, Scenario]:
 
 def base_scenario(text: str) -> Scenario:
     """The scenario a worker runs: a built-in name or a scenario's TOML text."""
-    if text in builtin_names():
-        return load_scenario(text)
-    return parse_scenario(text)
+    return load_scenario(text) if text in builtin_names() else parse_scenario(text)
 
 
 def _seeds(value: Any, where: str) -> tuple[tuple[int, ...], int | list[int]]:
@@ -383,8 +381,7 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
             raise SweepSpecError(f"{prefix}{key}: {error}") from None
     elif len(parts) == 3 and parts[0] in ("lab", "state"):
         kind, name, attr = parts
-        actors = base.labs if kind == "lab" else base.states
-        fields = LAB_FIELDS if kind == "lab" else STATE_FIELDS
+        actors, fields = (base.labs, LAB_FIELDS) if kind == "lab" else (base.states, STATE_FIELDS)
         if name not in {a.name for a in actors}:
             raise SweepSpecError(
                 f"{prefix}{key}: no {kind} named {name!r} in the scenario "

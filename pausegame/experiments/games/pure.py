@@ -193,12 +193,7 @@ def _mixed_regret(game: np.ndarray, mix: Sequence[np.ndarray]) -> float:
 
 
 def _pure_as_mixed(game: np.ndarray, profile: Sequence[int]) -> list[np.ndarray]:
-    mix = []
-    for action, count in zip(profile, game.shape[1:], strict=True):
-        vector = np.zeros(count)
-        vector[action] = 1.0
-        mix.append(vector)
-    return mix
+    return [np.eye(count)[action] for action, count in zip(profile, game.shape[1:], strict=True)]
 
 
 # --------------------------------------------------------------------------------------------
