@@ -3,7 +3,9 @@
 `equilibria --path` analyses every month of a path with every month's lab games from
 batched kernel calls; the alternative is one `equilibria --at-step N --seed S` per month,
 each simulating the run to month N and analysing there. The separate calls are timed on
-every K-th month and scaled to all months (`--every 1` times them all). Run with
+every K-th month and scaled to all months (`--every 1` times them all). Last, the UI's
+timeline at a stop of the last month, with the months before kept (`PathMemo`) and anew.
+Run with
 
     python -m benchmarks.bench_path [--steps 120] [--seed 0] [--every 10]
 """
@@ -12,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 import time
 
 from pausegame.experiments import path, treaty
 from pausegame.sim.scenario import load_scenario
+from pausegame.viz.path_panel import PathMemo, path_timeline_html
 
 TARGET_SECONDS = 10.0
 
@@ -64,6 +68,13 @@ def main() -> None:
         f"path vs separate calls: {scaled / best:.1f}x faster (wall); "
         f"under the {TARGET_SECONDS:g} s target: {'yes' if best < TARGET_SECONDS else 'no'}"
     )
+    memo, running = PathMemo(), threading.Event()
+    path_timeline_html(scenario, args.seed, args.steps - 1, running, memo)  # the stop before
+    kept = timed(path_timeline_html, scenario, args.seed, args.steps, running, memo)
+    anew = timed(path_timeline_html, scenario, args.seed, args.steps, running)
+    row(f"UI timeline at month {args.steps}, months kept", *kept)
+    row(f"UI timeline at month {args.steps}, analysed anew", *anew)
+    print(f"kept months vs anew: {anew[1] / kept[1]:.1f}x less CPU")
 
 
 if __name__ == "__main__":
