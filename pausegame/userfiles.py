@@ -10,6 +10,7 @@ they return is bounded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -164,8 +165,7 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
     A temporary is named `.NAME.RANDOM.tmp.SUFFIX` (`is_temporary`): the suffix is kept, so
     writers that pick a format from it still can.
     """
-    mask = os.umask(0)
-    os.umask(mask)
+    mask = _umask()
     written: list[tuple[Path, Path]] = []
     try:
         for target, write in writes:
@@ -187,6 +187,15 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask, read once: reading it means setting it, and a thread that made a
+    file in between would get wide-open permissions, so it is not read on every write."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def is_temporary(name: str) -> bool:
