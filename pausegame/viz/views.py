@@ -104,7 +104,7 @@ def waiting_for_reset(view: RunView, values: dict[str, float], seed: int, actors
     for key, value in actors.items():
         try:
             waiting = actor_value(view.scenario, key) != value
-        except (StopIteration, ValueError, AttributeError):
+        except (KeyError, AttributeError):  # an actor or field the model's scenario lacks
             waiting = True
         if waiting:
             changes.append(f"{key} -> {value}")

@@ -290,3 +290,17 @@ def test_an_opened_actor_panel_builds_its_fields_and_its_rule_waits_for_reset():
     assert f"lab.{lab}.rule -> fixed" in pending
     headers = [h.children[0] for h in found.find(v.ExpansionPanelHeader).widgets]
     assert f"Lab {lab} (1 changed)" in headers
+
+
+def test_a_scenario_without_the_changed_actor_loads_and_drops_the_change(tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text(SMALL_SCENARIO)
+    monkeypatch.setenv(guard.SCENARIO_DIR_ENV, str(tmp_path))
+    found = render()
+    lab = load_scenario("article").labs[0].name
+    found.find(v.ExpansionPanels, class_="pg-actors").widget.v_model = [0]
+    found.find(v.Select, class_=f"pg-actor-rule-lab-{lab}").widget.v_model = "fixed"
+    name = found.find(v.TextField, label="or a file name in the scenario folder").widget
+    name.v_model = "mine.toml"
+    found.find(v.Btn, children=["Load"]).widget.click()  # a scenario with no lab of that name
+    assert status(found).startswith("Month 0 of 24")
+    assert not found.find(v.Html, class_="pg-pending").widgets
