@@ -10,7 +10,6 @@ they return is bounded.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import re
@@ -153,6 +152,18 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
+def _read_umask() -> int:
+    """The process's umask. Reading it means setting it, so it is read once, at import, before
+    any thread could make a file with the wrong permissions in between."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
+MAX_FILE_NAME = 255  # the longest file name most file systems allow
+
+
 def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """Write through `write(temporary)` beside `target`, then rename: never a partial file."""
     replace_all_atomically([(target, write)])
@@ -165,19 +176,20 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
     A temporary is named `.NAME.RANDOM.tmp.SUFFIX` (`is_temporary`): the suffix is kept, so
     writers that pick a format from it still can.
     """
-    mask = _umask()
     written: list[tuple[Path, Path]] = []
     try:
         for target, write in writes:
             target.parent.mkdir(parents=True, exist_ok=True)
+            # The name is cut so the temporary fits where the target does (255 characters).
+            stem = target.name[: MAX_FILE_NAME - 16 - len(target.suffix)]
             handle, name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}"
+                dir=target.parent, prefix=f".{stem}.", suffix=f".tmp{target.suffix}"
             )
             os.close(handle)
             written.append((Path(name), target))
             write(Path(name))
             # mkstemp makes the file private; give it the permissions a plain open() would.
-            os.chmod(name, 0o666 & ~mask)
+            os.chmod(name, 0o666 & ~UMASK)
             with open(name, "rb") as flushed:
                 os.fsync(flushed.fileno())
         for temporary, target in written:
@@ -187,15 +199,6 @@ def replace_all_atomically(writes: list[tuple[Path, Callable[[Path], object]]]) 
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
-
-
-@functools.cache
-def _umask() -> int:
-    """The process's umask, read once: reading it means setting it, and a thread that made a
-    file in between would get wide-open permissions, so it is not read on every write."""
-    mask = os.umask(0o077)
-    os.umask(mask)
-    return mask
 
 
 def is_temporary(name: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from pausegame.cli import main
 from pausegame.experiments.runs import OUTCOMES
+from pausegame.userfiles import MAX_FILE_NAME
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
@@ -77,3 +78,9 @@ def test_records_get_ordinary_file_permissions(tmp_path, capsys):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_plot_named_with_the_longest_allowed_file_name_is_written(tmp_path):
+    plot = tmp_path / ("a" * (MAX_FILE_NAME - len(".png")) + ".png")
+    assert main(["run", "--steps", "2", "--plot", str(plot)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [plot.name]

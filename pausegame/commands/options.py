@@ -11,7 +11,7 @@ from pathlib import Path
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
 from pausegame.sim.scenario import Scenario, parse_assignment, read_scenario
-from pausegame.userfiles import is_dir
+from pausegame.userfiles import MAX_FILE_NAME, is_dir
 
 #: How the labs' play of each treaty's game is chosen; equal to `lab_game.SELECTIONS` (a test
 #: holds them equal), repeated here so that `--help` needs no NumPy.
@@ -202,5 +202,7 @@ def check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> N
     check_folder(path.parent, option)
     if is_dir(path):
         raise InputError(f"{option} {path}: is a folder; give a file name")
-    if len(path.name) > 255:  # the longest file name most file systems allow
-        raise InputError(f"{option}: the file name is {len(path.name)} characters, at most 255")
+    if len(path.name) > MAX_FILE_NAME:
+        raise InputError(
+            f"{option}: the file name is {len(path.name)} characters, at most {MAX_FILE_NAME}"
+        )
