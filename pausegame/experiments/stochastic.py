@@ -138,6 +138,10 @@ def month_chain(switch: np.ndarray, revision_rate: float, mutation: float) -> np
     return layer[(1 << n) - 1]
 
 
+#: A weight this many times the fixed one's means the fixed profile is rarely visited.
+ILL_CONDITIONED = 1e8
+
+
 def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
     """pi with pi T = pi and sum 1, from sparse LU solves (the chain must be irreducible).
 
@@ -145,7 +149,7 @@ def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
     1 leaves a sparse nonsingular system for the others (a row of ones for the
     normalisation would make the factorisation dense), and the result is normalised. A
     profile the chain rarely visits makes that system ill-conditioned (its weight fixed at
-    1, the others come out near 1e17, and their sum loses every digit), so the solve is
+    1, the others come out near 1e17, and their sum loses every digit), so then the solve is
     repeated with the weight of the most visited profile of the first solve fixed instead.
     """
     size = transitions.shape[0]
@@ -153,9 +157,8 @@ def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
         return np.ones(1)
     system = (sparse.csr_matrix(transitions).T - sparse.identity(size, format="csr")).tocsc()
     pi = _pinned_solve(system, size - 1)
-    if np.isfinite(pi).all():
-        most = int(np.argmax(np.abs(pi)))
-        pi = pi if most == size - 1 else _pinned_solve(system, most)
+    if np.isfinite(pi).all() and np.abs(pi).max() > ILL_CONDITIONED:
+        pi = _pinned_solve(system, int(np.argmax(np.abs(pi))))
     if not np.isfinite(pi).all() or pi.sum() <= 0:
         raise InputError(
             "the revision chain is not irreducible (some profiles are never left): "
@@ -168,8 +171,9 @@ def stationary_distribution(transitions: sparse.spmatrix) -> np.ndarray:
 def _pinned_solve(system: sparse.csc_matrix, pinned: int) -> np.ndarray:
     """The balance equations solved with profile `pinned`'s weight fixed at 1."""
     keep = np.flatnonzero(np.arange(system.shape[0]) != pinned)
-    reduced = system[keep][:, keep]
-    right = -system[keep][:, [pinned]].toarray().ravel()
+    rows = system[keep]
+    reduced = rows[:, keep]
+    right = -rows[:, [pinned]].toarray().ravel()
     # Minimum-degree ordering on A^T + A keeps the hypercube's fill-in small (COLAMD: 9x slower).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sparse_linalg.MatrixRankWarning)  # reported above
