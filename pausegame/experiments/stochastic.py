@@ -197,6 +197,9 @@ def switch_probabilities(payoffs: np.ndarray, rule: str, beta: float) -> np.ndar
     """(2^n, n) switch probabilities of the deciders of the game `payoffs` under `rule`."""
     if rule not in RULES:
         raise InputError(f"rule {rule!r}: expected one of {', '.join(RULES)}")
+    n = np.asarray(payoffs).shape[0]
+    if 2**n > MAX_PROFILES:
+        raise InputError(f"{n} deciders: 2^{n} profiles exceed the chain limit of 2^16")
     by_profile, gains = gains_of(np.asarray(payoffs, dtype=np.float64))
     if rule == "logit":
         return logit_switch(gains, beta)
@@ -207,9 +210,6 @@ def game_chain(
     payoffs: np.ndarray, beta: float, mutation: float, rule: str = "logit"
 ) -> sparse.csr_matrix:
     """The revision chain of a binary-action game given as payoffs[i, a_1..a_n]."""
-    n = np.asarray(payoffs).shape[0]
-    if 2**n > MAX_PROFILES:
-        raise InputError(f"{n} deciders: 2^{n} profiles exceed the chain limit of 2^16")
     return revision_chain(switch_probabilities(payoffs, rule, beta), mutation)
 
 

@@ -265,3 +265,10 @@ def test_a_chain_that_rarely_visits_its_last_profile_is_solved_exactly():
     exact /= exact.sum()
     pi = stochastic.stationary_distribution(sparse.csr_matrix(transitions))
     np.testing.assert_allclose(pi, exact, rtol=1e-9, atol=1e-300)
+
+
+def test_a_game_over_the_chain_limit_is_refused_before_any_chain_is_built():
+    players = int(np.log2(stochastic.MAX_PROFILES)) + 1
+    payoffs = np.zeros((players,) + (2,) * players)
+    with pytest.raises(InputError, match="exceed the chain limit"):
+        stochastic.switch_probabilities(payoffs, "logit", 1.0)
