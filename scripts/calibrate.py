@@ -72,10 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         for target in TARGETS:
             share = result.share(target)
             gaps = result.sensitivity(target) if 0 < share < 1 else []
-            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in gaps) or (
-                "(holds in every draw)" if share == 1 else "(holds in no draw)"
+            unsplit = {1: "(holds in every draw)", 0: "(holds in no draw)"}
+            top = ", ".join(f"`{n}` {g:+.0%}" for n, g in gaps) or unsplit.get(
+                share, "(no parameter splits the draws)"
             )
-            print(f"| {target} | {result.share(target):.0%} | {top} |", file=out)
+            print(f"| {target} | {share:.0%} | {top} |", file=out)
 
     def partial(result: Robustness) -> None:
         if args.partial:

@@ -113,8 +113,12 @@ def _path(args: argparse.Namespace, scenario: object) -> dict:
         shown.total = total
         shown.advance(done - shown.done)
 
-    months = path.equilibrium_path(scenario, seed, steps, args.selection or "dynamics", progress)
-    shown.close()
+    try:
+        months = path.equilibrium_path(
+            scenario, seed, steps, args.selection or "dynamics", progress
+        )
+    finally:  # the progress line ends even when the analysis stops
+        shown.close()
     return path.path_report(scenario, months, seed)
 
 
