@@ -386,6 +386,11 @@ def expected_charges(
     return charges, state_loss(t, t.catastrophe, structure, loss_multiplier)
 
 
+def _payoffs(t: Transition, charges: dict[str, Array], loss: Array) -> tuple[Array, Array]:
+    """Labs' and states' payoffs from the step's charges and the states' loss."""
+    return lab_payoff(t, charges), t.state_subtotal - loss
+
+
 def _named_terms(
     t: Transition, charges: dict[str, Array], loss: Array
 ) -> tuple[dict[str, Array], dict[str, Array]]:
@@ -403,8 +408,7 @@ def expected_payoffs(
     t: Transition, structure: Structure, p: ModelParams, loss_multiplier: Array
 ) -> tuple[Array, Array]:
     """Expected-value mode's payoffs: the sums of `expected_terms`."""
-    charges, loss = expected_charges(t, structure, p, loss_multiplier)
-    return lab_payoff(t, charges), t.state_subtotal - loss
+    return _payoffs(t, *expected_charges(t, structure, p, loss_multiplier))
 
 
 @dataclass(frozen=True)
@@ -454,7 +458,7 @@ def lookahead(
         t = transition(current, pausing, member, structure, p, terms=held)
         # The loss multiplier in force is the one before this step's crossing is seen.
         charges, loss = expected_charges(t, structure, p, current.loss_multiplier)
-        lab_u, state_u = lab_payoff(t, charges), t.state_subtotal - loss
+        lab_u, state_u = _payoffs(t, charges, loss)
         weighted = per_batch(weight * survival)
         lab_total += weighted * lab_u
         state_total += weighted * state_u
