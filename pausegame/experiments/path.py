@@ -12,8 +12,9 @@ what `treaty.analyse_treaties` gives from that position.
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -66,15 +67,20 @@ def run_positions(scenario: Scenario, seed: int, steps: int | None = None) -> li
     The run is stepped once; a catastrophe ends the path at its month.
     """
     steps = scenario.steps if steps is None else _check_steps(steps)
-    engine = Engine(run_inputs({0: scenario}, [(0, seed)]), steps, keep_finished=True)
-    positions = [treaty.run_position(engine.record(0, 0), seed)]
-    for step in range(1, steps + 1):
+    return list(itertools.islice(stepped_positions(scenario, seed), steps + 1))
+
+
+def stepped_positions(scenario: Scenario, seed: int) -> Iterator[treaty.Position]:
+    """The months of run `seed` as `run_positions` lists them, the run stepped only as each
+    is asked for (so a caller can take them a few at a time); a catastrophe ends them."""
+    engine = Engine(run_inputs({0: scenario}, [(0, seed)]), scenario.steps, keep_finished=True)
+    yield treaty.run_position(engine.record(0, 0), seed)
+    for step in itertools.count(1):
         engine.step(step)
         finished = engine.finished[0]
-        positions.append(treaty.run_position(finished or engine.record(0, step), seed))
+        yield treaty.run_position(finished or engine.record(0, step), seed)
         if finished is not None:
-            break
-    return positions
+            return
 
 
 def _check_steps(steps: int) -> int:

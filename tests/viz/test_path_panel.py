@@ -33,11 +33,17 @@ def test_a_later_stop_of_the_same_run_analyses_only_the_months_since(monkeypatch
         return real(structure, params, positions, *args, **kwargs)
 
     monkeypatch.setattr(path, "analyse_positions", counting)
+    runs_started: list[int] = []
+    stepped = path.stepped_positions
+    monkeypatch.setattr(
+        path, "stepped_positions", lambda s, seed: runs_started.append(seed) or stepped(s, seed)
+    )
     memo = PathMemo()
     assert path_timeline_html(scenario, 2, 3, threading.Event(), memo) is not None
     assert analysed == [0, 1, 2, 3]
     later = path_timeline_html(scenario, 2, 7, threading.Event(), memo)
     assert analysed[4:] == [4, 5, 6, 7]
+    assert runs_started == [2]  # the run stepped on from month 3, not run again
     assert later == path_timeline_html(scenario, 2, 7, threading.Event())  # as if analysed anew
     del analysed[:]
     earlier = path_timeline_html(scenario, 2, 5, threading.Event(), memo)  # stepped back
