@@ -45,7 +45,8 @@ class Actor(mesa.Agent):
     def _state(self) -> RunState:
         return self.model.run_state
 
-    # An actor that never pauses and is never caught; labs and states read these from the engine.
+    # An actor that never pauses and is never caught: labs read all four from the engine,
+    # states their membership as `pausing`.
     pausing = False
     violator = False
     detected = False

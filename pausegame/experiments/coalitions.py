@@ -149,8 +149,3 @@ def load_coalition_game(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
             raise GameError(f"{path}: '{key}' contains NaN or infinity")
         schedules.append(np.array(values, dtype=float))
     return schedules[0], schedules[1]
-
-
-# --------------------------------------------------------------------------------------------
-# Models
-# --------------------------------------------------------------------------------------------

@@ -28,14 +28,13 @@ from pausegame.experiments.sensitivity_space import (
     DEFAULT_FACTOR,
     DesignSpec,
     batch_shared,
-    declaration,
     design_spec,
     snap,
     uncertain_parameters,
 )
 from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
-from pausegame.experiments.sweep_spec import plain_sweep
+from pausegame.experiments.sweep_spec import declaration, plain_sweep
 from pausegame.experiments.sweep_store import SweepStore
 from pausegame.userfiles import replace_all_atomically
 

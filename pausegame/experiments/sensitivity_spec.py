@@ -23,7 +23,6 @@ from pausegame.experiments.sensitivity_space import (
     around,
     batch_order,
     batch_shared,
-    declaration,
     design_spec,
     scaled,
     snap,
@@ -34,6 +33,7 @@ from pausegame.experiments.sweep_spec import (
     _flat_table,
     _override,
     _spec_table,
+    declaration,
     spec_head,
 )
 from pausegame.sim.parameters import ParameterError
