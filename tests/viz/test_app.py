@@ -62,6 +62,8 @@ def slider(found, name: str) -> v.Slider:
 
 
 def wait_for(condition, timeout: float = 20.0) -> None:
+    """Wait until `condition()` holds: a click's render is left to a background thread that
+    is rendering at that moment (the treaty analysis, say), so it may land after the click."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -91,7 +93,7 @@ def test_step_advances_the_model_and_every_view():
     found = render()
     before = html(found, "pg-coalition")
     button(found, "pg-step-button").click()
-    assert month(found) == 1
+    wait_for(lambda: month(found) == 1)
     assert 'data-step="1"' in html(found, "pg-coalition")
     assert set(chart_points(found).values()) == {2}  # months 0 and 1
     assert 'data-step="1"' in html(found, "pg-equilibrium")
@@ -109,7 +111,7 @@ def test_slider_changes_wait_for_reset_then_apply():
     assert params_in_force(found)["verification"] == original  # not yet
     button(found, "pg-step-button").click()
     button(found, "pg-reset").click()
-    assert month(found) == 0
+    wait_for(lambda: month(found) == 0)
     assert params_in_force(found)["verification"] == chosen
     assert not found.find(v.Html, class_="pg-pending").widgets
 
@@ -164,7 +166,7 @@ def test_run_to_end_can_be_stopped_and_stepping_goes_on():
     assert month(found) == stopped
     assert stopped < load_scenario("article").steps  # stopped part-way, not at the end
     button(found, "pg-step-button").click()
-    assert month(found) == stopped + 1
+    wait_for(lambda: month(found) == stopped + 1)
 
 
 def test_play_animates_until_paused():
@@ -217,7 +219,7 @@ def test_a_new_seed_waits_for_reset_and_a_bad_one_is_refused():
     seed.v_model = "5"
     assert "seed 0 -> 5" in found.find(v.Html, class_="pg-pending").widget.children[0]
     button(found, "pg-reset").click()
-    assert not found.find(v.Html, class_="pg-pending").widgets
+    wait_for(lambda: not found.find(v.Html, class_="pg-pending").widgets)
 
 
 SMALL_SCENARIO = """
@@ -254,13 +256,13 @@ def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, mon
     name = found.find(v.TextField, label="or a file name in the scenario folder").widget
     name.v_model = "mine.toml"
     found.find(v.Btn, children=["Load"]).widget.click()
-    assert status(found).startswith("Month 0 of 24")
+    wait_for(lambda: status(found).startswith("Month 0 of 24"))
     assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
     assert params_in_force(found)["verification"] == 0.35
     coalition = html(found, "pg-coalition")
     assert 'data-agent="Alpha"' in coalition and 'data-agent="Anthropic"' not in coalition
     button(found, "pg-step-button").click()
-    assert month(found) == 1
+    wait_for(lambda: month(found) == 1)
     name.v_model = str(tmp_path / "mine.toml")
     found.find(v.Btn, children=["Load"]).widget.click()
     wait_for(lambda: found.find(v.Alert).widgets)  # a render under way may finish first
@@ -302,5 +304,5 @@ def test_a_scenario_without_the_changed_actor_loads_and_drops_the_change(tmp_pat
     name = found.find(v.TextField, label="or a file name in the scenario folder").widget
     name.v_model = "mine.toml"
     found.find(v.Btn, children=["Load"]).widget.click()  # a scenario with no lab of that name
-    assert status(found).startswith("Month 0 of 24")
+    wait_for(lambda: status(found).startswith("Month 0 of 24"))
     assert not found.find(v.Html, class_="pg-pending").widgets
