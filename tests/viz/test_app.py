@@ -71,6 +71,12 @@ def wait_for(condition, timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
+def shown(found, css_class: str) -> str:
+    """The text of the page's `css_class` note, once a render has put it there."""
+    wait_for(lambda: found.find(v.Html, class_=css_class).widgets)
+    return found.find(v.Html, class_=css_class).widget.children[0]
+
+
 def test_closed_groups_build_no_sliders_and_open_ones_build_all_of_theirs():
     found = render()
     assert not found.find(v.Slider, class_="pg-slider-fine").widgets
@@ -105,7 +111,7 @@ def test_slider_changes_wait_for_reset_then_apply():
     original = params_in_force(found)["verification"]
     moved = slider(found, "verification")
     moved.v_model = moved.v_model + 30
-    pending = found.find(v.Html, class_="pg-pending").widget.children[0]
+    pending = shown(found, "pg-pending")
     chosen = float(re.search(r"verification \S+ -> (\S+)", pending).group(1))
     assert chosen > original
     assert params_in_force(found)["verification"] == original  # not yet
@@ -121,7 +127,7 @@ def test_live_mode_applies_a_change_without_restarting():
     for _ in range(2):
         button(found, "pg-step-button").click()
     found.find(v.Switch, class_="pg-live").widget.v_model = True
-    assert "next month" in found.find(v.Html, class_="pg-apply-mode").widget.children[0]
+    wait_for(lambda: "next month" in shown(found, "pg-apply-mode"))
     moved = slider(found, "fine")
     moved.v_model = moved.v_model + 10
     assert month(found) == 2  # the run goes on
@@ -213,11 +219,11 @@ def test_a_new_seed_waits_for_reset_and_a_bad_one_is_refused():
     found = render()
     seed = found.find(v.TextField, class_="pg-seed").widget
     seed.v_model = "-3"
-    assert found.find(v.Alert).widgets  # an error message, the seed unchanged
+    wait_for(lambda: found.find(v.Alert).widgets)  # an error message, the seed unchanged
     assert found.find(v.TextField, class_="pg-seed").widget is seed  # and what was typed stays
     assert seed.v_model == "-3"
     seed.v_model = "5"
-    assert "seed 0 -> 5" in found.find(v.Html, class_="pg-pending").widget.children[0]
+    wait_for(lambda: "seed 0 -> 5" in shown(found, "pg-pending"))
     button(found, "pg-reset").click()
     wait_for(lambda: not found.find(v.Html, class_="pg-pending").widgets)
 
@@ -288,7 +294,7 @@ def test_an_opened_actor_panel_builds_its_fields_and_its_rule_waits_for_reset():
     panels.v_model = [0]
     assert found.find(v.Slider, class_=f"pg-actor-slider-lab-{lab}-safety").widget
     found.find(v.Select, class_=f"pg-actor-rule-lab-{lab}").widget.v_model = "fixed"
-    pending = found.find(v.Html, class_="pg-pending").widget.children[0]
+    pending = shown(found, "pg-pending")
     assert f"lab.{lab}.rule -> fixed" in pending
     headers = [h.children[0] for h in found.find(v.ExpansionPanelHeader).widgets]
     assert f"Lab {lab} (1 changed)" in headers
