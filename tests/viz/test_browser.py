@@ -83,6 +83,19 @@ def settled_text(page: Page, locator, timeout: float = 20.0) -> str:
     raise AssertionError(f"text kept changing: {text!r}")
 
 
+def hover_until(page: Page, chart, position: dict[str, float], text: str) -> None:
+    """Hover `chart` at `position` until its tooltip shows `text`: a redraw that lands after
+    the hover replaces the figure, and a new figure shows no tooltip until the mouse moves."""
+    for _ in range(STEP_TIMEOUT // 3_000):
+        chart.hover(position=position)
+        try:
+            expect(chart).to_contain_text(text, timeout=3_000)
+            return
+        except AssertionError:
+            page.mouse.move(0, 0)
+    expect(chart).to_contain_text(text, timeout=3_000)
+
+
 def shot(page: Page, artifacts: Path, name: str) -> bytes:
     return page.screenshot(path=str(artifacts / name))
 
@@ -112,9 +125,8 @@ def test_step_advances_the_model_and_redraws_the_views(ui, artifacts):
     assert page.locator(".pg-coalition").inner_html() != picture_before
     assert shot(page, artifacts, "ui-step-3.png") != image_before
     # The charts are ECharts figures with tooltips: hovering one names the month's values.
-    chart = page.locator(".pg-echart-coalition")
-    chart.hover(position={"x": 62, "y": 150})  # over months 0-3
-    expect(chart).to_contain_text("labs pausing", timeout=STEP_TIMEOUT)
+    analysed(page)
+    hover_until(page, page.locator(".pg-echart-coalition"), {"x": 62, "y": 150}, "labs pausing")
     assert problems.console == []
 
 
