@@ -18,10 +18,30 @@ from pausegame.viz.app import Page
 from pausegame.viz.inspector import CoalitionPicture
 
 
-def render():
+class SettledFinder:
+    """Finds widgets of a rendered page once no render is under way or asked for.
+
+    A click's render is left to a background thread that renders at that moment (the treaty
+    analysis, say), so it may land after the click returns; a find waits for it.
+    """
+
+    def __init__(self, context) -> None:
+        self.context = context
+
+    def find(self, *args, **kwargs):
+        deadline = time.monotonic() + 20.0
+        # reacton keeps no public "idle" flag: its render lock and its pending-render mark
+        while self.context.thread_lock.locked() or self.context._rerender_needed:
+            if time.monotonic() > deadline:
+                raise AssertionError("the page kept rendering")
+            time.sleep(0.005)
+        return self.context.find(*args, **kwargs)
+
+
+def render() -> SettledFinder:
     """The page inside an app layout (so the sidebar renders), and its finder."""
-    _, found = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
-    return found
+    _, context = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    return SettledFinder(context)
 
 
 def chart_points(found) -> dict[str, int]:
@@ -62,8 +82,7 @@ def slider(found, name: str) -> v.Slider:
 
 
 def wait_for(condition, timeout: float = 20.0) -> None:
-    """Wait until `condition()` holds: a click's render is left to a background thread that
-    is rendering at that moment (the treaty analysis, say), so it may land after the click."""
+    """Wait until `condition()` holds (background work changes the page at its own pace)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
