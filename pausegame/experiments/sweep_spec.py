@@ -30,6 +30,7 @@ from pausegame.sim.scenario import (
     builtin_text,
     load_scenario,
     parse_scenario,
+    split_actor_key,
 )
 from pausegame.userfiles import MAX_TOML_BYTES, is_file, parse_toml, read_text
 
@@ -373,14 +374,14 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
     The value is checked against its declaration, then applied with `Scenario.with_overrides`
     exactly as each run will apply it.
     """
-    parts = key.split(".")
-    if len(parts) == 1:
+    actor_field = split_actor_key(key)
+    if "." not in key:
         try:
             declaration = lookup(key)
         except ParameterError as error:
             raise SweepSpecError(f"{prefix}{key}: {error}") from None
-    elif len(parts) == 3 and parts[0] in ("lab", "state"):
-        kind, name, attr = parts
+    elif actor_field is not None:
+        kind, name, attr = actor_field
         actors, fields = (base.labs, LAB_FIELDS) if kind == "lab" else (base.states, STATE_FIELDS)
         if name not in {a.name for a in actors}:
             raise SweepSpecError(
@@ -406,11 +407,11 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
 
 def declaration(name: str) -> Parameter:
     """The declaration of a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
-    if name.startswith("lab."):
-        return LAB_FIELDS[name.rsplit(".", 1)[1]]
-    if name.startswith("state."):
-        return STATE_FIELDS[name.rsplit(".", 1)[1]]
-    return lookup(name)
+    actor_field = split_actor_key(name)
+    if actor_field is None:
+        return lookup(name)
+    kind, _, attr = actor_field
+    return (LAB_FIELDS if kind == "lab" else STATE_FIELDS)[attr]
 
 
 def override_kind(key: str) -> type:

@@ -183,10 +183,10 @@ class Scenario:
 
     def value(self, key: str) -> Any:
         """The scenario's value of `key`: a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
-        kind, _, rest = key.partition(".")
-        if kind not in ("lab", "state") or "." not in rest:
+        actor_field = split_actor_key(key)
+        if actor_field is None:
             return getattr(self.params, key)
-        name, attr = rest.rsplit(".", 1)
+        kind, name, attr = actor_field
         actor = next(
             (a for a in (self.labs if kind == "lab" else self.states) if a.name == name), None
         )
@@ -200,9 +200,9 @@ class Scenario:
         labs = {lab.name: lab for lab in self.labs}
         states = {s.name: s for s in self.states}
         for key, value in overrides.items():
-            parts = key.split(".")
-            if len(parts) == 3 and parts[0] in ("lab", "state"):
-                kind, name, attr = parts
+            actor_field = split_actor_key(key)
+            if actor_field is not None:
+                kind, name, attr = actor_field
                 table, fields = (labs, LAB_FIELDS) if kind == "lab" else (states, STATE_FIELDS)
                 if name not in table:
                     raise ParameterError(
@@ -222,6 +222,16 @@ class Scenario:
             labs=tuple(labs.values()),
             states=tuple(states.values()),
         )
+
+
+def split_actor_key(key: str) -> tuple[str, str, str] | None:
+    """`lab.NAME.FIELD` or `state.NAME.FIELD` as (kind, NAME, FIELD); None for any other key.
+
+    NAME is everything between the first and the last dot, so an actor may be named `x.ai`.
+    """
+    kind, _, rest = key.partition(".")
+    name, dot, attr = rest.rpartition(".")
+    return (kind, name, attr) if kind in ("lab", "state") and dot and name else None
 
 
 def builtin_names() -> list[str]:

@@ -14,7 +14,7 @@ import solara
 
 from pausegame.errors import InputError
 from pausegame.sim.parameters import Parameter
-from pausegame.sim.scenario import LAB_FIELDS, RULES, STATE_FIELDS, Scenario
+from pausegame.sim.scenario import LAB_FIELDS, RULES, STATE_FIELDS, Scenario, split_actor_key
 from pausegame.viz.controls import LazyPanels, NumberField, slider_scale, stop_slider
 
 DEFAULT_RULE = "scenario default"
@@ -35,8 +35,7 @@ def with_actor_changes(scenario: Scenario, changes: dict[str, float | str]) -> S
         return changed
     labs, states = list(changed.labs), list(changed.states)
     for key, rule in rules.items():
-        kind, rest = key.split(".", 1)
-        name = rest.rsplit(".", 1)[0]
+        kind, name, _ = split_actor_key(key)
         if rule != DEFAULT_RULE and rule not in RULES:
             raise InputError(f"{key}: expected one of {', '.join(RULES)}")
         table = labs if kind == "lab" else states
