@@ -67,8 +67,8 @@ class Recorder:
         """The live runs' step columns (per run) and agent columns (per run and agent)."""
         state, params = runs.state, runs.inputs.params
         steps = {
-            "labs_pausing": state.pausing.sum(axis=1),
-            "states_in_treaty": state.member.sum(axis=1),
+            "labs_pausing": state.pausing.sum(axis=1, dtype=np.int64),
+            "states_in_treaty": state.member.sum(axis=1, dtype=np.int64),
             "treaty_binding": kernel.treaty_binding(state.member, params),
             "open_source": state.open_source,
             "frontier": state.capability.max(axis=1),
