@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing import get_context
@@ -135,20 +135,17 @@ def evaluate(
     lever_seeds: Sequence[int],
     chunk: int = 10,
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
     pool: Executor | None = None,
 ) -> list[Measures]:
-    """`measure_points` over many points, a chunk of points at a time, in `workers`
-    processes, or in `pool` when given (each point's numbers depend only on the point and
-    the seeds)."""
+    """`measure_points` over many points, a chunk of points at a time, in `pool` (None: in
+    this process; each point's numbers depend only on the point and the seeds)."""
     parts = [points[start : start + chunk] for start in range(0, len(points), chunk)]
     task = partial(_measure_part, article, strong, seeds=seeds, lever_seeds=lever_seeds)
     out: list[Measures] = []
-    with nullcontext(pool) if pool is not None else processes(workers) as running:
-        for measured in map(task, parts) if running is None else running.map(task, parts):
-            out += measured
-            if progress is not None:
-                progress(len(out), len(points))
+    for measured in map(task, parts) if pool is None else pool.map(task, parts):
+        out += measured
+        if progress is not None:
+            progress(len(out), len(points))
     return out
 
 
@@ -241,8 +238,9 @@ def search(
     factors = draw_factors(candidates, len(names), seed, spread)
     factors[0] = 1.0
     points = [point_from_factors(article, names, row) for row in factors]
-    measured = evaluate(
-        article, strong, points, seeds, lever_seeds, progress=progress, workers=workers
-    )
+    with processes(workers) as pool:
+        measured = evaluate(
+            article, strong, points, seeds, lever_seeds, progress=progress, pool=pool
+        )
     ranked = sorted(zip((score(m) for m in measured), points, strict=True), key=lambda s: -s[0])
     return ranked
