@@ -6,11 +6,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pausegame.cli import main
 from pausegame.experiments.sweep_spec import SweepSpecError, parse_sweep_spec
 from pausegame.sim.parameters import PARAMETERS
-from pausegame.sim.scenario import LAB_FIELDS, STATE_FIELDS, load_scenario, parse_scenario
+from pausegame.sim.scenario import (
+    LAB_FIELDS,
+    STATE_FIELDS,
+    load_scenario,
+    parse_scenario,
+    split_actor_key,
+)
 
 ARTICLE = load_scenario("article")
 KEYS = [
@@ -91,3 +99,17 @@ def test_actor_names_with_dots_can_be_set_on_the_command_line_and_swept(tmp_path
             'scenario = "dotted.toml"\nseeds = 1\n[grid]\n"lab.x.ai.com.safety" = [0.1, 0.9]\n',
             folder=tmp_path,
         )
+
+
+@given(
+    kind=st.sampled_from(["lab", "state"]),
+    name=st.text(min_size=1),
+    field=st.text(alphabet=st.characters(blacklist_characters=".")),
+)
+def test_an_actor_key_splits_into_kind_name_and_field_whatever_the_name(kind, name, field):
+    assert split_actor_key(f"{kind}.{name}.{field}") == (kind, name, field)
+
+
+@pytest.mark.parametrize("key", ["verification", "lab.safety", "lab..safety", "labs.x.safety"])
+def test_other_keys_are_no_actor_keys(key):
+    assert split_actor_key(key) is None
