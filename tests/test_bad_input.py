@@ -69,7 +69,14 @@ def test_set_without_equals(capsys, tmp_path):
 
 
 def test_lab_field_override_checked(capsys, tmp_path):
-    fails_cleanly(capsys, ["run", "--set", "lab.Anthropic.safety=2"], tmp_path, "safety", "[0, 1]")
+    fails_cleanly(
+        capsys, ["run", "--set", "lab.Anthropic.safety=2"], tmp_path,
+        "error: lab.Anthropic.safety=2 is out of range: allowed [0, 1]",
+    )  # fmt: skip
+    fails_cleanly(
+        capsys, ["run", "--set", "state.China.transparency=lots"], tmp_path,
+        "error: state.China.transparency: expected a number in [0, 1], got 'lots'",
+    )  # fmt: skip
     fails_cleanly(capsys, ["run", "--set", "lab.Nobody.safety=0.5"], tmp_path, "Nobody")
 
 

@@ -212,7 +212,9 @@ class Scenario:
                     raise ParameterError(
                         f"{key}: unknown {kind} field {attr!r} (settable: {', '.join(fields)})"
                     )
-                table[name] = replace(table[name], **{attr: fields[attr].coerce(value, f"{key}=")})
+                table[name] = replace(
+                    table[name], **{attr: fields[attr].coerce(value, f"{kind}.{name}.")}
+                )
             else:
                 params[key] = value
         merged = {**vars(self.params), **validate(params, where="")}
