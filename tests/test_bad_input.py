@@ -120,6 +120,16 @@ def test_malformed_toml(capsys, tmp_path):
         ('lab = "best_response"', 'lab = "telepathy"', ("rules.lab", "best_response")),
         ("steps = 120", "steps = -3", ("steps", "[0, 100000]")),
         (
+            "China = 1.0, EU",
+            "China = 11, EU",
+            ("error: mine.toml: states.US.rivalry.China=11 is out of range: allowed [0, 10]",),
+        ),
+        (
+            "China = 1.0, EU",
+            'China = "far", EU',
+            ("error: mine.toml: states.US.rivalry.China: expected a number in [0, 10], got 'far'",),
+        ),
+        (
             '[[labs]]\nname = "OpenAI"',
             '[[labs]]\nflavour = 1\nname = "OpenAI"',
             ("flavour", "unknown field"),

@@ -318,7 +318,10 @@ def _state(raw: dict[str, Any], where: str) -> State:
     name = _text(_required(raw, "name", where), f"{where}name")
     where = f"{where.rsplit('[', 1)[0]}.{name}."
     rivalry_raw = _table(raw.get("rivalry", {}), f"{where}rivalry")
-    rivalry = {r: RIVALRY_RANGE.coerce(w, f"{where}rivalry.{r}=") for r, w in rivalry_raw.items()}
+    rivalry = {
+        r: replace(RIVALRY_RANGE, name=r).coerce(w, f"{where}rivalry.")
+        for r, w in rivalry_raw.items()
+    }
     return State(
         name=name,
         transparency=STATE_FIELDS["transparency"].coerce(
