@@ -113,7 +113,11 @@ def test_malformed_toml(capsys, tmp_path):
         ("safety = 0.8 ", 'safety = "high" ', ("safety", "[0, 1]")),
         ("safety = 0.8 ", "safety = 1.8 ", ("Anthropic", "safety", "[0, 1]")),
         ("transparency = 0.7 ", "transparency = -1 ", ("US", "transparency", "[0, 1]")),
-        ("verification = 0.1 ", "verfication = 0.1 ", ("verfication",)),
+        (
+            "verification = 0.1 ",
+            "verfication = 0.1 ",
+            ("error: mine.toml: params.verfication: unknown parameter (did you mean verification",),
+        ),
         ("verification = 0.1 ", "verification = 7 ", ("verification", "[0, 1]")),
         ('state = "UK"', 'state = "Atlantis"', ("Atlantis",)),
         ("open_weights = true ", "open_weights = 1 ", ("open_weights", "true or false")),

@@ -434,8 +434,9 @@ def defaults() -> dict[str, float | int]:
     return {p.name: p.default for p in PARAMETERS}
 
 
-def lookup(name: str) -> Parameter:
-    """The declaration of `name`, or a `ParameterError` listing the close matches."""
+def lookup(name: str, where: str = "") -> Parameter:
+    """The declaration of `name`, or a `ParameterError` listing the close matches; a `where`
+    (`mine.toml: params.`) starts the message as it starts a value's."""
     try:
         return BY_NAME[name]
     except KeyError:
@@ -443,14 +444,13 @@ def lookup(name: str) -> Parameter:
 
         close = difflib.get_close_matches(name, BY_NAME, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ParameterError(
-            f"unknown parameter {name!r}{hint}; `pausegame params` lists them"
-        ) from None
+        unknown = f"{where}{name}: unknown parameter" if where else f"unknown parameter {name!r}"
+        raise ParameterError(f"{unknown}{hint}; `pausegame params` lists them") from None
 
 
 def validate(values: dict[str, object], where: str = "") -> dict[str, float | int]:
     """Coerce and range-check a mapping of parameter values; unknown names are errors."""
-    return {name: lookup(name).coerce(value, where) for name, value in values.items()}
+    return {name: lookup(name, where).coerce(value, where) for name, value in values.items()}
 
 
 #: A parameter's value: one number for a run, or one per run along a batch's run axis.
