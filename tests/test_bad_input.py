@@ -80,6 +80,23 @@ def test_lab_field_override_checked(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--set", "lab.Nobody.safety=0.5"], tmp_path, "Nobody")
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--seed", "9223372036854775808"],
+            "--seed=9223372036854775808 is out of range: allowed [0, 9223372036854775807]",
+        ),
+        (
+            ["--set", "fine=100000.5"],
+            "fine=100000.5 is out of range: allowed [0, 100000] x annual turnover",
+        ),
+    ],
+)
+def test_out_of_range_value_is_not_rounded_onto_its_bound(capsys, tmp_path, argv, message):
+    assert fails_cleanly(capsys, ["run", *argv], tmp_path) == f"pausegame: error: {message}"
+
+
 def test_negative_steps(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--steps", "-5"], tmp_path, "steps", "[0, 100000]")
 

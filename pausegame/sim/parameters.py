@@ -73,10 +73,16 @@ class Parameter:
 
 
 def _fmt(x: float) -> str:
+    """`x` in six significant digits, or exactly where those would round it (100000.5 is not
+    shown as 100000, nor 2**63 as 9.22337e+18, next to a range that ends there)."""
     try:
-        return f"{x:g}"
+        short = f"{x:g}"
     except OverflowError:  # an integer beyond any float
         return "a number too large to show"
+    if math.isnan(x) or float(short) == x:
+        return short
+    exact = str(x) if isinstance(x, int) else repr(x)
+    return exact if len(exact) <= 30 else short
 
 
 _A = "article: "
