@@ -80,6 +80,13 @@ def test_lab_field_override_checked(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--set", "lab.Nobody.safety=0.5"], tmp_path, "Nobody")
 
 
+def test_out_of_range_line_has_no_trailing_blank_without_a_unit(capsys):
+    assert main(["run", "--set", "lab.Anthropic.safety=2"]) == 2
+    assert capsys.readouterr().err == (
+        "pausegame: error: lab.Anthropic.safety=2 is out of range: allowed [0, 1]\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

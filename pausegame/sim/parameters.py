@@ -62,8 +62,9 @@ class Parameter:
         if not (isinstance(value, int) or math.isfinite(value)) or not (
             self.low <= value <= self.high
         ):
+            unit = f" {self.unit}" if self.unit else ""
             raise ParameterError(
-                f"{label}={_fmt(value)} is out of range: allowed {self.range_text} {self.unit}"
+                f"{label}={_fmt(value)} is out of range: allowed {self.range_text}{unit}"
             )
         if self.integer:
             if value != int(value):
