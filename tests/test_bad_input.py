@@ -104,6 +104,23 @@ def test_out_of_range_value_is_not_rounded_onto_its_bound(capsys, tmp_path, argv
     assert fails_cleanly(capsys, ["run", *argv], tmp_path) == f"pausegame: error: {message}"
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--set", "lookahead=" + "9" * 35],
+            "lookahead: a whole number of 35 digits is out of range: allowed [1, 240] steps",
+        ),
+        (
+            ["--steps", "-" + "9" * 5000],
+            "--steps: a whole number of 5,000 digits is out of range: allowed [0, 100000] steps",
+        ),
+    ],
+)
+def test_a_whole_number_too_long_to_read_is_out_of_range(capsys, tmp_path, argv, message):
+    assert fails_cleanly(capsys, ["run", *argv], tmp_path) == f"pausegame: error: {message}"
+
+
 def test_negative_steps(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--steps", "-5"], tmp_path, "steps", "[0, 100000]")
 

@@ -43,6 +43,11 @@ class Parameter:
         """The allowed range as users read it, e.g. `[0, 1]`."""
         return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
 
+    @property
+    def _allowed(self) -> str:
+        """`allowed [low, high] unit`, the tail of an out-of-range message."""
+        return f"allowed {self.range_text}" + (f" {self.unit}" if self.unit else "")
+
     def coerce(self, value: object, where: str = "") -> float | int:
         """Return `value` as this parameter's type, or raise one clear `ParameterError` line.
 
@@ -53,6 +58,13 @@ class Parameter:
             try:
                 value = parse_number(value)
             except ValueError:
+                text = value.strip()
+                digits = text[1:] if text[:1] in ("+", "-") else text
+                if digits.isascii() and digits.isdigit():  # longer than any range's bounds
+                    raise ParameterError(
+                        f"{label}: a whole number of {len(digits):,} digits is out of range: "
+                        + self._allowed
+                    ) from None
                 raise ParameterError(
                     f"{label}: expected a number in {self.range_text}, got {value[:40]!r}"
                 ) from None
@@ -62,10 +74,7 @@ class Parameter:
         if not (isinstance(value, int) or math.isfinite(value)) or not (
             self.low <= value <= self.high
         ):
-            unit = f" {self.unit}" if self.unit else ""
-            raise ParameterError(
-                f"{label}={_fmt(value)} is out of range: allowed {self.range_text}{unit}"
-            )
+            raise ParameterError(f"{label}={_fmt(value)} is out of range: {self._allowed}")
         if self.integer:
             if value != int(value):
                 raise ParameterError(f"{label}: expected a whole number in {self.range_text}")
