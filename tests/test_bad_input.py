@@ -42,6 +42,12 @@ def test_unknown_scenario(capsys, tmp_path):
     )
 
 
+def test_scenario_folder_is_named_a_folder(capsys, tmp_path):
+    line = fails_cleanly(capsys, ["run", "--scenario", str(tmp_path)], tmp_path)
+    folder = repr(str(tmp_path))
+    assert line == f"pausegame: error: scenario {folder}: is a folder; give a scenario's TOML file"
+
+
 def test_unknown_set_key_suggests_close_names(capsys, tmp_path):
     fails_cleanly(
         capsys, ["run", "--set", "verfication=0.5"], tmp_path, "verfication", "verification"

@@ -18,7 +18,7 @@ from pausegame.sim.parameters import (
     defaults,
     validate,
 )
-from pausegame.userfiles import MAX_TOML_BYTES, is_file, parse_toml, read_text
+from pausegame.userfiles import MAX_TOML_BYTES, is_dir, is_file, parse_toml, read_text
 
 if TYPE_CHECKING:  # NumPy and the world's arrays load when a run needs them, not to list names
     import numpy as np
@@ -261,6 +261,8 @@ def read_scenario(name_or_path: str | Path) -> tuple[Scenario, str]:
     if text_path in builtin_names():
         text = builtin_text(text_path)
         return parse_scenario(text, origin=text_path), text
+    if is_dir(text_path):
+        raise ParameterError(f"scenario {text_path!r}: is a folder; give a scenario's TOML file")
     if not is_file(text_path):
         raise ParameterError(
             f"scenario {text_path!r}: no such built-in ({', '.join(builtin_names())}) or file"
