@@ -138,6 +138,16 @@ def test_bad_output_suffix_writes_nothing(capsys, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("option", "name"), [("--out", ".csv"), ("--plot", ".png")])
+def test_output_named_only_by_its_suffix_is_asked_for_a_name(capsys, tmp_path, option, name):
+    target = tmp_path / name
+    assert main(["run", "--steps", "3", option, str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: {option} {target}: give the file a name before {name}\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def scenario_file(tmp_path: Path, text: str) -> str:
     path = tmp_path / "mine.toml"
     path.write_text(text, encoding="utf-8")

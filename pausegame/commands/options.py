@@ -197,6 +197,8 @@ def check_output(path: Path | None, suffixes: tuple[str, ...], option: str) -> N
     """Refuse an output file with the wrong suffix or in a folder that cannot be created."""
     if path is None:
         return
+    if path.name.lower() in suffixes:  # `.csv` is a hidden file's name with no suffix
+        raise InputError(f"{option} {path}: give the file a name before {path.name}")
     if path.suffix.lower() not in suffixes:
         raise InputError(f"{option} {path}: the file name must end in {' or '.join(suffixes)}")
     check_folder(path.parent, option)
