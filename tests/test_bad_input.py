@@ -176,6 +176,21 @@ def test_malformed_toml(capsys, tmp_path):
             ("error: mine.toml: params.verfication: unknown parameter (did you mean verification",),
         ),
         ("verification = 0.1 ", "verification = 7 ", ("verification", "[0, 1]")),
+        (
+            "transparency = 0.7 ",
+            "transparency = true ",
+            ("error: mine.toml: states.US.transparency: expected a number in [0, 1], got true",),
+        ),
+        (
+            'action = "race"',
+            'action = ["race"]',
+            ("error: mine.toml: labs.Anthropic.action: expected one of race, pause, got an array",),
+        ),
+        (
+            "rivalry = { China = 1.0, EU = 0.1, UK = 0.1 }",
+            "rivalry = [0.1]",
+            ("error: mine.toml: states.US.rivalry: expected a table, got an array",),
+        ),
         ('state = "UK"', 'state = "Atlantis"', ("Atlantis",)),
         ("open_weights = true ", "open_weights = 1 ", ("open_weights", "true or false")),
         ('lab = "best_response"', 'lab = "telepathy"', ("rules.lab", "best_response")),

@@ -69,8 +69,9 @@ class Parameter:
                     f"{label}: expected a number in {self.range_text}, got {value[:40]!r}"
                 ) from None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            got = repr(value) if isinstance(value, bool) else type(value).__name__
-            raise ParameterError(f"{label}: expected a number in {self.range_text}, got {got}")
+            raise ParameterError(
+                f"{label}: expected a number in {self.range_text}, got {shown(value)}"
+            )
         if not (isinstance(value, int) or math.isfinite(value)) or not (
             self.low <= value <= self.high
         ):
@@ -80,6 +81,27 @@ class Parameter:
                 raise ParameterError(f"{label}: expected a whole number in {self.range_text}")
             return int(value)  # an int stays exact: seeds above 2**53 must not be rounded
         return float(value)
+
+
+def shown(value: object) -> str:
+    """A value read from a file as its TOML reads: `true`, `'text'`, `3`, `an array`, `a table`
+    (never Python's `True` or `{'a': 1}`)."""
+    import datetime
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value[:40])
+    if isinstance(value, int | float):
+        return _fmt(value)
+    kinds = (
+        (list, "an array"),
+        (dict, "a table"),
+        (datetime.datetime, "a date-time"),
+        (datetime.date, "a date"),
+        (datetime.time, "a time"),
+    )
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 def _fmt(x: float) -> str:

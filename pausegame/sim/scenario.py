@@ -16,6 +16,7 @@ from pausegame.sim.parameters import (
     Parameter,
     ParameterError,
     defaults,
+    shown,
     validate,
 )
 from pausegame.userfiles import MAX_TOML_BYTES, is_dir, is_file, parse_toml, read_text
@@ -347,7 +348,9 @@ def _lab(raw: dict[str, Any], where: str, state_names: list[str]) -> Lab:
         )
     action = raw.get("action", "race")
     if action not in ACTIONS:
-        raise ParameterError(f"{where}action: expected one of {', '.join(ACTIONS)}, got {action!r}")
+        raise ParameterError(
+            f"{where}action: expected one of {', '.join(ACTIONS)}, got {shown(action)}"
+        )
     return Lab(
         name=name,
         state=home,
@@ -377,7 +380,7 @@ def _required(raw: dict[str, Any], key: str, where: str) -> Any:
 
 def _text(value: Any, where: str, longest: int | None = MAX_NAME) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ParameterError(f"{where}: expected a non-empty string, got {value!r}")
+        raise ParameterError(f"{where}: expected a non-empty string, got {shown(value)}")
     if longest is not None and len(value) > longest:
         raise ParameterError(f"{where}: {len(value)} characters, at most {longest} allowed")
     if longest is not None and not value.isprintable():  # a name is shown on one line
@@ -387,19 +390,19 @@ def _text(value: Any, where: str, longest: int | None = MAX_NAME) -> str:
 
 def _bool(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise ParameterError(f"{where}: expected true or false, got {value!r}")
+        raise ParameterError(f"{where}: expected true or false, got {shown(value)}")
     return value
 
 
 def _rule(value: Any, where: str) -> str:
     if value not in RULES:
-        raise ParameterError(f"{where}: expected one of {', '.join(RULES)}, got {value!r}")
+        raise ParameterError(f"{where}: expected one of {', '.join(RULES)}, got {shown(value)}")
     return value
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ParameterError(f"{where}: expected a table, got {type(value).__name__}")
+        raise ParameterError(f"{where}: expected a table, got {shown(value)}")
     return value
 
 
