@@ -68,6 +68,10 @@ def parse_toml(text: str, origin: str, error: type[InputError] = InputError) -> 
     if len(text) > MAX_TOML_BYTES:
         raise error(f"{origin}: {len(text):,} characters, over the limit of {MAX_TOML_BYTES:,}")
     _check_dotted_keys(text, origin, error)
+    if text.startswith("\ufeff"):  # the TOML parser's own message is 'Invalid statement'
+        raise error(
+            f"{origin}: malformed TOML: starts with a byte-order mark; save it as UTF-8 without BOM"
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:

@@ -164,6 +164,15 @@ def test_malformed_toml(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--scenario", path], tmp_path, "malformed TOML")
 
 
+def test_byte_order_mark_is_named(capsys, tmp_path):
+    path = scenario_file(tmp_path, "\ufeff" + article_text())
+    line = fails_cleanly(capsys, ["run", "--scenario", path], tmp_path)
+    assert line == (
+        "pausegame: error: mine.toml: malformed TOML: starts with a byte-order mark; "
+        "save it as UTF-8 without BOM"
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "needles"),
     [
