@@ -5,6 +5,7 @@ Validation, `--set`, the README table and the UI sliders are all generated from 
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -86,8 +87,6 @@ class Parameter:
 def shown(value: object) -> str:
     """A value read from a file as its TOML reads: `true`, `'text'`, `3`, `an array`, `a table`
     (never Python's `True` or `{'a': 1}`)."""
-    import datetime
-
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
