@@ -209,6 +209,14 @@ def test_bad_game_files_are_one_line_and_exit_2(capsys, tmp_path: Path):
     )
 
 
+@pytest.mark.parametrize(
+    ("option", "what"), [("--game", "game"), ("--coalition-game", "coalition game")]
+)
+def test_a_folder_given_as_a_game_file_is_named_a_folder(capsys, tmp_path: Path, option, what):
+    message = fails_with_one_line(capsys, "equilibria", option, str(tmp_path))
+    assert message == f"pausegame: error: {what} file {str(tmp_path)!r}: is a folder, not a file"
+
+
 def test_too_many_labs_is_one_line_and_exit_2(capsys, tmp_path: Path):
     labs = "\n".join(
         f'[[labs]]\nname = "L{i}"\nstate = "A"\ncapability = 0.3\nsafety = 0.2\n' for i in range(18)

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from pausegame.experiments.games import GameError
-from pausegame.userfiles import MAX_JSON_BYTES, is_file, parse_json, read_text
+from pausegame.userfiles import MAX_JSON_BYTES, is_dir, is_file, parse_json, read_text
 
 MAX_PLAYERS = 1_000_000  # a coalition file's n; its schedules have n + 1 entries each
 
@@ -119,6 +119,8 @@ def load_coalition_game(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     entries must be finite numbers, including the two that are ignored (write 0 there).
     """
     path = Path(path)
+    if is_dir(path):
+        raise GameError(f"coalition game file {str(path)!r}: is a folder, not a file")
     if not is_file(path):
         raise GameError(f"coalition game file not found: {path}")
     if path.suffix.lower() != ".json":

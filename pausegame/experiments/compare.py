@@ -21,8 +21,9 @@ from pausegame.experiments import games, treaty
 from pausegame.experiments.lab_game import named
 from pausegame.sim.engine import OUTCOMES, simulate_ensemble
 from pausegame.sim.kernel import WorldState
+from pausegame.sim.parameters import ParameterError
 from pausegame.sim.scenario import Scenario, builtin_names, load_scenario, parse_assignment
-from pausegame.userfiles import is_file
+from pausegame.userfiles import is_dir, is_file
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 #: What the comparison keeps of each treaty stable at the start.
@@ -86,8 +87,14 @@ def scenario_from_spec(spec: str) -> Scenario:
             pieces = [p for p in rest.split(",") if p.strip()]
             if not pieces:
                 raise InputError(f"scenario {spec!r}: nothing after ':' (expected param=value,...)")
-            overrides = dict(parse_assignment(p) for p in pieces)
-            return load_scenario(base).with_overrides(overrides)
+            where = f"scenario {spec!r}:"
+            overrides = dict(parse_assignment(p, where) for p in pieces)
+            try:
+                return load_scenario(base).with_overrides(overrides)
+            except ParameterError as error:  # say which of the scenarios compared is at fault
+                raise InputError(f"{where} {error}") from None
+    if is_dir(spec):
+        raise InputError(f"scenario {spec!r}: is a folder; give a scenario's TOML file")
     raise InputError(
         f"scenario {spec!r}: no such built-in ({', '.join(builtin_names())}) or file "
         "(write overrides as NAME:param=value,param=value)"

@@ -422,9 +422,9 @@ def _unique(names: list[str], where: str) -> None:
         seen.add(name)
 
 
-def parse_assignment(text: str) -> tuple[str, str]:
-    """Split a `name=value` string from `--set`, or raise a one-line error."""
+def parse_assignment(text: str, where: str = "--set") -> tuple[str, str]:
+    """Split a `name=value` string from `--set` (or from `where`), or raise a one-line error."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
-        raise ParameterError(f"--set {text!r}: expected name=value")
+        raise ParameterError(f"{where} {text!r}: expected name=value")
     return name.strip(), value.strip()

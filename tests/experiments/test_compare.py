@@ -61,6 +61,28 @@ def test_bad_specs_are_input_errors(spec: str):
         compare.scenario_from_spec(spec)
 
 
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("article:fine", "scenario 'article:fine': 'fine': expected name=value"),
+        (
+            "strong-verification:fine=x",
+            "scenario 'strong-verification:fine=x': fine: expected a number in [0, 100000], "
+            "got 'x'",
+        ),
+    ],
+)
+def test_a_bad_override_names_the_scenario_it_is_in(spec: str, message: str):
+    with pytest.raises(InputError) as raised:
+        compare.scenario_from_spec(spec)
+    assert str(raised.value) == message
+
+
+def test_a_folder_is_no_scenario(tmp_path: Path):
+    with pytest.raises(InputError, match="is a folder; give a scenario's TOML file"):
+        compare.scenario_from_spec(str(tmp_path))
+
+
 def test_bad_seed_counts_and_empty_lists_are_input_errors():
     with pytest.raises(InputError, match="seeds"):
         compare.compare(["article"], 0, 5)

@@ -25,7 +25,7 @@ from pausegame.experiments.games.pure import (
     social_optimum,
     validate_game,
 )
-from pausegame.userfiles import MAX_JSON_BYTES, is_file, parse_json, read_text
+from pausegame.userfiles import MAX_JSON_BYTES, is_dir, is_file, parse_json, read_text
 
 # --------------------------------------------------------------------------------------------
 # Summary and files
@@ -144,6 +144,8 @@ def load_game(path: str | Path) -> tuple[np.ndarray, list[str], list[list[str]]]
     allocates nothing.
     """
     path = Path(path)
+    if is_dir(path):
+        raise GameError(f"game file {str(path)!r}: is a folder, not a file")
     if not is_file(path):
         raise GameError(f"game file not found: {path}")
     suffix = path.suffix.lower()
