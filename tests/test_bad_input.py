@@ -219,6 +219,16 @@ def test_byte_order_mark_is_named(capsys, tmp_path):
             '[[labs]]\nflavour = 1\nname = "OpenAI"',
             ("flavour", "unknown field"),
         ),
+        (
+            'name = "Meta"',
+            'name = "US"',
+            ("error: mine.toml: labs.US: a state has this name too; give the lab another",),
+        ),
+        (
+            'name = "Meta"',
+            'name = "open source"',
+            ("error: mine.toml: labs.open source: 'open source' is the open-source pool's name",),
+        ),
     ],
 )
 def test_scenario_file_errors_name_the_field(capsys, tmp_path, old, new, needles):

@@ -88,6 +88,7 @@ BUILTIN_DIR = "scenarios"
 MAX_LABS = 64  # the kernel and every view are sized for tens of actors, not thousands
 MAX_STATES = 32
 MAX_NAME = 80  # characters in an actor's name
+OPEN_SOURCE = "open source"  # the open-source pool's name in records and summaries; no actor's
 MAX_SCENARIO_NAME = 255  # a scenario's name defaults to its file's, which may be this long
 
 
@@ -306,6 +307,7 @@ def _build(data: dict[str, Any], origin: str) -> Scenario:
     raw_labs = _array_of_tables(data.get("labs"), f"{where}labs", MAX_LABS)
     labs = tuple(_lab(lab, f"{where}labs[{i}].", state_names) for i, lab in enumerate(raw_labs))
     _unique([lab.name for lab in labs], f"{where}labs")
+    _distinct_actor_names(labs, state_names, where)
     for s in states:
         for rival in s.rivalry:
             if rival not in state_names or rival == s.name:
@@ -412,6 +414,20 @@ def _array_of_tables(value: Any, where: str, most: int) -> list[dict[str, Any]]:
     if len(value) > most:
         raise ParameterError(f"{where}: {len(value)} tables, at most {most} allowed")
     return value
+
+
+def _distinct_actor_names(labs: tuple[Lab, ...], state_names: list[str], where: str) -> None:
+    """Records, summaries and `explain --agent` name actors by name alone: no name twice."""
+    for kind, names in (("states", state_names), ("labs", [lab.name for lab in labs])):
+        if OPEN_SOURCE in names:
+            raise ParameterError(
+                f"{where}{kind}.{OPEN_SOURCE}: {OPEN_SOURCE!r} is the open-source pool's name"
+            )
+    for lab in labs:
+        if lab.name in state_names:
+            raise ParameterError(
+                f"{where}labs.{lab.name}: a state has this name too; give the lab another"
+            )
 
 
 def _unique(names: list[str], where: str) -> None:

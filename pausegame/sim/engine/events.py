@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The open-source pool's name in records, events and summaries.
-OPEN_SOURCE = "open source"
+from pausegame.sim.scenario import OPEN_SOURCE  # the pool's name in records and events
+
+__all__ = ["OPEN_SOURCE", "Event"]
 
 
 @dataclass(frozen=True)
