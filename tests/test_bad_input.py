@@ -127,6 +127,25 @@ def test_a_whole_number_too_long_to_read_is_out_of_range(capsys, tmp_path, argv,
     assert fails_cleanly(capsys, ["run", *argv], tmp_path) == f"pausegame: error: {message}"
 
 
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("safety=0.5", "safety: a field of each lab; set lab.NAME.safety"),
+        ("transparency=0.5", "transparency: a field of each state; set state.NAME.transparency"),
+        (
+            "loss_weight=2",
+            "loss_weight: a field of each lab and state; "
+            "set lab.NAME.loss_weight or state.NAME.loss_weight",
+        ),
+    ],
+)
+def test_an_actor_field_set_as_a_parameter_says_how_to_set_it(
+    capsys, tmp_path, assignment, message
+):
+    line = fails_cleanly(capsys, ["run", "--set", assignment], tmp_path)
+    assert line == f"pausegame: error: {message}"
+
+
 def test_negative_steps(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--steps", "-5"], tmp_path, "steps", "[0, 100000]")
 

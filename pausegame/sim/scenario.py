@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pausegame.sim.parameters import (
+    BY_NAME,
     ModelParams,
     Parameter,
     ParameterError,
@@ -217,6 +218,10 @@ class Scenario:
                 table[name] = replace(
                     table[name], **{attr: fields[attr].coerce(value, f"{kind}.{name}.")}
                 )
+            elif key not in BY_NAME and (key in LAB_FIELDS or key in STATE_FIELDS):
+                kinds = [k for k, f in (("lab", LAB_FIELDS), ("state", STATE_FIELDS)) if key in f]
+                written = " or ".join(f"{kind}.NAME.{key}" for kind in kinds)
+                raise ParameterError(f"{key}: a field of each {' and '.join(kinds)}; set {written}")
             else:
                 params[key] = value
         merged = {**vars(self.params), **validate(params, where="")}
@@ -440,7 +445,7 @@ def _unique(names: list[str], where: str) -> None:
 
 def parse_assignment(text: str, where: str = "--set") -> tuple[str, str]:
     """Split a `name=value` string from `--set` (or from `where`), or raise a one-line error."""
-    name, sep, value = text.partition("=")
+    name, sep, value = text.rpartition("=")  # the last '=': an actor's name may hold one
     if not sep or not name.strip() or not value.strip():
         raise ParameterError(f"{where} {text!r}: expected name=value")
     return name.strip(), value.strip()

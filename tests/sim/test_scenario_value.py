@@ -81,6 +81,8 @@ def test_actor_names_with_dots_are_read_and_set_alike(key):
 def test_actor_names_with_dots_can_be_set_on_the_command_line_and_swept(tmp_path, capsys):
     (tmp_path / "dotted.toml").write_text(DOTTED)
     argv = ["run", "--scenario", str(tmp_path / "dotted.toml"), "--json"]
+    assert main([*argv, "--set", "lab.a=b.safety=0.9"]) == 2  # the key ends at the last '='
+    assert "no lab named 'a=b'" in capsys.readouterr().err
     assert main(argv) == 0
     before = json.loads(capsys.readouterr().out)
     assert main([*argv, "--set", "lab.x.ai.safety=0.9"]) == 0
