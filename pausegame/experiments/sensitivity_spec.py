@@ -34,6 +34,7 @@ from pausegame.experiments.sweep_spec import (
     _override,
     _spec_table,
     declaration,
+    settable,
     spec_head,
 )
 from pausegame.sim.parameters import ParameterError
@@ -261,11 +262,7 @@ def _settable(name: str) -> bool:
 
 def _check_name(base: Any, name: str, prefix: str) -> None:
     """Refuse a name that is no parameter, lab.NAME.FIELD or state.NAME.FIELD of the scenario."""
-    try:
-        float(base.value(name))
-    except (ParameterError, KeyError, StopIteration, AttributeError):
-        _override(base, name, 0, prefix)  # raises the one line naming what is wrong
-        raise SweepSpecError(f"{prefix}{name}: not a settable parameter") from None
+    settable(base, name, prefix)  # raises the one line naming what is wrong
 
 
 def _whole(value: Any, where: str, least: int) -> int:

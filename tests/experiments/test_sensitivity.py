@@ -232,6 +232,11 @@ BAD = [
     ("samples = 6", "samples: Sobol needs a power of 2"),
     ("method = 'morris'\nlevels = 3", "levels: Morris needs an even number"),
     ("parameters = ['hazard_mux']", "unknown parameter 'hazard_mux'"),
+    # fields of an actor no study can vary: named, not an internal error
+    ("parameters = ['lab.Meta.state']", "lab.Meta.state: unknown lab field 'state' (settable: "),
+    ("parameters = ['lab.Meta.open_weights']", "unknown lab field 'open_weights'"),
+    ("parameters = ['state.US.rivalry']", "state.US.rivalry: unknown state field 'rivalry'"),
+    ("parameters = ['__class__']", "parameters.__class__: unknown parameter '__class__'"),
     ("[parameters]\nfine = [5.0, 1.0]", "parameters.fine: expected low < high"),
     ("[parameters]\nverification = [0.0, 2.0]", "verification=2 is out of range"),
     ("[parameters]\nverification = { range = [0.0, 1.0], scale = 'log' }", "log scale needs"),
