@@ -53,6 +53,7 @@ FIELDS = (
     "parameters",
     "fixed",
 )
+RANGE_FIELDS = ("range", "scale", "factor")
 METHODS = ("sobol", "morris")
 SCALES = ("auto", "linear", "log")
 DEFAULT_SEEDS = 4
@@ -209,10 +210,10 @@ def _factors(value: Any, plain: Any, factor: float, where: str) -> tuple[Factor,
             item = {"range": item}
         if not isinstance(item, dict):
             raise SweepSpecError(f"{here}: expected [low, high] or a table")
-        extra = [k for k in item if k not in ("range", "scale", "factor")]
+        extra = [k for k in item if k not in RANGE_FIELDS]
         if extra:
             raise SweepSpecError(
-                f"{here}.{extra[0]}: unknown field (allowed: range, scale, factor)"
+                f"{here}.{extra[0]}: unknown field (allowed: {', '.join(RANGE_FIELDS)})"
             )
         scale = item.get("scale", "auto")
         if scale not in SCALES:
@@ -241,15 +242,22 @@ def _factors(value: Any, plain: Any, factor: float, where: str) -> tuple[Factor,
 
 def _ranges(value: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
     """The `[parameters]` table by name: TOML dotted keys (`lab.Meta.safety = ...`) joined
-    back, and a table under a settable name (`fine = { factor = 3 }`) kept as its range."""
+    back, and a table under a settable name (`fine = { factor = 3 }`) kept as its range, as
+    is one that reads as a range (`fien = { factor = 3 }`: refused by its name, not as
+    `fien.factor`)."""
     flat: dict[str, Any] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
-        if isinstance(item, dict) and not _settable(name):
+        if isinstance(item, dict) and not (_settable(name) or _reads_as_range(item)):
             flat.update(_ranges(item, where, f"{name}."))
         else:
             flat[name] = item
     return flat
+
+
+def _reads_as_range(item: dict[str, Any]) -> bool:
+    """Whether a table holds only a range's fields (range, scale, factor), none a table."""
+    return all(k in RANGE_FIELDS and not isinstance(v, dict) for k, v in item.items())
 
 
 def _settable(name: str) -> bool:

@@ -243,6 +243,9 @@ BAD = [
     ("[parameters]\npause_growth = { factor = 2 }", "pause_growth: its value is 0"),
     ("[parameters]\nfine = { factor = 0.5 }", "fine.factor: expected a number in (1, 100]"),
     ("[parameters]\nfine = { width = 2 }", "fine.width: unknown field"),
+    # a range table under a misspelt name is refused by that name, not as `fien.factor`
+    ("[parameters]\nfien = { factor = 2 }", "parameters.fien: unknown parameter 'fien'"),
+    ("[parameters]\nlab.Meta.safty = { factor = 2 }", "lab.Meta.safty: unknown lab field 'safty'"),
     ("parameters = ['fine']\n[fixed]\nfine = 2.0", "fixed.fine: already a parameter"),
     ("seeds = 0", "seeds: expected a positive count"),
     # the sweep spec's check and message (spec_head), the value included
