@@ -59,6 +59,7 @@ SCALES = ("auto", "linear", "log")
 DEFAULT_SEEDS = 4
 DEFAULT_SAMPLES = {"sobol": 64, "morris": 10}
 MAX_RUNS = 10_000_000
+MAX_LEVELS = 1_000  # Morris's grid: SALib holds arrays of this size (2**40 exhausts memory)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
         raise SweepSpecError(
             f"{where}samples: Sobol needs a power of 2 (64, 128, ...), got {samples}"
         )
-    levels = _whole(data.get("levels", 4), f"{where}levels", 2)
+    levels = _whole(data.get("levels", 4), f"{where}levels", 2, MAX_LEVELS)
     if levels % 2:
         raise SweepSpecError(f"{where}levels: Morris needs an even number of levels, got {levels}")
     seed = _whole(data.get("seed", 0), f"{where}seed", 0)
@@ -273,9 +274,15 @@ def _check_name(base: Any, name: str, prefix: str) -> None:
     settable(base, name, prefix)  # raises the one line naming what is wrong
 
 
-def _whole(value: Any, where: str, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise SweepSpecError(f"{where}: expected a whole number of at least {least}, got {value!r}")
+def _whole(value: Any, where: str, least: int, most: int | None = None) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < least
+        or (most is not None and value > most)
+    ):
+        allowed = f"of at least {least}" if most is None else f"in [{least}, {most:,}]"
+        raise SweepSpecError(f"{where}: expected a whole number {allowed}, got {value!r}")
     return value
 
 

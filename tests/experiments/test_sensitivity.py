@@ -231,6 +231,7 @@ BAD = [
     ("method = 'fast'", "method: expected one of sobol, morris"),
     ("samples = 6", "samples: Sobol needs a power of 2"),
     ("method = 'morris'\nlevels = 3", "levels: Morris needs an even number"),
+    ("method = 'morris'\nlevels = 1099511627776", "levels: expected a whole number in [2, 1,000]"),
     ("parameters = ['hazard_mux']", "unknown parameter 'hazard_mux'"),
     # fields of an actor no study can vary: named, not an internal error
     ("parameters = ['lab.Meta.state']", "lab.Meta.state: unknown lab field 'state' (settable: "),
