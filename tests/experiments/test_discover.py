@@ -124,6 +124,9 @@ def test_a_write_that_fails_part_way_leaves_no_file(verification_sweep, tmp_path
     [
         (["--metric", "peace"], "--metric peace: expected one of"),
         (["--metric", "coalition_size"], "say --above VALUE or --below VALUE"),
+        # a text column is no metric, with or without a threshold (not an internal error)
+        (["--metric", "outcome", "--above", "1"], "--metric outcome: expected one of"),
+        (["--metric", "coalition"], "--metric coalition: expected one of"),
         (["--metric", "coalition_size", "--above", "99"], "0 of 100 cases are of interest"),
         (["--min-coverage", "2"], "--min-coverage 2: expected a share in [0, 1]"),
         (["--box", "99"], "--box 99: expected a box in"),
