@@ -142,6 +142,14 @@ def test_bad_input_is_one_line_exit_2_nothing_written(
     assert not out.exists()
 
 
+def test_an_out_that_is_a_file_is_refused_before_any_work(verification_sweep, tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.write_text("mine", encoding="utf-8")
+    assert main(["discover", str(verification_sweep), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"pausegame: error: --out {out}: exists and is not a folder\n"
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
 def test_a_folder_that_is_no_study_is_refused(tmp_path, capsys):
     assert main(["discover", str(tmp_path)]) == 2
     assert "not a sweep folder" in capsys.readouterr().err
