@@ -71,7 +71,12 @@ def make_study(
     factor: float = DEFAULT_FACTOR,
     seed: int = 0,
 ) -> Study:
-    """A validated study; by default every claim and every uncertain parameter of the article."""
+    """A validated study; by default (None) every claim and every uncertain parameter of the
+    article. An empty list is refused: `--claims ""` must not quietly mean every claim."""
+    if claims is not None and not claims:
+        raise InputError("--claims: empty; name at least one claim (see --list), or leave it out")
+    if parameters is not None and not parameters:
+        raise InputError("--parameters: empty; name at least one parameter, or leave it out")
     names = list(claims) if claims else [c.name for c in CLAIMS]
     for name in names:
         if name not in BY_NAME:

@@ -123,6 +123,9 @@ def test_rerun_resumes_without_running_again(study_folder, capsys):
         (["--draws", "0"], "--draws"),
         (["--seed", "-1"], "--seed -1"),
         (["--factor", "nan"], "--factor nan"),
+        # an empty list is refused, not taken for every claim or parameter (a long study)
+        (["--claims", ","], "--claims: empty; name at least one claim"),
+        (["--parameters", ""], "--parameters: empty; name at least one parameter"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, args, field):
