@@ -30,15 +30,17 @@ MAX_INTEGER_DIGITS = 30  # no count, seed or payoff needs more
 def read_text(path: str | Path, what: str, limit: int, error: type[InputError] = InputError) -> str:
     """The UTF-8 text of the file at `path`; refused (as `error`) if missing, big or not text."""
     path = Path(path)
+    if is_dir(path):
+        raise error(f"{what} {str(path)!r}: is a folder, not a file")
+    if not is_file(path):
+        raise error(f"{what} {str(path)!r}: no such file")
     try:
-        if not path.is_file():
-            raise error(f"{what} {str(path)!r}: no such file")
         size = path.stat().st_size
-        if size > limit:
-            raise error(f"{what} {str(path)!r}: {size:,} bytes, over the limit of {limit:,}")
-        data = path.read_bytes()[: limit + 1]
+        data = path.read_bytes()[: limit + 1] if size <= limit else b""
     except (OSError, ValueError) as problem:  # ValueError: a NUL byte in the path
         raise error(f"{what} {str(path)!r}: cannot read it ({_reason(problem)})") from None
+    if size > limit:
+        raise error(f"{what} {str(path)!r}: {size:,} bytes, over the limit of {limit:,}")
     if len(data) > limit:  # the file grew while we looked, or is a device
         raise error(f"{what} {str(path)!r}: over the limit of {limit:,} bytes")
     try:

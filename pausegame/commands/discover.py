@@ -51,9 +51,10 @@ def main(args: argparse.Namespace) -> int:
     if not 1 <= args.depth <= 12:
         raise InputError(f"--depth {args.depth}: expected a whole number in [1, 12]")
     cases = discover.load_cases(args.folder, args.metric, args.above, args.below)
+    out = args.out if args.out is not None else args.folder / DEFAULT_OUT
+    options.check_folder(out, "--out")
     result = discover.find_box(cases, args.min_coverage, args.box)
     tree = discover.fit_tree(cases, args.depth)
-    out = args.out if args.out is not None else args.folder / DEFAULT_OUT
     from pausegame.experiments import discover_plots as plots
     from pausegame.experiments.sweep_plots import save
 

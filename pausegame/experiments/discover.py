@@ -85,7 +85,10 @@ def _indicator(
     """Which rows are of interest: an outcome, a true flag, or a number past a threshold."""
     if metric in OUTCOMES and "outcome" in frame:
         return (frame["outcome"] == metric).to_numpy()
-    if metric not in frame.columns:
+    column = frame[metric] if metric in frame.columns else None
+    if column is not None and column.dtype == bool:
+        return column.to_numpy()
+    if column is None or not pd.api.types.is_numeric_dtype(column):  # absent, or text
         known = [*OUTCOMES, "all_labs_pause"] if "outcome" in frame else []
         known += [c for c in frame.columns if c.startswith(("pausing.", "claim."))]
         numeric = [c for c in frame.select_dtypes("number").columns if c not in ("run_id",)]
@@ -93,9 +96,6 @@ def _indicator(
             f"--metric {metric}: expected one of {', '.join(known)}, or a number column "
             f"with --above/--below ({', '.join(numeric[:8])}, ...)"
         )
-    column = frame[metric]
-    if column.dtype == bool:
-        return column.to_numpy()
     if above is None and below is None:
         raise InputError(f"--metric {metric}: a number; say --above VALUE or --below VALUE")
     values = column.astype(float).to_numpy()

@@ -35,7 +35,7 @@ from pausegame.experiments.sensitivity_space import (
 from pausegame.experiments.sweep import run_sweep
 from pausegame.experiments.sweep_engine import row_schema
 from pausegame.experiments.sweep_spec import declaration, plain_sweep
-from pausegame.experiments.sweep_store import SweepStore
+from pausegame.experiments.sweep_store import OtherSweepError, SweepStore
 from pausegame.userfiles import replace_all_atomically
 
 SETTINGS = "robustness.json"
@@ -71,7 +71,12 @@ def make_study(
     factor: float = DEFAULT_FACTOR,
     seed: int = 0,
 ) -> Study:
-    """A validated study; by default every claim and every uncertain parameter of the article."""
+    """A validated study; by default (None) every claim and every uncertain parameter of the
+    article. An empty list is refused: `--claims ""` must not quietly mean every claim."""
+    if claims is not None and not claims:
+        raise InputError("--claims: empty; name at least one claim (see --list), or leave it out")
+    if parameters is not None and not parameters:
+        raise InputError("--parameters: empty; name at least one parameter, or leave it out")
     names = list(claims) if claims else [c.name for c in CLAIMS]
     for name in names:
         if name not in BY_NAME:
@@ -101,6 +106,39 @@ def make_study(
     else:
         chosen = uncertain_parameters(bases.get("article") or next(iter(bases.values())))
     return Study(tuple(names), tuple(chosen), draws, seeds, steps, float(factor), seed)
+
+
+#: The options of a study that change its runs (its claims only change how they are judged).
+RUN_OPTIONS = {
+    "parameters": "--parameters",
+    "draws": "--draws",
+    "seeds": "--seeds",
+    "steps": "--steps",
+    "factor": "--factor",
+    "seed": "--seed",
+}
+
+
+def _options_started_with(study: Study, out: Path) -> str:
+    """The options, as typed, that the study in `out` was started with and `study` changes;
+    empty if its settings cannot be read or none differ."""
+    try:
+        saved = json.loads((out / SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(saved, dict):
+        return ""
+    now = json.loads(json.dumps(asdict(study)))
+    started = []
+    for key, option in RUN_OPTIONS.items():
+        if key in saved and saved[key] != now[key]:
+            value = saved[key]
+            if value is None:
+                started.append(f"without {option}")
+            else:
+                text = ",".join(map(str, value)) if isinstance(value, list) else f"{value:g}"
+                started.append(f"{option} {text}")
+    return ", ".join(started)
 
 
 def multipliers(study: Study) -> np.ndarray:
@@ -148,7 +186,16 @@ def run_study(
     factors = multipliers(study)
     specs = {v: variant_spec(study, v, factors) for v in study.variants}
     for variant, spec in specs.items():  # refuse a mismatched folder before writing anything
-        SweepStore(out / variant, spec, row_schema(spec)).check()
+        try:
+            SweepStore(out / variant, spec, row_schema(spec)).check()
+        except OtherSweepError:
+            started = _options_started_with(study, out)
+            if not started:
+                raise
+            raise InputError(
+                f"--out {out} holds a robustness study started with other options "
+                f"({started}); use another folder, or those options"
+            ) from None
     out.mkdir(parents=True, exist_ok=True)
     (out / SETTINGS).write_text(json.dumps(asdict(study), indent=2) + "\n", encoding="utf-8")
     runs = {}

@@ -34,6 +34,7 @@ from pausegame.experiments.sweep_spec import (
     _override,
     _spec_table,
     declaration,
+    settable,
     spec_head,
 )
 from pausegame.sim.parameters import ParameterError
@@ -52,11 +53,13 @@ FIELDS = (
     "parameters",
     "fixed",
 )
+RANGE_FIELDS = ("range", "scale", "factor")
 METHODS = ("sobol", "morris")
 SCALES = ("auto", "linear", "log")
 DEFAULT_SEEDS = 4
 DEFAULT_SAMPLES = {"sobol": 64, "morris": 10}
 MAX_RUNS = 10_000_000
+MAX_LEVELS = 1_000  # Morris's grid: SALib holds arrays of this size (2**40 exhausts memory)
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
         raise SweepSpecError(
             f"{where}samples: Sobol needs a power of 2 (64, 128, ...), got {samples}"
         )
-    levels = _whole(data.get("levels", 4), f"{where}levels", 2)
+    levels = _whole(data.get("levels", 4), f"{where}levels", 2, MAX_LEVELS)
     if levels % 2:
         raise SweepSpecError(f"{where}levels: Morris needs an even number of levels, got {levels}")
     seed = _whole(data.get("seed", 0), f"{where}seed", 0)
@@ -208,10 +211,10 @@ def _factors(value: Any, plain: Any, factor: float, where: str) -> tuple[Factor,
             item = {"range": item}
         if not isinstance(item, dict):
             raise SweepSpecError(f"{here}: expected [low, high] or a table")
-        extra = [k for k in item if k not in ("range", "scale", "factor")]
+        extra = [k for k in item if k not in RANGE_FIELDS]
         if extra:
             raise SweepSpecError(
-                f"{here}.{extra[0]}: unknown field (allowed: range, scale, factor)"
+                f"{here}.{extra[0]}: unknown field (allowed: {', '.join(RANGE_FIELDS)})"
             )
         scale = item.get("scale", "auto")
         if scale not in SCALES:
@@ -240,15 +243,22 @@ def _factors(value: Any, plain: Any, factor: float, where: str) -> tuple[Factor,
 
 def _ranges(value: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
     """The `[parameters]` table by name: TOML dotted keys (`lab.Meta.safety = ...`) joined
-    back, and a table under a settable name (`fine = { factor = 3 }`) kept as its range."""
+    back, and a table under a settable name (`fine = { factor = 3 }`) kept as its range, as
+    is one that reads as a range (`fien = { factor = 3 }`: refused by its name, not as
+    `fien.factor`)."""
     flat: dict[str, Any] = {}
     for key, item in value.items():
         name = f"{prefix}{key}"
-        if isinstance(item, dict) and not _settable(name):
+        if isinstance(item, dict) and not (_settable(name) or _reads_as_range(item)):
             flat.update(_ranges(item, where, f"{name}."))
         else:
             flat[name] = item
     return flat
+
+
+def _reads_as_range(item: dict[str, Any]) -> bool:
+    """Whether a table holds only a range's fields (range, scale, factor), none a table."""
+    return all(k in RANGE_FIELDS and not isinstance(v, dict) for k, v in item.items())
 
 
 def _settable(name: str) -> bool:
@@ -261,16 +271,18 @@ def _settable(name: str) -> bool:
 
 def _check_name(base: Any, name: str, prefix: str) -> None:
     """Refuse a name that is no parameter, lab.NAME.FIELD or state.NAME.FIELD of the scenario."""
-    try:
-        float(base.value(name))
-    except (ParameterError, KeyError, StopIteration, AttributeError):
-        _override(base, name, 0, prefix)  # raises the one line naming what is wrong
-        raise SweepSpecError(f"{prefix}{name}: not a settable parameter") from None
+    settable(base, name, prefix)  # raises the one line naming what is wrong
 
 
-def _whole(value: Any, where: str, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise SweepSpecError(f"{where}: expected a whole number of at least {least}, got {value!r}")
+def _whole(value: Any, where: str, least: int, most: int | None = None) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < least
+        or (most is not None and value > most)
+    ):
+        allowed = f"of at least {least}" if most is None else f"in [{least}, {most:,}]"
+        raise SweepSpecError(f"{where}: expected a whole number {allowed}, got {value!r}")
     return value
 
 

@@ -374,6 +374,18 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
     The value is checked against its declaration, then applied with `Scenario.with_overrides`
     exactly as each run will apply it.
     """
+    declaration, prefix = settable(base, key, prefix)
+    coerced = declaration.coerce(value, prefix)
+    try:
+        base.with_overrides({key: coerced})
+    except ParameterError as error:
+        raise SweepSpecError(f"{prefix}{declaration.name}: {error}") from None
+    return coerced
+
+
+def settable(base: Scenario, key: str, prefix: str) -> tuple[Parameter, str]:
+    """The declaration of `key` (a parameter, lab.NAME.FIELD or state.NAME.FIELD of `base`)
+    and the prefix its messages take, or one line naming what is wrong with the key."""
     actor_field = split_actor_key(key)
     if "." not in key:
         try:
@@ -397,12 +409,7 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
         raise SweepSpecError(
             f"{prefix}{key}: expected a parameter name, lab.NAME.FIELD or state.NAME.FIELD"
         )
-    coerced = declaration.coerce(value, prefix)
-    try:
-        base.with_overrides({key: coerced})
-    except ParameterError as error:
-        raise SweepSpecError(f"{prefix}{key}: {error}") from None
-    return coerced
+    return declaration, prefix
 
 
 def declaration(name: str) -> Parameter:

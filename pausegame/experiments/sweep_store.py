@@ -49,6 +49,10 @@ class SweepFolderError(InputError):
     """The output folder cannot take this sweep: another sweep's, or not a sweep folder."""
 
 
+class OtherSweepError(SweepFolderError):
+    """The output folder holds a different sweep (its spec differs)."""
+
+
 def now() -> str:
     """The current UTC time in ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -128,7 +132,7 @@ class SweepStore:
             differs = [
                 _DIFFERENCE_NAMES.get(key, key) for key in new if old.get(key) != new[key]
             ] or ["format"]
-            raise SweepFolderError(
+            raise OtherSweepError(
                 f"--out {self.folder} holds a different sweep (its spec differs in "
                 f"{', '.join(differs)}); use another folder, or the spec it was started with"
             )

@@ -124,6 +124,9 @@ def test_a_write_that_fails_part_way_leaves_no_file(verification_sweep, tmp_path
     [
         (["--metric", "peace"], "--metric peace: expected one of"),
         (["--metric", "coalition_size"], "say --above VALUE or --below VALUE"),
+        # a text column is no metric, with or without a threshold (not an internal error)
+        (["--metric", "outcome", "--above", "1"], "--metric outcome: expected one of"),
+        (["--metric", "coalition"], "--metric coalition: expected one of"),
         (["--metric", "coalition_size", "--above", "99"], "0 of 100 cases are of interest"),
         (["--min-coverage", "2"], "--min-coverage 2: expected a share in [0, 1]"),
         (["--box", "99"], "--box 99: expected a box in"),
@@ -137,6 +140,14 @@ def test_bad_input_is_one_line_exit_2_nothing_written(
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and message in err
     assert not out.exists()
+
+
+def test_an_out_that_is_a_file_is_refused_before_any_work(verification_sweep, tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.write_text("mine", encoding="utf-8")
+    assert main(["discover", str(verification_sweep), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"pausegame: error: --out {out}: exists and is not a folder\n"
+    assert out.read_text(encoding="utf-8") == "mine"
 
 
 def test_a_folder_that_is_no_study_is_refused(tmp_path, capsys):

@@ -113,6 +113,19 @@ def test_rerun_resumes_without_running_again(study_folder, capsys):
     assert again["holds"].tolist() == table["holds"].tolist()
 
 
+def test_rerun_with_other_options_names_those_it_was_started_with(study_folder, capsys):
+    _, out, _, _ = study_folder
+    args = ["robustness", "--out", str(out), "--parameters", ",".join(PARAMETERS)]
+    args += ["--draws", "4", "--seeds", "2", "--steps", "9", "--quiet"]
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --out {out} holds a robustness study started with other options "
+        "(--draws 3, --steps 8); use another folder, or those options\n"
+    )
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -123,6 +136,9 @@ def test_rerun_resumes_without_running_again(study_folder, capsys):
         (["--draws", "0"], "--draws"),
         (["--seed", "-1"], "--seed -1"),
         (["--factor", "nan"], "--factor nan"),
+        # an empty list is refused, not taken for every claim or parameter (a long study)
+        (["--claims", ","], "--claims: empty; name at least one claim"),
+        (["--parameters", ""], "--parameters: empty; name at least one parameter"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, args, field):

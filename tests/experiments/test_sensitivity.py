@@ -231,13 +231,22 @@ BAD = [
     ("method = 'fast'", "method: expected one of sobol, morris"),
     ("samples = 6", "samples: Sobol needs a power of 2"),
     ("method = 'morris'\nlevels = 3", "levels: Morris needs an even number"),
+    ("method = 'morris'\nlevels = 1099511627776", "levels: expected a whole number in [2, 1,000]"),
     ("parameters = ['hazard_mux']", "unknown parameter 'hazard_mux'"),
+    # fields of an actor no study can vary: named, not an internal error
+    ("parameters = ['lab.Meta.state']", "lab.Meta.state: unknown lab field 'state' (settable: "),
+    ("parameters = ['lab.Meta.open_weights']", "unknown lab field 'open_weights'"),
+    ("parameters = ['state.US.rivalry']", "state.US.rivalry: unknown state field 'rivalry'"),
+    ("parameters = ['__class__']", "parameters.__class__: unknown parameter '__class__'"),
     ("[parameters]\nfine = [5.0, 1.0]", "parameters.fine: expected low < high"),
     ("[parameters]\nverification = [0.0, 2.0]", "verification=2 is out of range"),
     ("[parameters]\nverification = { range = [0.0, 1.0], scale = 'log' }", "log scale needs"),
     ("[parameters]\npause_growth = { factor = 2 }", "pause_growth: its value is 0"),
     ("[parameters]\nfine = { factor = 0.5 }", "fine.factor: expected a number in (1, 100]"),
     ("[parameters]\nfine = { width = 2 }", "fine.width: unknown field"),
+    # a range table under a misspelt name is refused by that name, not as `fien.factor`
+    ("[parameters]\nfien = { factor = 2 }", "parameters.fien: unknown parameter 'fien'"),
+    ("[parameters]\nlab.Meta.safty = { factor = 2 }", "lab.Meta.safty: unknown lab field 'safty'"),
     ("parameters = ['fine']\n[fixed]\nfine = 2.0", "fixed.fine: already a parameter"),
     ("seeds = 0", "seeds: expected a positive count"),
     # the sweep spec's check and message (spec_head), the value included

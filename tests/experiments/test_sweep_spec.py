@@ -196,3 +196,18 @@ def test_missing_spec_file_is_an_input_error(tmp_path, capsys):
     assert main(["sweep", str(tmp_path / "none.toml"), "--out", str(tmp_path / "o")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "what"), [("sweep", "sweep spec"), ("sensitivity", "sensitivity spec")]
+)
+def test_unreadable_spec_says_why_once(command, what, tmp_path, capsys):
+    big = tmp_path / "big.toml"
+    big.write_text("#" * (1 << 20 | 1), encoding="utf-8")
+    for spec, why in (
+        (tmp_path, "is a folder, not a file"),
+        (big, "1,048,577 bytes, over the limit of 1,048,576"),
+    ):
+        assert main([command, str(spec), "--out", str(tmp_path / "o")]) == 2
+        assert capsys.readouterr().err == f"pausegame: error: {what} {str(spec)!r}: {why}\n"
+    assert not (tmp_path / "o").exists()
