@@ -5,116 +5,13 @@ Validation, `--set`, the README table and the UI sliders are all generated from 
 
 from __future__ import annotations
 
-import datetime
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from pausegame.errors import InputError
-from pausegame.userfiles import parse_number
+from pausegame.sim.declared import Parameter, ParameterError
 
 if TYPE_CHECKING:  # NumPy only for type hints: `pausegame params` should not wait for it
     import numpy as np
-
-Group = Literal[
-    "Capability", "Market", "Hazard and loss", "Verification", "Leakage", "Behaviour", "Treaty"
-]
-
-
-class ParameterError(InputError):
-    """A parameter or scenario value is unknown, of the wrong type, or out of range."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One declared model parameter; `source` is "article: <quote>" or "assumed: <why>"."""
-
-    name: str
-    default: float
-    low: float
-    high: float
-    unit: str
-    meaning: str
-    source: str
-    group: Group
-    integer: bool = False
-
-    @property
-    def range_text(self) -> str:
-        """The allowed range as users read it, e.g. `[0, 1]`."""
-        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
-
-    @property
-    def _allowed(self) -> str:
-        """`allowed [low, high] unit`, the tail of an out-of-range message."""
-        return f"allowed {self.range_text}" + (f" {self.unit}" if self.unit else "")
-
-    def coerce(self, value: object, where: str = "") -> float | int:
-        """Return `value` as this parameter's type, or raise one clear `ParameterError` line.
-
-        Integers are range-checked exactly, before any conversion to float (no OverflowError).
-        """
-        label = f"{where}{self.name}"
-        if isinstance(value, str):
-            try:
-                value = parse_number(value)
-            except ValueError:
-                text = value.strip()
-                digits = text[1:] if text[:1] in ("+", "-") else text
-                if digits.isascii() and digits.isdigit():  # longer than any range's bounds
-                    raise ParameterError(
-                        f"{label}: a whole number of {len(digits):,} digits is out of range: "
-                        + self._allowed
-                    ) from None
-                raise ParameterError(
-                    f"{label}: expected a number in {self.range_text}, got {value[:40]!r}"
-                ) from None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParameterError(
-                f"{label}: expected a number in {self.range_text}, got {shown(value)}"
-            )
-        if not (isinstance(value, int) or math.isfinite(value)) or not (
-            self.low <= value <= self.high
-        ):
-            raise ParameterError(f"{label}={_fmt(value)} is out of range: {self._allowed}")
-        if self.integer:
-            if value != int(value):
-                raise ParameterError(f"{label}: expected a whole number in {self.range_text}")
-            return int(value)  # an int stays exact: seeds above 2**53 must not be rounded
-        return float(value)
-
-
-def shown(value: object) -> str:
-    """A value read from a file as its TOML reads: `true`, `'text'`, `3`, `an array`, `a table`
-    (never Python's `True` or `{'a': 1}`)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return repr(value[:40])
-    if isinstance(value, int | float):
-        return _fmt(value)
-    kinds = (
-        (list, "an array"),
-        (dict, "a table"),
-        (datetime.datetime, "a date-time"),
-        (datetime.date, "a date"),
-        (datetime.time, "a time"),
-    )
-    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
-
-
-def _fmt(x: float) -> str:
-    """`x` in six significant digits, or exactly where those would round it (100000.5 is not
-    shown as 100000, nor 2**63 as 9.22337e+18, next to a range that ends there)."""
-    try:
-        short = f"{x:g}"
-    except OverflowError:  # an integer beyond any float
-        return "a number too large to show"
-    if math.isnan(x) or float(short) == x:
-        return short
-    exact = str(x) if isinstance(x, int) else repr(x)
-    return exact if len(exact) <= 30 else short
-
 
 _A = "article: "
 PARAMETERS: tuple[Parameter, ...] = (

@@ -17,9 +17,9 @@ from pausegame.sim.parameters import (
     Parameter,
     ParameterError,
     defaults,
-    shown,
     validate,
 )
+from pausegame.sim.shown import shown
 from pausegame.userfiles import MAX_TOML_BYTES, is_dir, is_file, parse_toml, read_text
 
 if TYPE_CHECKING:  # NumPy and the world's arrays load when a run needs them, not to list names
