@@ -83,9 +83,14 @@ def _indicator(
     frame: pd.DataFrame, metric: str, above: float | None, below: float | None
 ) -> np.ndarray:
     """Which rows are of interest: an outcome, a true flag, or a number past a threshold."""
-    if metric in OUTCOMES and "outcome" in frame:
-        return (frame["outcome"] == metric).to_numpy()
     column = frame[metric] if metric in frame.columns else None
+    is_outcome = metric in OUTCOMES and "outcome" in frame
+    if (is_outcome or (column is not None and column.dtype == bool)) and (
+        above is not None or below is not None
+    ):
+        raise InputError(f"--metric {metric}: a case holds or not; --above/--below are for numbers")
+    if is_outcome:
+        return (frame["outcome"] == metric).to_numpy()
     if column is not None and column.dtype == bool:
         return column.to_numpy()
     if column is None or not pd.api.types.is_numeric_dtype(column):  # absent, or text

@@ -73,7 +73,9 @@ class Sweep:
 def load_sweep(folder: Path) -> Sweep:
     """The committed runs of a sweep folder (possibly unfinished) and its manifest."""
     folder = Path(folder)
-    manifest = read_manifest(folder) if is_dir(folder) else None
+    if not is_dir(folder):
+        raise InputError(f"{folder}: no such folder; run `pausegame sweep SPEC --out DIR` first")
+    manifest = read_manifest(folder)
     if manifest is None:
         raise InputError(
             f"{folder}: not a sweep folder (no _manifest.json); "
@@ -82,6 +84,8 @@ def load_sweep(folder: Path) -> Sweep:
     swept, spec = manifest.get("swept", []), manifest.get("spec", {})
     if not isinstance(swept, list) or not all(isinstance(name, str) for name in swept):
         raise InputError(f"{folder}/_manifest.json: 'swept' must be a list of parameter names")
+    if len(set(swept)) < len(swept):
+        raise InputError(f"{folder}/_manifest.json: 'swept' names a parameter twice")
     if not isinstance(spec, dict):
         raise InputError(f"{folder}/_manifest.json: 'spec' must be an object")
     try:

@@ -156,7 +156,7 @@ def _parse(text: str, origin: str, folder: Path) -> SensitivitySpec:
             f"{where}samples: Sobol needs a power of 2 (64, 128, ...), got {samples}"
         )
     levels = _whole(data.get("levels", 4), f"{where}levels", 2, MAX_LEVELS)
-    if levels % 2:
+    if method == "morris" and levels % 2:
         raise SweepSpecError(f"{where}levels: Morris needs an even number of levels, got {levels}")
     seed = _whole(data.get("seed", 0), f"{where}seed", 0)
     factor = _factor(data.get("factor", DEFAULT_FACTOR), f"{where}factor")

@@ -127,6 +127,8 @@ def test_a_write_that_fails_part_way_leaves_no_file(verification_sweep, tmp_path
         # a text column is no metric, with or without a threshold (not an internal error)
         (["--metric", "outcome", "--above", "1"], "--metric outcome: expected one of"),
         (["--metric", "coalition"], "--metric coalition: expected one of"),
+        # an outcome holds or not: a threshold would be ignored, so it is refused
+        (["--metric", "global_pause", "--above", "0.5"], "--above/--below are for numbers"),
         (["--metric", "coalition_size", "--above", "99"], "0 of 100 cases are of interest"),
         (["--min-coverage", "2"], "--min-coverage 2: expected a share in [0, 1]"),
         (["--box", "99"], "--box 99: expected a box in"),

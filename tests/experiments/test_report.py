@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -154,6 +156,25 @@ def test_bad_report_options_are_one_line(sweep_folder, tmp_path, capsys, argv, m
 def test_report_of_a_folder_that_is_no_sweep(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "not a sweep folder" in capsys.readouterr().err
+
+
+def test_report_of_a_missing_folder_says_so(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"pausegame: error: {tmp_path / 'nowhere'}: no such folder;"
+    )
+
+
+def test_a_manifest_naming_a_swept_parameter_twice_is_one_line(sweep_folder, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(sweep_folder, copy)
+    manifest = json.loads((copy / "_manifest.json").read_text(encoding="utf-8"))
+    manifest["swept"] = [*manifest["swept"], manifest["swept"][0]]
+    (copy / "_manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["report", str(copy), "--out", str(tmp_path / "r")]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: {copy}/_manifest.json: 'swept' names a parameter twice\n"
+    )
 
 
 def test_many_sampled_values_are_binned_for_the_axes():

@@ -227,6 +227,11 @@ def test_an_actor_field_can_be_a_parameter_of_the_study():
     assert spec.sweep.swept == ["lab.Meta.safety", "fine"]
 
 
+def test_levels_are_checked_for_morris_only():
+    spec = parse_sensitivity_spec("samples = 2\nlevels = 3\nparameters = ['fine']\n")
+    assert spec.design.method == "sobol"
+
+
 BAD = [
     ("method = 'fast'", "method: expected one of sobol, morris"),
     ("samples = 6", "samples: Sobol needs a power of 2"),
