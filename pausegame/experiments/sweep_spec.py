@@ -386,7 +386,7 @@ def _override(base: Scenario, key: str, value: Any, prefix: str) -> float | int:
 def settable(base: Scenario, key: str, prefix: str) -> tuple[Parameter, str]:
     """The declaration of `key` (a parameter, lab.NAME.FIELD or state.NAME.FIELD of `base`)
     and the prefix its messages take, or one line naming what is wrong with the key."""
-    actor_field = split_actor_key(key)
+    actor_field = base.actor_key(key)
     if "." not in key:
         try:
             declaration = lookup(key)

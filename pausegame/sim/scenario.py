@@ -186,7 +186,7 @@ class Scenario:
 
     def value(self, key: str) -> Any:
         """The scenario's value of `key`: a parameter, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
-        actor_field = split_actor_key(key)
+        actor_field = self.actor_key(key)
         if actor_field is None:
             return getattr(self.params, key)
         kind, name, attr = actor_field
@@ -197,13 +197,27 @@ class Scenario:
             raise KeyError(f"{key}: no {kind} named {name!r}")
         return getattr(actor, attr)
 
+    def actor_key(self, key: str) -> tuple[str, str, str] | None:
+        """`split_actor_key`, where NAME is this scenario's longest actor name that fits, so
+        `state.US.rivalry.China` is state US's field `rivalry.China` (no state `US.rivalry`)."""
+        split = split_actor_key(key)
+        if split is None:
+            return None
+        kind, rest = split[0], key.partition(".")[2]
+        names = [a.name for a in (self.labs if kind == "lab" else self.states)]
+        fits = [name for name in names if rest.startswith(f"{name}.")]
+        if not fits:
+            return split
+        name = max(fits, key=len)
+        return kind, name, rest[len(name) + 1 :]
+
     def with_overrides(self, overrides: dict[str, object]) -> Scenario:
         """Apply `--set` style overrides: `param`, `lab.NAME.FIELD` or `state.NAME.FIELD`."""
         params: dict[str, object] = {}
         labs = {lab.name: lab for lab in self.labs}
         states = {s.name: s for s in self.states}
         for key, value in overrides.items():
-            actor_field = split_actor_key(key)
+            actor_field = self.actor_key(key)
             if actor_field is not None:
                 kind, name, attr = actor_field
                 table, fields = (labs, LAB_FIELDS) if kind == "lab" else (states, STATE_FIELDS)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pausegame.cli import main
 from pausegame.experiments.sweep_spec import SweepSpecError, parse_sweep_spec
-from pausegame.sim.parameters import PARAMETERS
+from pausegame.sim.parameters import PARAMETERS, ParameterError
 from pausegame.sim.scenario import (
     LAB_FIELDS,
     STATE_FIELDS,
@@ -96,7 +96,9 @@ def test_actor_names_with_dots_can_be_set_on_the_command_line_and_swept(tmp_path
     )
     assert [run.overrides["lab.x.ai.safety"] for run in spec.runs()] == [0.1, 0.9]
     assert spec.fixed == {"state.P.R.C..transparency": 0.2}
-    with pytest.raises(SweepSpecError, match=r"no lab named 'x\.ai\.com'"):
+    with pytest.raises(
+        SweepSpecError, match=r"lab\.x\.ai\.com\.safety: unknown lab field 'com\.safety'"
+    ):
         parse_sweep_spec(
             'scenario = "dotted.toml"\nseeds = 1\n[grid]\n"lab.x.ai.com.safety" = [0.1, 0.9]\n',
             folder=tmp_path,
@@ -115,3 +117,14 @@ def test_an_actor_key_splits_into_kind_name_and_field_whatever_the_name(kind, na
 @pytest.mark.parametrize("key", ["verification", "lab.safety", "lab..safety", "labs.x.safety"])
 def test_other_keys_are_no_actor_keys(key):
     assert split_actor_key(key) is None
+
+
+def test_an_actor_key_takes_the_longest_actor_name_that_fits():
+    scenario = parse_scenario(DOTTED.replace('name = "Lab.B"', 'name = "x"'))
+    assert scenario.actor_key("lab.x.ai.safety") == ("lab", "x.ai", "safety")
+    assert scenario.actor_key("lab.x.safety") == ("lab", "x", "safety")
+    assert scenario.actor_key("state.U.S..rivalry.P.R.C.") == ("state", "U.S.", "rivalry.P.R.C.")
+    assert scenario.actor_key("lab.Nobody.safety") == ("lab", "Nobody", "safety")
+    assert scenario.actor_key("verification") is None
+    with pytest.raises(ParameterError, match=r"unknown state field 'rivalry\.P\.R\.C\.'"):
+        scenario.with_overrides({"state.U.S..rivalry.P.R.C.": 2})
