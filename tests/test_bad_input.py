@@ -146,6 +146,13 @@ def test_an_actor_field_set_as_a_parameter_says_how_to_set_it(
     assert line == f"pausegame: error: {message}"
 
 
+@pytest.mark.parametrize("key", ["lab..safety", "lab.Anthropic", "state."])
+def test_an_actor_key_without_a_name_or_field_says_how_it_is_written(capsys, tmp_path, key):
+    line = fails_cleanly(capsys, ["run", "--set", f"{key}=1"], tmp_path)
+    kind = key.partition(".")[0]
+    assert line.startswith(f"pausegame: error: {key}: expected {kind}.NAME.FIELD (have ")
+
+
 def test_negative_steps(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--steps", "-5"], tmp_path, "steps", "[0, 100000]")
 

@@ -236,6 +236,9 @@ class Scenario:
                 kinds = [k for k, f in (("lab", LAB_FIELDS), ("state", STATE_FIELDS)) if key in f]
                 written = " or ".join(f"{kind}.NAME.{key}" for kind in kinds)
                 raise ParameterError(f"{key}: a field of each {' and '.join(kinds)}; set {written}")
+            elif (kind := key.partition(".")[0]) in ("lab", "state"):  # no NAME or no FIELD
+                names = ", ".join(a.name for a in (self.labs if kind == "lab" else self.states))
+                raise ParameterError(f"{key}: expected {kind}.NAME.FIELD (have {names})")
             else:
                 params[key] = value
         merged = {**vars(self.params), **validate(params, where="")}
