@@ -185,6 +185,13 @@ def article_text() -> str:
     return (folder / "article.toml").read_text(encoding="utf-8")
 
 
+def test_a_name_taken_from_the_file_name_is_blamed_on_the_file_name(capsys, tmp_path):
+    path = tmp_path / "my\tfile.toml"
+    path.write_text(article_text().replace('name = "article"\n', "", 1), encoding="utf-8")
+    line = fails_cleanly(capsys, ["run", "--scenario", str(path)], tmp_path)
+    assert line.startswith("pausegame: error: my\\tfile.toml: name (from the file's name): ")
+
+
 def test_malformed_toml(capsys, tmp_path):
     path = scenario_file(tmp_path, "name = \n[[labs]\n")
     fails_cleanly(capsys, ["run", "--scenario", path], tmp_path, "malformed TOML")

@@ -306,7 +306,8 @@ def parse_scenario(text: str, origin: str = "<scenario>") -> Scenario:
 def _build(data: dict[str, Any], origin: str) -> Scenario:
     where = f"{origin}: "
     _no_unknown(data, {"name", "description", "steps", "rules", "params", "labs", "states"}, where)
-    name = _text(data.get("name", Path(origin).stem), f"{where}name", MAX_SCENARIO_NAME)
+    named = f"{where}name" if "name" in data else f"{where}name (from the file's name)"
+    name = _text(data.get("name", Path(origin).stem), named, MAX_SCENARIO_NAME)
     description = (
         _text(data["description"], f"{where}description", None) if "description" in data else ""
     )
