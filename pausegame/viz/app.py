@@ -263,7 +263,7 @@ def Page() -> None:
             solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
             ScenarioPicker(base.name, on_scenario)
             NumberField(
-                "seed", SEED, seed, on_seed, where="seed ", css="seed", width="none",
+                "seed", SEED, seed, on_seed, css="seed", width="none",
                 label="Seed (applies on Reset)", whole=True,
             )  # fmt: skip
             solara.Switch(

@@ -177,22 +177,26 @@ def NumberField(
     """A number field that sets `key` to any value in `parameter`'s range (checked as typed).
 
     `where` prefixes the field's name in errors; `css` names its class (default `key`);
-    a `whole` field takes integers exactly (no float on the way) and checks each key press.
+    a `whole` field checks each key press. The text goes to `parameter.coerce` as typed (an
+    integer stays exact), so every refusal is one message of the model's own check; a comma
+    reads as a decimal point in a field that is not `whole`.
     """
     error, set_error = solara.use_state("")
 
-    def typed(number: float | None) -> None:
+    def typed(text: str) -> None:
         try:
-            on_value(key, parameter.coerce(number, where))
-            set_error("")
+            number = parameter.coerce(text if whole else text.replace(",", "."), where)
         except InputError as problem:
             set_error(str(problem))
+            return
+        set_error("")
+        on_value(key, number)
 
     with solara.Column(gap="0px"):  # one parent whether or not there is an error, so the
         # field is kept as it is (with what was typed) when the message appears
-        (solara.InputInt if whole else solara.InputFloat)(
+        solara.InputText(
             label,
-            value=value,
+            value=str(value),
             on_value=typed,
             continuous_update=whole,
             classes=[f"pg-{css or 'number-' + key}"],

@@ -14,8 +14,10 @@ from solara.widgets import HTML
 from pausegame.sim.parameters import GROUPS, PARAMETERS, lookup
 from pausegame.sim.scenario import builtin_names, load_scenario
 from pausegame.viz import guard
-from pausegame.viz.app import Page
+from pausegame.viz.app import SEED, Page
 from pausegame.viz.inspector import CoalitionPicture
+
+SEED_RANGE = SEED.range_text
 
 
 class SettledFinder:
@@ -331,3 +333,42 @@ def test_a_scenario_without_the_changed_actor_loads_and_drops_the_change(tmp_pat
     found.find(v.Btn, children=["Load"]).widget.click()  # a scenario with no lab of that name
     wait_for(lambda: status(found).startswith("Month 0 of 24"))
     assert not found.find(v.Html, class_="pg-pending").widgets
+
+
+def typed(found, css_class: str, text: str) -> v.TextField:
+    """Type `text` into the number field `css_class` and press Enter (as a visitor does)."""
+    field = found.find(v.TextField, class_=css_class).widget
+    field.v_model = text
+    field.fire_event("keyup.enter", {})
+    return field
+
+
+def test_a_typed_number_that_is_not_one_is_one_message_of_the_fields_check():
+    found = render()
+    lab = load_scenario("article").labs[0].name
+    found.find(v.ExpansionPanels, class_="pg-actors").widget.v_model = [0]
+    css = f"pg-actor-number-lab-{lab}-safety"
+    for text, message in [
+        ("5", f"lab.{lab}.safety=5 is out of range: allowed [0, 1]"),
+        ("nan", f"lab.{lab}.safety=nan is out of range: allowed [0, 1]"),  # no render loop
+        ("abc", f"lab.{lab}.safety: expected a number in [0, 1], got 'abc'"),  # not the last
+    ]:
+        field = typed(found, css, text)
+        wait_for(lambda message=message: [a.children for a in found.find(v.Alert).widgets]
+                 == [[message]])  # fmt: skip
+        assert field.v_model == text and not field.error  # what was typed stays, one message
+    typed(found, css, "0,3")
+    assert "Waiting for Reset: lab." in shown(found, "pg-pending")
+    assert f"lab.{lab}.safety -> 0.3" in shown(found, "pg-pending")
+    assert not found.find(v.Alert).widgets
+
+
+def test_a_seed_message_names_the_seed_once_and_a_long_whole_number_is_out_of_range():
+    found = render()
+    seed = found.find(v.TextField, class_="pg-seed").widget
+    seed.v_model = "-3"
+    wait_for(lambda: found.find(v.Alert).widgets)
+    assert found.find(v.Alert).widget.children == [f"seed=-3 is out of range: allowed {SEED_RANGE}"]
+    seed.v_model = "9" * 5000
+    wait_for(lambda: "5,000 digits" in found.find(v.Alert).widget.children[0])
+    assert not seed.error  # no second message ("must be an integer") in the field's label
