@@ -13,9 +13,10 @@ from solara.widgets import HTML
 
 from pausegame.sim.parameters import GROUPS, PARAMETERS, lookup
 from pausegame.sim.scenario import builtin_names, load_scenario
-from pausegame.viz import guard
+from pausegame.viz import app, guard
 from pausegame.viz.app import SEED, Page
 from pausegame.viz.inspector import CoalitionPicture
+from pausegame.viz.session import LiveRun
 
 SEED_RANGE = SEED.range_text
 
@@ -372,3 +373,27 @@ def test_a_seed_message_names_the_seed_once_and_a_long_whole_number_is_out_of_ra
     seed.v_model = "9" * 5000
     wait_for(lambda: "5,000 digits" in found.find(v.Alert).widget.children[0])
     assert not seed.error  # no second message ("must be an integer") in the field's label
+
+
+def test_a_live_change_keeps_the_actor_changes_the_run_was_reset_with(monkeypatch):
+    runs = []
+    monkeypatch.setattr(app, "LiveRun", lambda *a: runs.append(LiveRun(*a)) or runs[-1])
+    found = render()
+    article = load_scenario("article")
+    lab = article.labs[0].name
+    found.find(v.ExpansionPanels, class_="pg-actors").widget.v_model = [0]
+    found.find(v.Select, class_=f"pg-actor-rule-lab-{lab}").widget.v_model = "fixed"
+    typed(found, f"pg-actor-number-lab-{lab}-safety", "0.95")
+    button(found, "pg-reset").click()
+    wait_for(lambda: not found.find(v.Html, class_="pg-pending").widgets)
+    found.find(v.Switch, class_="pg-live").widget.v_model = True
+    moved = slider(found, "fine")
+    moved.v_model = moved.v_model + 10
+    (run,) = runs
+    assert run.scenario.params.fine != article.params.fine  # the page's run says: this
+    assert (run.scenario.labs[0].rule, run.scenario.labs[0].safety) == ("fixed", 0.95)
+    same = LiveRun(run.scenario)  # and runs just that
+    for _ in range(24):
+        run.step(), same.step()
+    assert (run.view().history.pausing == same.view().history.pausing).all()
+    assert (run.view().history.capability == same.view().history.capability).all()
