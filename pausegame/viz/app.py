@@ -179,10 +179,14 @@ def Page() -> None:
         set_seed(value)
 
     def restore() -> None:
-        latest.current["values"] = slider_values(latest.current["base"].params)
-        latest.current["actors"] = {}
-        set_values(latest.current["values"])
+        now = latest.current
+        now["values"] = slider_values(now["base"].params)
+        now["actors"] = {}
+        set_values(now["values"])
         set_actor_changes({})
+        if now["live"] and run.scenario.params != now["base"].params:  # as sliders moved back
+            run.apply_live(now["base"])
+            redraw()
 
     def change_actor(key: str, value: float | str) -> None:
         now = latest.current

@@ -397,3 +397,20 @@ def test_a_live_change_keeps_the_actor_changes_the_run_was_reset_with(monkeypatc
         run.step(), same.step()
     assert (run.view().history.pausing == same.view().history.pausing).all()
     assert (run.view().history.capability == same.view().history.capability).all()
+
+
+def test_restoring_the_scenarios_values_in_live_mode_applies_them_live():
+    found = render()
+    button(found, "pg-step-button").click()
+    found.find(v.Switch, class_="pg-live").widget.v_model = True
+    moved = slider(found, "fine")
+    moved.v_model = moved.v_model + 10
+    wait_for(lambda: params_in_force(found)["fine"] != load_scenario("article").params.fine)
+    found.find(v.Btn, children=["Restore the scenario's values"]).widget.click()
+    wait_for(lambda: params_in_force(found)["fine"] == load_scenario("article").params.fine)
+    assert month(found) == 1  # the run goes on
+    assert not found.find(v.Html, class_="pg-pending").widgets
+    button(found, "pg-reset").click()
+    found.find(v.Btn, children=["Restore the scenario's values"]).widget.click()
+    wait_for(lambda: month(found) == 0)
+    assert not found.find(v.Html, class_="pg-export-note").widgets  # nothing changed live
