@@ -8,6 +8,7 @@ range up to a million) is as easy to reach as its neighbours.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -137,10 +138,20 @@ def ParameterSlider(
 def index_slider(
     index: int, count: int, on_index: Callable[[int], None], css: str, **more: object
 ) -> None:
-    """A slider over positions 0 to `count - 1` (every key press and drag lands on one)."""
+    """A slider over positions 0 to `count - 1` (every key press and drag lands on one).
+
+    A position the browser sends that is not a number (a forged message) is ignored, and
+    one outside the range or between stops is taken to the nearest stop.
+    """
+
+    def moved(position: object) -> None:
+        number = isinstance(position, int | float) and not isinstance(position, bool)
+        if number and math.isfinite(position):
+            on_index(min(max(round(position), 0), count - 1))
+
     rv.Slider(
         v_model=index,
-        on_v_model=on_index,
+        on_v_model=moved,
         min=0,
         max=count - 1,
         step=1,

@@ -414,3 +414,13 @@ def test_restoring_the_scenarios_values_in_live_mode_applies_them_live():
     found.find(v.Btn, children=["Restore the scenario's values"]).widget.click()
     wait_for(lambda: month(found) == 0)
     assert not found.find(v.Html, class_="pg-export-note").widgets  # nothing changed live
+
+
+@pytest.mark.parametrize("forged", ["3", None, float("nan"), [1], 2.5, 99, -1])
+def test_a_forged_slider_position_is_ignored_or_taken_to_the_nearest_stop(forged):
+    found = render()
+    found.find(v.Slider, class_="pg-speed").widget.v_model = forged  # the render survives
+    slider(found, "verification").v_model = forged
+    speed = found.find(v.Html, class_="pg-speed-label").widget.children[0]
+    assert re.fullmatch(r"speed: \d+ months/s", speed)
+    assert not found.find(v.Alert).widgets
