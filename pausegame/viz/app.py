@@ -207,6 +207,10 @@ def Page() -> None:
         set_skip(1)
         set_playing(lambda on: not on)
 
+    def toggle_run() -> None:
+        set_playing(False)  # one thread steps the run: Run to end takes over from Play
+        set_running(lambda on: not on)
+
     def play(stop: threading.Event) -> None:
         """Step the model at the chosen rate while Play is on (see `player.play`)."""
 
@@ -309,7 +313,7 @@ def Page() -> None:
                 solara.Button("Reset", on_click=lambda: restart(configured), classes=["pg-reset"])
                 solara.Button(
                     "Stop" if running else "Run to end",
-                    on_click=lambda: set_running(lambda on: not on),
+                    on_click=toggle_run,
                     disabled=view.finished and not running,
                     outlined=True,
                     classes=["pg-run-to-end"],

@@ -424,3 +424,14 @@ def test_a_forged_slider_position_is_ignored_or_taken_to_the_nearest_stop(forged
     speed = found.find(v.Html, class_="pg-speed-label").widget.children[0]
     assert re.fullmatch(r"speed: \d+ months/s", speed)
     assert not found.find(v.Alert).widgets
+
+
+def test_run_to_end_pressed_during_play_takes_over_and_play_ends_with_the_run():
+    found = render()
+    button(found, "pg-play").click()
+    wait_for(lambda: month(found) >= 1)
+    button(found, "pg-run-to-end").click()
+    wait_for(lambda: button(found, "pg-play").children == ["Play"], timeout=5)
+    wait_for(lambda: "(run over)" in status(found), timeout=60)
+    wait_for(lambda: button(found, "pg-run-to-end").children == ["Run to end"])
+    assert button(found, "pg-play").children == ["Play"] and button(found, "pg-play").disabled
