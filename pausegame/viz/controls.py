@@ -268,17 +268,21 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
     """
     error, set_error = solara.use_state("")
     typed, set_typed = solara.use_state("")
+    # The option last opened (`current` at first), not the scenario's own name: a file may
+    # name itself "article", and the built-in must stay one pick away.
+    chosen, set_chosen = solara.use_state(current)
     folder = solara.use_memo(guard.scenario_dir, [])
     options = guard.offered(folder)
-    shown = options if current in options else [*options, current]
+    shown = options if chosen in options else [*options, chosen]
 
-    def attempt(load: Callable[[], Scenario]) -> None:
+    def attempt(load: Callable[[], Scenario], option: Callable[[Scenario], str]) -> None:
         try:
             scenario = load()
         except Exception as problem:  # any failure is a message, never a dead page
             set_error(guard.public_message(problem))
             return
         set_error("")
+        set_chosen(option(scenario))
         on_scenario(scenario)
 
     def retype(text: str) -> None:
@@ -286,8 +290,8 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
         set_error("")  # the message was about the last name tried, not this one
 
     def choose(name: object) -> None:
-        if name != current:
-            attempt(lambda: guard.open_offered(name, folder))
+        if name != chosen:
+            attempt(lambda: guard.open_offered(name, folder), lambda _: str(name))
 
     def upload(file: dict) -> None:
         handle = file.get("file_obj")
@@ -296,10 +300,11 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
                 file.get("name", ""),
                 int(file.get("size") or 0),
                 lambda: handle.read(guard.UPLOAD_LIMIT + 1) if handle else b"",
-            )
+            ),
+            lambda scenario: f"{scenario.name} (dropped file)",
         )
 
-    solara.Select("Scenario", values=shown, value=current, on_value=choose)
+    solara.Select("Scenario", values=shown, value=chosen, on_value=choose)
     if folder is not None:
         with solara.Row(gap="4px", style={"align-items": "center"}):
             solara.InputText(
@@ -311,7 +316,9 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
             )
             solara.Button(
                 "Load",
-                on_click=lambda: attempt(lambda: guard.open_offered(typed.strip(), folder)),
+                on_click=lambda: attempt(
+                    lambda: guard.open_offered(typed.strip(), folder), lambda _: typed.strip()
+                ),
                 disabled=not typed.strip(),
                 small=True,
                 classes=["pg-folder-load"],

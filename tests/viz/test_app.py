@@ -285,7 +285,7 @@ def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, mon
     name.v_model = "mine.toml"
     found.find(v.Btn, children=["Load"]).widget.click()
     wait_for(lambda: status(found).startswith("Month 0 of 24"))
-    assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
+    assert found.find(v.Select, label="Scenario").widget.v_model == "mine.toml"
     assert params_in_force(found)["verification"] == 0.35
     coalition = html(found, "pg-coalition")
     assert 'data-agent="Alpha"' in coalition and 'data-agent="Anthropic"' not in coalition
@@ -295,7 +295,7 @@ def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, mon
     found.find(v.Btn, children=["Load"]).widget.click()
     wait_for(lambda: found.find(v.Alert).widgets)  # a render under way may finish first
     assert found.find(v.Alert).widget.children == [f"scenario: {guard.NOT_OFFERED}"]
-    assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
+    assert found.find(v.Select, label="Scenario").widget.v_model == "mine.toml"
     assert month(found) == 1
     name.v_model = "mine.toml"  # typing again clears the message about the last name
     wait_for(lambda: not found.find(v.Alert).widgets)
@@ -435,3 +435,15 @@ def test_run_to_end_pressed_during_play_takes_over_and_play_ends_with_the_run():
     wait_for(lambda: "(run over)" in status(found), timeout=60)
     wait_for(lambda: button(found, "pg-run-to-end").children == ["Run to end"])
     assert button(found, "pg-play").children == ["Play"] and button(found, "pg-play").disabled
+
+
+def test_a_file_named_like_a_built_in_leaves_the_built_in_one_pick_away(tmp_path, monkeypatch):
+    (tmp_path / "x.toml").write_text(SMALL_SCENARIO.replace('"mine"', '"article"'))
+    monkeypatch.setenv(guard.SCENARIO_DIR_ENV, str(tmp_path))
+    found = render()
+    picker = found.find(v.Select, label="Scenario").widget
+    picker.v_model = "x.toml"
+    wait_for(lambda: status(found).startswith("Month 0 of 24"))
+    assert picker.v_model == "x.toml"  # the option opened, not the name the file gives itself
+    picker.v_model = "article"
+    wait_for(lambda: status(found).startswith("Month 0 of 120"))
