@@ -179,10 +179,14 @@ def Page() -> None:
         set_seed(value)
 
     def restore() -> None:
-        latest.current["values"] = slider_values(latest.current["base"].params)
-        latest.current["actors"] = {}
-        set_values(latest.current["values"])
+        now = latest.current
+        now["values"] = slider_values(now["base"].params)
+        now["actors"] = {}
+        set_values(now["values"])
         set_actor_changes({})
+        if now["live"] and run.scenario.params != now["base"].params:  # as sliders moved back
+            run.apply_live(now["base"])
+            redraw()
 
     def change_actor(key: str, value: float | str) -> None:
         now = latest.current
@@ -202,6 +206,10 @@ def Page() -> None:
     def toggle_play() -> None:
         set_skip(1)
         set_playing(lambda on: not on)
+
+    def toggle_run() -> None:
+        set_playing(False)  # one thread steps the run: Run to end takes over from Play
+        set_running(lambda on: not on)
 
     def play(stop: threading.Event) -> None:
         """Step the model at the chosen rate while Play is on (see `player.play`)."""
@@ -263,7 +271,7 @@ def Page() -> None:
             solara.HTML(tag="h4", unsafe_innerHTML="Scenario")
             ScenarioPicker(base.name, on_scenario)
             NumberField(
-                "seed", SEED, seed, on_seed, where="seed ", css="seed", width="none",
+                "seed", SEED, seed, on_seed, css="seed", width="none",
                 label="Seed (applies on Reset)", whole=True,
             )  # fmt: skip
             solara.Switch(
@@ -305,7 +313,7 @@ def Page() -> None:
                 solara.Button("Reset", on_click=lambda: restart(configured), classes=["pg-reset"])
                 solara.Button(
                     "Stop" if running else "Run to end",
-                    on_click=lambda: set_running(lambda on: not on),
+                    on_click=toggle_run,
                     disabled=view.finished and not running,
                     outlined=True,
                     classes=["pg-run-to-end"],

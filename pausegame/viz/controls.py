@@ -8,6 +8,7 @@ range up to a million) is as easy to reach as its neighbours.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -137,10 +138,20 @@ def ParameterSlider(
 def index_slider(
     index: int, count: int, on_index: Callable[[int], None], css: str, **more: object
 ) -> None:
-    """A slider over positions 0 to `count - 1` (every key press and drag lands on one)."""
+    """A slider over positions 0 to `count - 1` (every key press and drag lands on one).
+
+    A position the browser sends that is not a number (a forged message) is ignored, and
+    one outside the range or between stops is taken to the nearest stop.
+    """
+
+    def moved(position: object) -> None:
+        number = isinstance(position, int | float) and not isinstance(position, bool)
+        if number and math.isfinite(position):
+            on_index(min(max(round(position), 0), count - 1))
+
     rv.Slider(
         v_model=index,
-        on_v_model=on_index,
+        on_v_model=moved,
         min=0,
         max=count - 1,
         step=1,
@@ -177,22 +188,26 @@ def NumberField(
     """A number field that sets `key` to any value in `parameter`'s range (checked as typed).
 
     `where` prefixes the field's name in errors; `css` names its class (default `key`);
-    a `whole` field takes integers exactly (no float on the way) and checks each key press.
+    a `whole` field checks each key press. The text goes to `parameter.coerce` as typed (an
+    integer stays exact), so every refusal is one message of the model's own check; a comma
+    reads as a decimal point in a field that is not `whole`.
     """
     error, set_error = solara.use_state("")
 
-    def typed(number: float | None) -> None:
+    def typed(text: str) -> None:
         try:
-            on_value(key, parameter.coerce(number, where))
-            set_error("")
+            number = parameter.coerce(text if whole else text.replace(",", "."), where)
         except InputError as problem:
             set_error(str(problem))
+            return
+        set_error("")
+        on_value(key, number)
 
     with solara.Column(gap="0px"):  # one parent whether or not there is an error, so the
         # field is kept as it is (with what was typed) when the message appears
-        (solara.InputInt if whole else solara.InputFloat)(
+        solara.InputText(
             label,
-            value=value,
+            value=str(value),
             on_value=typed,
             continuous_update=whole,
             classes=[f"pg-{css or 'number-' + key}"],
@@ -253,17 +268,21 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
     """
     error, set_error = solara.use_state("")
     typed, set_typed = solara.use_state("")
+    # The option last opened (`current` at first), not the scenario's own name: a file may
+    # name itself "article", and the built-in must stay one pick away.
+    chosen, set_chosen = solara.use_state(current)
     folder = solara.use_memo(guard.scenario_dir, [])
     options = guard.offered(folder)
-    shown = options if current in options else [*options, current]
+    shown = options if chosen in options else [*options, chosen]
 
-    def attempt(load: Callable[[], Scenario]) -> None:
+    def attempt(load: Callable[[], Scenario], option: Callable[[Scenario], str]) -> None:
         try:
             scenario = load()
         except Exception as problem:  # any failure is a message, never a dead page
             set_error(guard.public_message(problem))
             return
         set_error("")
+        set_chosen(option(scenario))
         on_scenario(scenario)
 
     def retype(text: str) -> None:
@@ -271,8 +290,8 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
         set_error("")  # the message was about the last name tried, not this one
 
     def choose(name: object) -> None:
-        if name != current:
-            attempt(lambda: guard.open_offered(name, folder))
+        if name != chosen:
+            attempt(lambda: guard.open_offered(name, folder), lambda _: str(name))
 
     def upload(file: dict) -> None:
         handle = file.get("file_obj")
@@ -281,10 +300,11 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
                 file.get("name", ""),
                 int(file.get("size") or 0),
                 lambda: handle.read(guard.UPLOAD_LIMIT + 1) if handle else b"",
-            )
+            ),
+            lambda scenario: f"{scenario.name} (dropped file)",
         )
 
-    solara.Select("Scenario", values=shown, value=current, on_value=choose)
+    solara.Select("Scenario", values=shown, value=chosen, on_value=choose)
     if folder is not None:
         with solara.Row(gap="4px", style={"align-items": "center"}):
             solara.InputText(
@@ -296,7 +316,9 @@ def ScenarioPicker(current: str, on_scenario: Callable[[Scenario], None]) -> Non
             )
             solara.Button(
                 "Load",
-                on_click=lambda: attempt(lambda: guard.open_offered(typed.strip(), folder)),
+                on_click=lambda: attempt(
+                    lambda: guard.open_offered(typed.strip(), folder), lambda _: typed.strip()
+                ),
                 disabled=not typed.strip(),
                 small=True,
                 classes=["pg-folder-load"],

@@ -173,15 +173,17 @@ class LiveRun:
     def apply_live(self, scenario: Scenario) -> None:
         """Continue the running model under `scenario`'s parameter values from the next step.
 
-        Only global parameters may change live: the actors must be the same. The history so
-        far is kept, since it happened under the old values.
+        Only global parameters may change live: the actors must be the same, and keep the
+        run's own values and rules (those set at the last reset). The history so far is kept,
+        since it happened under the old values.
         """
         with self._lock:
-            try:
-                self.model.apply_scenario(scenario)
-            except ValueError:
-                raise ValueError("a live change must keep the scenario's labs and states") from None
-            self.scenario = replace(self.scenario, params=scenario.params)
+            asked, running = scenario.structure(), self.model.structure
+            if (asked.lab_names, asked.state_names) != (running.lab_names, running.state_names):
+                raise ValueError("a live change must keep the scenario's labs and states")
+            live = replace(self.scenario, params=scenario.params)
+            self.model.apply_scenario(live)
+            self.scenario = live
             self.generation += 1
             self.changed_live = True
 

@@ -13,9 +13,12 @@ from solara.widgets import HTML
 
 from pausegame.sim.parameters import GROUPS, PARAMETERS, lookup
 from pausegame.sim.scenario import builtin_names, load_scenario
-from pausegame.viz import guard
-from pausegame.viz.app import Page
+from pausegame.viz import app, guard
+from pausegame.viz.app import SEED, Page
 from pausegame.viz.inspector import CoalitionPicture
+from pausegame.viz.session import LiveRun
+
+SEED_RANGE = SEED.range_text
 
 
 class SettledFinder:
@@ -282,7 +285,7 @@ def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, mon
     name.v_model = "mine.toml"
     found.find(v.Btn, children=["Load"]).widget.click()
     wait_for(lambda: status(found).startswith("Month 0 of 24"))
-    assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
+    assert found.find(v.Select, label="Scenario").widget.v_model == "mine.toml"
     assert params_in_force(found)["verification"] == 0.35
     coalition = html(found, "pg-coalition")
     assert 'data-agent="Alpha"' in coalition and 'data-agent="Anthropic"' not in coalition
@@ -292,7 +295,7 @@ def test_a_folder_scenario_loads_and_a_path_outside_shows_an_error(tmp_path, mon
     found.find(v.Btn, children=["Load"]).widget.click()
     wait_for(lambda: found.find(v.Alert).widgets)  # a render under way may finish first
     assert found.find(v.Alert).widget.children == [f"scenario: {guard.NOT_OFFERED}"]
-    assert found.find(v.Select, label="Scenario").widget.v_model == "mine"
+    assert found.find(v.Select, label="Scenario").widget.v_model == "mine.toml"
     assert month(found) == 1
     name.v_model = "mine.toml"  # typing again clears the message about the last name
     wait_for(lambda: not found.find(v.Alert).widgets)
@@ -331,3 +334,116 @@ def test_a_scenario_without_the_changed_actor_loads_and_drops_the_change(tmp_pat
     found.find(v.Btn, children=["Load"]).widget.click()  # a scenario with no lab of that name
     wait_for(lambda: status(found).startswith("Month 0 of 24"))
     assert not found.find(v.Html, class_="pg-pending").widgets
+
+
+def typed(found, css_class: str, text: str) -> v.TextField:
+    """Type `text` into the number field `css_class` and press Enter (as a visitor does)."""
+    field = found.find(v.TextField, class_=css_class).widget
+    field.v_model = text
+    field.fire_event("keyup.enter", {})
+    return field
+
+
+def test_a_typed_number_that_is_not_one_is_one_message_of_the_fields_check():
+    found = render()
+    lab = load_scenario("article").labs[0].name
+    found.find(v.ExpansionPanels, class_="pg-actors").widget.v_model = [0]
+    css = f"pg-actor-number-lab-{lab}-safety"
+    for text, message in [
+        ("5", f"lab.{lab}.safety=5 is out of range: allowed [0, 1]"),
+        ("nan", f"lab.{lab}.safety=nan is out of range: allowed [0, 1]"),  # no render loop
+        ("abc", f"lab.{lab}.safety: expected a number in [0, 1], got 'abc'"),  # not the last
+    ]:
+        field = typed(found, css, text)
+        wait_for(lambda message=message: [a.children for a in found.find(v.Alert).widgets]
+                 == [[message]])  # fmt: skip
+        assert field.v_model == text and not field.error  # what was typed stays, one message
+    typed(found, css, "0,3")
+    assert "Waiting for Reset: lab." in shown(found, "pg-pending")
+    assert f"lab.{lab}.safety -> 0.3" in shown(found, "pg-pending")
+    assert not found.find(v.Alert).widgets
+
+
+def test_a_seed_message_names_the_seed_once_and_a_long_whole_number_is_out_of_range():
+    found = render()
+    seed = found.find(v.TextField, class_="pg-seed").widget
+    seed.v_model = "-3"
+    wait_for(lambda: found.find(v.Alert).widgets)
+    assert found.find(v.Alert).widget.children == [f"seed=-3 is out of range: allowed {SEED_RANGE}"]
+    seed.v_model = "9" * 5000
+    wait_for(lambda: "5,000 digits" in found.find(v.Alert).widget.children[0])
+    assert not seed.error  # no second message ("must be an integer") in the field's label
+
+
+def test_a_live_change_keeps_the_actor_changes_the_run_was_reset_with(monkeypatch):
+    runs = []
+    monkeypatch.setattr(app, "LiveRun", lambda *a: runs.append(LiveRun(*a)) or runs[-1])
+    found = render()
+    article = load_scenario("article")
+    lab = article.labs[0].name
+    found.find(v.ExpansionPanels, class_="pg-actors").widget.v_model = [0]
+    found.find(v.Select, class_=f"pg-actor-rule-lab-{lab}").widget.v_model = "fixed"
+    typed(found, f"pg-actor-number-lab-{lab}-safety", "0.95")
+    button(found, "pg-reset").click()
+    wait_for(lambda: not found.find(v.Html, class_="pg-pending").widgets)
+    found.find(v.Switch, class_="pg-live").widget.v_model = True
+    moved = slider(found, "fine")
+    moved.v_model = moved.v_model + 10
+    (run,) = runs
+    assert run.scenario.params.fine != article.params.fine  # the page's run says: this
+    assert (run.scenario.labs[0].rule, run.scenario.labs[0].safety) == ("fixed", 0.95)
+    same = LiveRun(run.scenario)  # and runs just that
+    for _ in range(24):
+        run.step(), same.step()
+    assert (run.view().history.pausing == same.view().history.pausing).all()
+    assert (run.view().history.capability == same.view().history.capability).all()
+
+
+def test_restoring_the_scenarios_values_in_live_mode_applies_them_live():
+    found = render()
+    button(found, "pg-step-button").click()
+    found.find(v.Switch, class_="pg-live").widget.v_model = True
+    moved = slider(found, "fine")
+    moved.v_model = moved.v_model + 10
+    wait_for(lambda: params_in_force(found)["fine"] != load_scenario("article").params.fine)
+    found.find(v.Btn, children=["Restore the scenario's values"]).widget.click()
+    wait_for(lambda: params_in_force(found)["fine"] == load_scenario("article").params.fine)
+    assert month(found) == 1  # the run goes on
+    assert not found.find(v.Html, class_="pg-pending").widgets
+    button(found, "pg-reset").click()
+    found.find(v.Btn, children=["Restore the scenario's values"]).widget.click()
+    wait_for(lambda: month(found) == 0)
+    assert not found.find(v.Html, class_="pg-export-note").widgets  # nothing changed live
+
+
+@pytest.mark.parametrize("forged", ["3", None, float("nan"), [1], 2.5, 99, -1])
+def test_a_forged_slider_position_is_ignored_or_taken_to_the_nearest_stop(forged):
+    found = render()
+    found.find(v.Slider, class_="pg-speed").widget.v_model = forged  # the render survives
+    slider(found, "verification").v_model = forged
+    speed = found.find(v.Html, class_="pg-speed-label").widget.children[0]
+    assert re.fullmatch(r"speed: \d+ months/s", speed)
+    assert not found.find(v.Alert).widgets
+
+
+def test_run_to_end_pressed_during_play_takes_over_and_play_ends_with_the_run():
+    found = render()
+    button(found, "pg-play").click()
+    wait_for(lambda: month(found) >= 1)
+    button(found, "pg-run-to-end").click()
+    wait_for(lambda: button(found, "pg-play").children == ["Play"], timeout=5)
+    wait_for(lambda: "(run over)" in status(found), timeout=60)
+    wait_for(lambda: button(found, "pg-run-to-end").children == ["Run to end"])
+    assert button(found, "pg-play").children == ["Play"] and button(found, "pg-play").disabled
+
+
+def test_a_file_named_like_a_built_in_leaves_the_built_in_one_pick_away(tmp_path, monkeypatch):
+    (tmp_path / "x.toml").write_text(SMALL_SCENARIO.replace('"mine"', '"article"'))
+    monkeypatch.setenv(guard.SCENARIO_DIR_ENV, str(tmp_path))
+    found = render()
+    picker = found.find(v.Select, label="Scenario").widget
+    picker.v_model = "x.toml"
+    wait_for(lambda: status(found).startswith("Month 0 of 24"))
+    assert picker.v_model == "x.toml"  # the option opened, not the name the file gives itself
+    picker.v_model = "article"
+    wait_for(lambda: status(found).startswith("Month 0 of 120"))
