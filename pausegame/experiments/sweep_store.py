@@ -154,7 +154,13 @@ class SweepStore:
         self._next = _sequence(parts[-1]) + 1 if parts else 1
         finished: set[int] = set()
         for part in parts:
-            finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
+            try:
+                finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
+            except pa.ArrowException:  # a damaged disk, or a file put there by hand
+                raise SweepFolderError(
+                    f"--out {self.folder}: {part.name} is damaged (not a Parquet file of run "
+                    "rows); move it out of the folder and run again to redo its runs"
+                ) from None
         previous = read_manifest(self.folder)
         session = {
             "started": now(),

@@ -280,3 +280,26 @@ def test_a_changed_sampler_is_refused_even_with_the_same_spec(tmp_path, capsys, 
     assert len(error) == 1
     assert error[0].split("differs in ")[1].split(")")[0] == "the parameter points it expands to"
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("damage", [b"", b"not parquet", "truncated"])
+def test_a_damaged_part_is_one_line_naming_it_and_the_folder_is_kept(
+    reference, spec_file, tmp_path, capsys, damage
+):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    part = sorted(out.glob("part-*.parquet"))[-1]
+    whole = part.read_bytes()
+    part.write_bytes(whole[: len(whole) // 2] if damage == "truncated" else damage)
+    before = snapshot(out)
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --out {out}: {part.name} is damaged (not a Parquet file of run rows); "
+        "move it out of the folder and run again to redo its runs\n"
+    )
+    assert snapshot(out) == before and leftovers(out) == []
+    part.rename(tmp_path / part.name)  # as the message says: then the resume redoes its runs
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    pd.testing.assert_frame_equal(rows(out), rows(reference))
