@@ -303,3 +303,38 @@ def test_a_damaged_part_is_one_line_naming_it_and_the_folder_is_kept(
     part.rename(tmp_path / part.name)  # as the message says: then the resume redoes its runs
     assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     pd.testing.assert_frame_equal(rows(out), rows(reference))
+
+
+@pytest.mark.parametrize(
+    "field, value, wrong",
+    [
+        ("sessions", None, "'sessions' must be a list of objects"),
+        ("sessions", [1], "'sessions' must be a list of objects"),
+        ("runs_total", None, "'runs_total' must be a whole number"),
+        ("spec", 5, "'spec' must be an object"),
+    ],
+)
+def test_a_hand_edited_manifest_is_one_line_not_an_internal_error(
+    reference, spec_file, tmp_path, capsys, field, value, wrong
+):
+    import json
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    sorted(out.glob("part-*.parquet"))[-1].unlink()  # a resume has runs to do
+    manifest = read_manifest(out)
+    if value is None:
+        del manifest[field]
+    else:
+        manifest[field] = value
+    if field == "spec":
+        manifest["spec_hash"] = "edited"
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = snapshot(out)
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --out {out}: unreadable manifest ({MANIFEST}: {wrong}); "
+        "restore it, or use another folder\n"
+    )
+    assert snapshot(out) == before and leftovers(out) == []
