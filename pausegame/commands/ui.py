@@ -6,6 +6,7 @@ Start the Solara web UI and print its address. Works offline. Stop it with Ctrl-
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import subprocess
 import sys
@@ -44,10 +45,17 @@ def main(args: argparse.Namespace) -> int:
     try:
         free = server.port_is_free(host, port)
     except OSError as problem:
-        raise InputError(f"--host {host}: cannot listen there ({problem})") from None
+        if problem.errno == errno.EACCES:
+            raise InputError(
+                f"--port {port}: no permission to listen on it; choose a port in [1024, 65535]"
+            ) from None
+        away = problem.errno == errno.EADDRNOTAVAIL
+        reason = "not an address of this machine" if away else problem
+        raise InputError(f"--host {host}: cannot listen there ({reason})") from None
     if not free:
+        where = server.url(host, port).removeprefix("http://").rstrip("/")
         raise InputError(
-            f"--port {port}: something already listens on {host}:{port}; choose another port"
+            f"--port {port}: something already listens on {where}; choose another port"
         )
     folder = args.scenario_dir
     if folder is not None and not folder.expanduser().is_dir():
