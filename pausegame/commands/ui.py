@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import signal
 import subprocess
 import sys
@@ -60,6 +61,8 @@ def main(args: argparse.Namespace) -> int:
     folder = args.scenario_dir
     if folder is not None and not folder.expanduser().is_dir():
         raise InputError(f"--scenario-dir {folder}: not a folder")
+    if folder is not None and not os.access(folder.expanduser(), os.R_OK | os.X_OK):
+        raise InputError(f"--scenario-dir {folder}: no permission to read it")
     address = server.url(host, port)
     process = server.start(host, port, folder.expanduser() if folder is not None else None)
     # A plain `kill` must stop the server too, not orphan it: turn SIGTERM into an exit.

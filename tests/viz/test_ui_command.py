@@ -108,3 +108,21 @@ def test_a_busy_ipv6_port_is_shown_with_brackets(capsys):
         port = listener.getsockname()[1]
         assert main(["ui", "--host", "::1", "--port", str(port)]) == 2
     assert f"something already listens on [::1]:{port};" in capsys.readouterr().err
+
+
+def test_an_unreadable_scenario_dir_is_refused_before_starting_anything(
+    capsys, monkeypatch, tmp_path
+):
+    import os
+
+    from pausegame.viz import server
+
+    def never(*args, **kwargs):
+        raise AssertionError("the server must not start")
+
+    monkeypatch.setattr(server, "start", never)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as for a user who is not root
+    assert main(["ui", "--port", str(server.free_port()), "--scenario-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --scenario-dir {tmp_path}: no permission to read it\n"
+    )
