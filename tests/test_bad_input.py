@@ -306,6 +306,21 @@ def test_junk_set_values_are_valid_or_rejected_in_one_line(capsys, name, value):
     assert captured.out == ""
 
 
+@pytest.mark.parametrize("command", ["sensitivity", "robustness"])
+def test_a_study_out_under_a_file_is_refused_before_any_work(capsys, tmp_path, command):
+    """As for `sweep`: not "stopped: Not a directory ...; run the same command again"."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("mine", encoding="utf-8")
+    spec = tmp_path / "spec.toml"
+    spec.write_text('method = "morris"\nsteps = 2\nseeds = 1\nsamples = 2\n', encoding="utf-8")
+    argv = [command, *([str(spec)] if command == "sensitivity" else []), "--out"]
+    assert main([*argv, str(a_file / "out"), "--workers", "1", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --out {a_file / 'out'}: {a_file} is a file, not a folder\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "spec.toml"]
+
+
 def test_real_process_exit_status_and_single_line(tmp_path):
     out = tmp_path / "r.parquet"
     process = subprocess.run(

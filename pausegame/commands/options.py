@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,11 @@ SELECTIONS = ("dynamics", "welfare", "worst", "anticipation")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 MAX_WORKERS = 1024  # local processes
 MAX_SIZE = 1_000_000  # runs per part file or per task
+#: A Dask scheduler's address, `[SCHEME://]HOST:PORT` (an IPv6 host in brackets).
+SCHEDULER = re.compile(
+    r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.-]+):(?P<port>[0-9]{1,5})"
+)
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
 
 
 def positive_int(text: str, most: int = MAX_SIZE) -> int:
@@ -139,8 +145,30 @@ def executor_options(args: argparse.Namespace) -> dict[str, object]:
             "--workers sets the local pool; with --scheduler the cluster's "
             "workers run the job: drop one of them"
         )
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
     names = ("workers", "scheduler", "batch_size", "chunk_size")
     return {name: getattr(args, name) for name in names if hasattr(args, name)}
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a scheduler address that names no reachable kind of host before connecting:
+    Dask answers a malformed one late, with a traceback, and an unknown host as a timeout."""
+    import socket
+
+    match = SCHEDULER.fullmatch(address)
+    known = match is not None and (match["scheme"] or "tcp") in SCHEMES
+    if not known or not 1 <= int(match["port"]) <= 65535:  # type: ignore[index]
+        raise InputError(
+            f"--scheduler {address!r}: expected a Dask scheduler's address SCHEME://HOST:PORT "
+            f"(SCHEME {', '.join(SCHEMES[:-1])} or {SCHEMES[-1]}, PORT in [1, 65535]), "
+            "e.g. tcp://127.0.0.1:8786"
+        )
+    host = match["host"].strip("[]")
+    try:
+        socket.getaddrinfo(host, int(match["port"]), type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):  # socket.gaierror, or a label too long to encode
+        raise InputError(f"--scheduler {address}: unknown host {host!r}") from None
 
 
 def whole_number(name: str, unit: str = "", low: int = 0, high: int = 100_000) -> Parameter:

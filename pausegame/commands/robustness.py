@@ -51,6 +51,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise InputError("--out DIR: required (the folder the study is written to)")
+    options.check_folder(args.out, "--out")
     executor = options.executor_options(args)
     study = robustness.make_study(
         _names(args.claims),

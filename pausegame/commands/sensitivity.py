@@ -29,6 +29,7 @@ def main(args: argparse.Namespace) -> int:
 
     executor = options.executor_options(args)
     spec = load_sensitivity_spec(args.spec)
+    options.check_folder(args.out, "--out")
     design = spec.design
     with resumable("sensitivity", args.out, spec.run_count):
         result = run_sensitivity(spec, args.out, **executor, progress=not args.quiet)

@@ -6,6 +6,8 @@ Start the Solara web UI and print its address. Works offline. Stop it with Ctrl-
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import signal
 import subprocess
 import sys
@@ -44,14 +46,23 @@ def main(args: argparse.Namespace) -> int:
     try:
         free = server.port_is_free(host, port)
     except OSError as problem:
-        raise InputError(f"--host {host}: cannot listen there ({problem})") from None
+        if problem.errno == errno.EACCES:
+            raise InputError(
+                f"--port {port}: no permission to listen on it; choose a port in [1024, 65535]"
+            ) from None
+        away = problem.errno == errno.EADDRNOTAVAIL
+        reason = "not an address of this machine" if away else problem
+        raise InputError(f"--host {host}: cannot listen there ({reason})") from None
     if not free:
+        where = server.url(host, port).removeprefix("http://").rstrip("/")
         raise InputError(
-            f"--port {port}: something already listens on {host}:{port}; choose another port"
+            f"--port {port}: something already listens on {where}; choose another port"
         )
     folder = args.scenario_dir
     if folder is not None and not folder.expanduser().is_dir():
         raise InputError(f"--scenario-dir {folder}: not a folder")
+    if folder is not None and not os.access(folder.expanduser(), os.R_OK | os.X_OK):
+        raise InputError(f"--scenario-dir {folder}: no permission to read it")
     address = server.url(host, port)
     process = server.start(host, port, folder.expanduser() if folder is not None else None)
     # A plain `kill` must stop the server too, not orphan it: turn SIGTERM into an exit.

@@ -127,8 +127,9 @@ class SweepStore:
                     f"({MANIFEST} missing); choose a new or empty folder"
                 )
             return
+        self._check_fields(manifest)
         if manifest.get("spec_hash") != self.spec.digest():
-            old, new = manifest.get("spec", {}), self.spec.normalised()
+            old, new = manifest["spec"], self.spec.normalised()
             differs = [
                 _DIFFERENCE_NAMES.get(key, key) for key in new if old.get(key) != new[key]
             ] or ["format"]
@@ -136,6 +137,22 @@ class SweepStore:
                 f"--out {self.folder} holds a different sweep (its spec differs in "
                 f"{', '.join(differs)}); use another folder, or the spec it was started with"
             )
+
+    def _check_fields(self, manifest: dict[str, Any]) -> None:
+        """The manifest's fields a resume reads must have the types a sweep writes."""
+        sessions = manifest.get("sessions")
+        if not isinstance(manifest.get("spec"), dict):
+            wrong = "'spec' must be an object"
+        elif not isinstance(sessions, list) or not all(isinstance(s, dict) for s in sessions):
+            wrong = "'sessions' must be a list of objects"
+        elif type(manifest.get("runs_total")) is not int:
+            wrong = "'runs_total' must be a whole number"
+        else:
+            return
+        raise SweepFolderError(
+            f"--out {self.folder}: unreadable manifest ({MANIFEST}: {wrong}); restore it, "
+            "or use another folder"
+        )
 
     def open(self, executor: str) -> set[int]:
         """Create or reopen the folder, clear leftovers of a killed sweep; the finished run ids."""
@@ -154,7 +171,13 @@ class SweepStore:
         self._next = _sequence(parts[-1]) + 1 if parts else 1
         finished: set[int] = set()
         for part in parts:
-            finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
+            try:
+                finished.update(pq.read_table(part, columns=["run_id"])["run_id"].to_pylist())
+            except pa.ArrowException:  # a damaged disk, or a file put there by hand
+                raise SweepFolderError(
+                    f"--out {self.folder}: {part.name} is damaged (not a Parquet file of run "
+                    "rows); move it out of the folder and run again to redo its runs"
+                ) from None
         previous = read_manifest(self.folder)
         session = {
             "started": now(),

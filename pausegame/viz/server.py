@@ -7,6 +7,7 @@ installed `solara-assets` package.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import socket
@@ -74,16 +75,17 @@ def environment(scenario_dir: Path | None = None) -> dict[str, str]:
 
 
 def port_is_free(host: str, port: int) -> bool:
-    """True when nothing listens on (host, port) yet."""
+    """True when nothing listens on (host, port) yet; an OSError when nothing could listen
+    there (an unknown host name, an address of another machine, a privileged port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
-        except socket.gaierror:
-            raise  # an unknown host name is the caller's error to report, not a busy port
-        except OSError:
-            return False
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return False
+            raise  # the caller's error to report, not a busy port
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -131,4 +132,48 @@ def test_unreachable_scheduler_is_one_line_and_leaves_no_folder(tmp_path, capsys
     assert code == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "cannot connect" in error[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        *("", "garbage", "tcp://", "http://127.0.0.1:8786", "inproc://x", " tcp://127.0.0.1:8786"),
+        *("tcp://127.0.0.1:abc", "tcp://127.0.0.1:0", "tcp://127.0.0.1:99999"),
+    ],
+)
+def test_a_malformed_scheduler_address_is_refused_at_once(tmp_path, capsys, address):
+    """Dask would answer after a 20 s wait with a traceback from its client's `__del__`."""
+    from pausegame.cli import main
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    assert main(["sweep", str(spec), "--out", str(out), "--scheduler", address]) == 2
+    assert time.monotonic() - started < 5
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1, error
+    assert error[0].startswith(f"pausegame: error: --scheduler {address!r}: expected a Dask")
+    assert "PORT in [1, 65535]" in error[0] and not out.exists()
+
+
+def test_an_unknown_scheduler_host_is_named(tmp_path, capsys, monkeypatch):
+    import socket
+
+    from pausegame.cli import main
+
+    def unknown(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)  # no name server is asked
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["robustness", "--out", str(out), "--scheduler", "tcp://no-such-host.invalid:8786"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "pausegame: error: --scheduler tcp://no-such-host.invalid:8786: "
+        "unknown host 'no-such-host.invalid'\n"
+    )
     assert not out.exists()

@@ -280,3 +280,61 @@ def test_a_changed_sampler_is_refused_even_with_the_same_spec(tmp_path, capsys, 
     assert len(error) == 1
     assert error[0].split("differs in ")[1].split(")")[0] == "the parameter points it expands to"
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("damage", [b"", b"not parquet", "truncated"])
+def test_a_damaged_part_is_one_line_naming_it_and_the_folder_is_kept(
+    reference, spec_file, tmp_path, capsys, damage
+):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    part = sorted(out.glob("part-*.parquet"))[-1]
+    whole = part.read_bytes()
+    part.write_bytes(whole[: len(whole) // 2] if damage == "truncated" else damage)
+    before = snapshot(out)
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --out {out}: {part.name} is damaged (not a Parquet file of run rows); "
+        "move it out of the folder and run again to redo its runs\n"
+    )
+    assert snapshot(out) == before and leftovers(out) == []
+    part.rename(tmp_path / part.name)  # as the message says: then the resume redoes its runs
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    pd.testing.assert_frame_equal(rows(out), rows(reference))
+
+
+@pytest.mark.parametrize(
+    "field, value, wrong",
+    [
+        ("sessions", None, "'sessions' must be a list of objects"),
+        ("sessions", [1], "'sessions' must be a list of objects"),
+        ("runs_total", None, "'runs_total' must be a whole number"),
+        ("spec", 5, "'spec' must be an object"),
+    ],
+)
+def test_a_hand_edited_manifest_is_one_line_not_an_internal_error(
+    reference, spec_file, tmp_path, capsys, field, value, wrong
+):
+    import json
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(reference, out)
+    sorted(out.glob("part-*.parquet"))[-1].unlink()  # a resume has runs to do
+    manifest = read_manifest(out)
+    if value is None:
+        del manifest[field]
+    else:
+        manifest[field] = value
+    if field == "spec":
+        manifest["spec_hash"] = "edited"
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = snapshot(out)
+    assert main(["sweep", str(spec_file), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --out {out}: unreadable manifest ({MANIFEST}: {wrong}); "
+        "restore it, or use another folder\n"
+    )
+    assert snapshot(out) == before and leftovers(out) == []

@@ -72,3 +72,57 @@ def test_a_busy_port_is_refused_before_starting_anything(capsys):
         assert main(["ui", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"--port {port}" in err and "already" in err
+
+
+def test_an_address_of_another_machine_is_not_called_a_busy_port(capsys):
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine: binding fails at once, no traffic.
+    assert main(["ui", "--host", "192.0.2.1", "--port", "8765"]) == 2
+    assert capsys.readouterr().err == (
+        "pausegame: error: --host 192.0.2.1: cannot listen there (not an address of this machine)\n"
+    )
+
+
+def test_a_privileged_port_is_not_called_busy(capsys, monkeypatch):
+    import errno
+
+    def refuse(self, address):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(socket.socket, "bind", refuse)  # as for a user who is not root
+    assert main(["ui", "--port", "80"]) == 2
+    assert capsys.readouterr().err == (
+        "pausegame: error: --port 80: no permission to listen on it; "
+        "choose a port in [1024, 65535]\n"
+    )
+
+
+def test_a_busy_ipv6_port_is_shown_with_brackets(capsys):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    with socket.socket(socket.AF_INET6) as listener:
+        try:
+            listener.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback")
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert main(["ui", "--host", "::1", "--port", str(port)]) == 2
+    assert f"something already listens on [::1]:{port};" in capsys.readouterr().err
+
+
+def test_an_unreadable_scenario_dir_is_refused_before_starting_anything(
+    capsys, monkeypatch, tmp_path
+):
+    import os
+
+    from pausegame.viz import server
+
+    def never(*args, **kwargs):
+        raise AssertionError("the server must not start")
+
+    monkeypatch.setattr(server, "start", never)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as for a user who is not root
+    assert main(["ui", "--port", str(server.free_port()), "--scenario-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"pausegame: error: --scenario-dir {tmp_path}: no permission to read it\n"
+    )
