@@ -3,7 +3,9 @@ same command completes it; another sweep's folder is refused untouched."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -247,9 +249,6 @@ def test_an_edited_scenario_file_makes_it_a_different_sweep(tmp_path, capsys):
 
 
 def test_resuming_with_changed_model_code_warns(reference, tmp_path, capsys):
-    import json
-    import shutil
-
     out = tmp_path / "out"
     shutil.copytree(reference, out)
     manifest = read_manifest(out)
@@ -286,8 +285,6 @@ def test_a_changed_sampler_is_refused_even_with_the_same_spec(tmp_path, capsys, 
 def test_a_damaged_part_is_one_line_naming_it_and_the_folder_is_kept(
     reference, spec_file, tmp_path, capsys, damage
 ):
-    import shutil
-
     out = tmp_path / "out"
     shutil.copytree(reference, out)
     part = sorted(out.glob("part-*.parquet"))[-1]
@@ -317,9 +314,6 @@ def test_a_damaged_part_is_one_line_naming_it_and_the_folder_is_kept(
 def test_a_hand_edited_manifest_is_one_line_not_an_internal_error(
     reference, spec_file, tmp_path, capsys, field, value, wrong
 ):
-    import json
-    import shutil
-
     out = tmp_path / "out"
     shutil.copytree(reference, out)
     sorted(out.glob("part-*.parquet"))[-1].unlink()  # a resume has runs to do
