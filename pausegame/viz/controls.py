@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import reacton.ipyvuetify as rv
 import solara
+from solara.components.input import use_change
 
 from pausegame.errors import InputError
 from pausegame.sim.parameters import GROUPS, PARAMETERS, Parameter
@@ -193,6 +194,10 @@ def NumberField(
     reads as a decimal point in a field that is not `whole`.
     """
     error, set_error = solara.use_state("")
+    # What is typed is this field's own state: a redraw of the page while a visitor types
+    # (a frame of Play, a slider's answer) must not put the old value back before Enter.
+    text, set_text = solara.use_state(str(value))
+    solara.use_effect(lambda: set_text(str(value)), [value])  # Reset, Restore, a new value
 
     def typed(text: str) -> None:
         try:
@@ -203,16 +208,21 @@ def NumberField(
         set_error("")
         on_value(key, number)
 
+    def keyed(new: str | None) -> None:
+        set_text(new or "")
+        if whole:  # checked at each key press; other fields on Enter or on leaving them
+            typed(new or "")
+
     with solara.Column(gap="0px"):  # one parent whether or not there is an error, so the
         # field is kept as it is (with what was typed) when the message appears
-        solara.InputText(
-            label,
-            value=str(value),
-            on_value=typed,
-            continuous_update=whole,
-            classes=[f"pg-{css or 'number-' + key}"],
-            style={"max-width": width},
+        field = rv.TextField(
+            label=label,
+            v_model=text,
+            on_v_model=keyed,
+            class_=f"pg-{css or 'number-' + key}",
+            style_=f"max-width: {width}",
         )
+        use_change(field, lambda new: typed(new or ""), enabled=not whole)
         if error:
             solara.Error(error)
 

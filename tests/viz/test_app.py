@@ -364,6 +364,19 @@ def test_a_typed_number_that_is_not_one_is_one_message_of_the_fields_check():
     assert not found.find(v.Alert).widgets
 
 
+def test_what_is_typed_survives_a_redraw_before_enter():
+    found = render()
+    lab = load_scenario("article").labs[0].name
+    found.find(v.ExpansionPanels, class_="pg-actors").widget.v_model = [0]
+    field = found.find(v.TextField, class_=f"pg-actor-number-lab-{lab}-safety").widget
+    field.v_model = "0.77"  # typed, Enter not yet pressed
+    button(found, "pg-step-button").click()  # the page redraws meanwhile (a frame of Play)
+    wait_for(lambda: month(found) == 1)
+    assert field.v_model == "0.77"
+    field.fire_event("keyup.enter", {})
+    assert f"lab.{lab}.safety -> 0.77" in shown(found, "pg-pending")
+
+
 def test_a_seed_message_names_the_seed_once_and_a_long_whole_number_is_out_of_range():
     found = render()
     seed = found.find(v.TextField, class_="pg-seed").widget
