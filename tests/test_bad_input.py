@@ -153,6 +153,24 @@ def test_an_actor_key_without_a_name_or_field_says_how_it_is_written(capsys, tmp
     assert line.startswith(f"pausegame: error: {key}: expected {kind}.NAME.FIELD (have ")
 
 
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["run", "--out", ""], "--out"),
+        (["run", "--plot", " "], "--plot"),
+        (["sweep", "spec.toml", "--out", ""], "--out"),
+        (["report", ""], "DIR"),
+    ],
+)
+def test_an_empty_path_is_refused_not_taken_as_this_folder(capsys, tmp_path, argv, option):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert error.endswith(f"argument {option}: expected a path, got an empty one (see --help)")
+    assert "\n" not in error
+
+
 def test_negative_steps(capsys, tmp_path):
     fails_cleanly(capsys, ["run", "--steps", "-5"], tmp_path, "steps", "[0, 100000]")
 

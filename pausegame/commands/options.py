@@ -42,6 +42,13 @@ def _workers(text: str) -> int:
     return positive_int(text, MAX_WORKERS)
 
 
+def given_path(text: str) -> Path:
+    """An argparse type: a path, never an empty one (`Path("")` would be the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty one")
+    return Path(text)
+
+
 #: Options several commands take, declared once; a command gives its own help text and may
 #: change a setting: `add_option(parser, "--seed", "the run's seed")`.
 SHARED: dict[str, dict[str, object]] = {
@@ -63,10 +70,10 @@ SHARED: dict[str, dict[str, object]] = {
     "--steps": {},
     "--at-step": {"metavar": "T"},
     "--selection": {"choices": SELECTIONS},
-    "--plot": {"type": Path, "metavar": "FILE.png"},
-    "--out": {"type": Path, "metavar": "DIR"},
-    "spec": {"type": Path, "metavar": "SPEC.toml"},
-    "folder": {"type": Path, "metavar": "DIR"},
+    "--plot": {"type": given_path, "metavar": "FILE.png"},
+    "--out": {"type": given_path, "metavar": "DIR"},
+    "spec": {"type": given_path, "metavar": "SPEC.toml"},
+    "folder": {"type": given_path, "metavar": "DIR"},
     "--workers": {
         "type": _workers,
         "metavar": "N",
